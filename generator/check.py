@@ -1,0 +1,273 @@
+"""Checking plans: files -> typed records and findings.
+
+One pass per file: read it (`load`), refuse placeholders, validate it against the model, then run
+every plan rule on the typed record. Repository rules run once over all records that validated.
+The CLI and the MkDocs plugin both call `check_paths`; neither checks anything on its own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from .config import Policy, UsageError
+from .findings import Finding
+from .load import Document, LoadError, Unreadable, decode, parse
+from .model import SLUG_PATTERN, Plan, field_names
+from .rules import REGISTRY, Context, rules
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+PLACEHOLDER = "TODO"
+_SLUG = re.compile(SLUG_PATTERN)
+_FIELDS = sorted(field_names())
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """A plan that validated: its record, where it came from and a hash of its bytes."""
+
+    path: str  # as shown in findings and on the site
+    plan: Plan
+    document: Document
+    digest: str  # sha256 of the file's bytes: a cache key for anything rendered from it
+    id_given: bool  # the id came from `id:` rather than from the file name
+
+
+@dataclass
+class CheckResult:
+    plan_files: list[PlanFile] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+
+    def failed(self, strict: bool) -> bool:
+        return any(finding.fails(strict) for finding in self.findings)
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Plan files under the given files and folders, in a stable order; UsageError if one is missing."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                candidate
+                for candidate in path.rglob("*")
+                if candidate.suffix in PLAN_SUFFIXES and candidate.is_file()
+                and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    return found
+
+
+def check_paths(paths: Iterable[Path], policy: Policy, today: date) -> CheckResult:
+    """Check every plan under `paths`, then the rules that span plans."""
+    context = Context(policy, today)
+    result = CheckResult()
+    for path in discover(paths):
+        result.files_checked += 1
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(policy.max_file_bytes + 1)
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        plan_file, findings = check_bytes(raw, str(path), context)
+        result.findings += findings
+        if plan_file is not None:
+            result.plan_files.append(plan_file)
+    result.findings += repository_findings(result.plan_files, context)
+    result.findings.sort()
+    return result
+
+
+def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile | None, list[Finding]]:
+    """Read, validate and check one plan file's bytes."""
+
+    def located(code: str, line: int, col: int, message: str) -> Finding:
+        return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
+
+    if len(raw) > context.policy.max_file_bytes:
+        return None, [located("PB102", 1, 1, f"the file is larger than {context.policy.max_file_bytes} bytes; "
+                                              "a plan is far smaller")]
+    try:
+        document = parse(decode(raw))
+    except LoadError as exc:
+        problem = exc.problem
+        return None, [located(problem.code, problem.line, problem.col, problem.message)]
+
+    findings = [located(p.code, p.line, p.col, p.message) for p in document.problems]
+    refused = [p.path for p in document.problems if p.path is not None]
+    for path, text, is_key in _placeholders(document.data):
+        line, col = document.where(path, key=is_key)
+        findings.append(located("PB116", line, col, f"placeholder left: {text}"))
+        refused.append(path)
+
+    stem = os.path.splitext(os.path.basename(shown_path))[0]
+    id_given = "id" in document.data
+    if not id_given and not _SLUG.match(stem):
+        findings.append(located("PB114", 1, 1, f"the file name `{stem}` is the plan's id and is not a slug: "
+                                               "rename the file (lowercase letters, digits, dashes) or set `id:`"))
+
+    try:
+        plan = Plan.model_validate(document.data)
+    except ValidationError as exc:
+        findings += _model_findings(exc, document, refused, located)
+        return None, findings
+    if findings:  # the model accepted what the loader refused, e.g. a tagged string
+        return None, findings
+    if not id_given:
+        plan = plan.model_copy(update={"id": stem})
+
+    for rule in rules("plan"):
+        for path, message in rule.check(plan, context):
+            line, col = document.where(path)
+            findings.append(Finding(shown_path, line, col, rule.code, rule.severity, message))
+    digest = hashlib.sha256(raw).hexdigest()
+    return PlanFile(shown_path, plan, document, digest, id_given), findings
+
+
+def repository_findings(plan_files: list[PlanFile], context: Context) -> list[Finding]:
+    findings = []
+    for rule in rules("repository"):
+        for plan_file, path, message in rule.check(plan_files, context):
+            line, col = plan_file.document.where(path)
+            findings.append(Finding(plan_file.path, line, col, rule.code, rule.severity, message))
+    return findings
+
+
+def _placeholders(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, str, bool]]:
+    """Every `TODO` left by `playbook new`: (path, text, whether it is a key)."""
+    stack = [(path, data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key.startswith(PLACEHOLDER):
+                    yield where + (key,), key, True
+                else:
+                    stack.append((where + (key,), item))
+        elif isinstance(value, list):
+            stack += [(where + (index,), item) for index, item in enumerate(value)]
+        elif isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER):
+            yield where, value.strip(), False
+
+
+# How pydantic's error types read in a plan, and the rule each one breaks.
+_TYPE_NAMES = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "string_type": "text",
+    "date_type": "a date (YYYY-MM-DD)",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "bool_type": "true or false",
+}
+
+
+def _model_findings(error: ValidationError, document: Document, refused: list[tuple], located) -> list[Finding]:
+    findings = []
+    seen: set[tuple] = set()
+    for detail in error.errors(include_url=False, include_input=True):
+        path = _data_path(document.data, detail["loc"], detail["type"])
+        if any(path[: len(bad)] == bad for bad in refused):
+            continue  # already reported by the loader
+        code, message, at_key = _describe(detail, path)
+        if (path, code) in seen:
+            continue  # a union reports once per member
+        seen.add((path, code))
+        line, col = document.where(path, key=at_key)
+        findings.append(located(code, line, col, message))
+    return findings
+
+
+def _data_path(data: Any, loc: tuple, error_type: str) -> tuple:
+    """The part of pydantic's `loc` that names values in the document (it adds union member tags)."""
+    path: list = []
+    node = data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif last and error_type == "missing" and isinstance(node, dict) and isinstance(part, str):
+            path.append(part)
+    return tuple(path)
+
+
+def _field_name(path: tuple) -> str:
+    parts = []
+    for part in path:
+        if isinstance(part, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{part}]"]
+        else:
+            parts.append(str(part))
+    return ".".join(parts) or "the plan"
+
+
+def _describe(detail: dict, path: tuple) -> tuple[str, str, bool]:
+    """(code, message, point at the key rather than the value) for one model error."""
+    kind = detail["type"]
+    name = _field_name(path)
+    value = detail.get("input")
+    if kind.startswith("PB"):
+        return kind, detail["msg"], False
+    if kind == "missing":
+        return "PB112", f"missing required field `{path[-1]}` in {_field_name(path[:-1])}", False
+    if kind == "extra_forbidden":
+        field_ = str(path[-1])
+        close = difflib.get_close_matches(field_, _FIELDS, n=1, cutoff=0.75)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        return "PB111", f"unknown field `{field_}`{hint}", True
+    if kind == "string_pattern_mismatch":
+        return "PB114", (
+            f"{name}: `{value}` is not a slug (lowercase letters, digits and dashes, like `jordan-lee`)"
+        ), False
+    if kind == "too_short":
+        return "PB115", f"{name} needs at least one item", False
+    if kind == "literal_error":
+        expected = detail.get("ctx", {}).get("expected", "")
+        return "PB113", f"{name}: `{_show(value)}` is not one of {expected}", False
+    if kind in ("int_type", "float_type") and detail["loc"][-1] in ("int", "float"):
+        kind = "float_type"  # a Number: either member of the union will do
+    if kind in _TYPE_NAMES:
+        hint = "; quote it to keep it as text" if kind == "string_type" and isinstance(value, (int, float, date)) else ""
+        return "PB113", f"{name} must be {_TYPE_NAMES[kind]}, not {_describe_value(value)}{hint}", False
+    return "PB113", f"{name}: {detail['msg']}", False
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe_value(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, str):
+        return f"the text `{_show(value)}`"
+    if isinstance(value, (int, float)):
+        return f"the number `{value}`"
+    if isinstance(value, date):
+        return f"the date `{value}`"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"`{_show(value)}`"

@@ -1,0 +1,188 @@
+"""The command-line adapter: `playbook check | rules | schema | new | export`.
+
+Each command parses its arguments, calls the core, prints, and returns an exit status:
+0 clean, 1 findings that fail, 2 a usage or I/O error. No input makes it print a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import findings as formats
+from .check import check_paths
+from .config import Settings, UsageError, load_settings, resolve_today
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own exit status for usage errors is 2, as is ours
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def _config_path(given: str | None) -> Path | None:
+    if given:
+        path = Path(given)
+        if not path.is_file():
+            raise UsageError(f"{given}: no such configuration file")
+        return path
+    default = Path("mkdocs.yml")
+    return default if default.is_file() else None
+
+
+def _settings(args) -> tuple[Settings, Path | None]:
+    config = _config_path(args.config)
+    return load_settings(config), config
+
+
+def _plans_dir(settings: Settings, config: Path | None) -> Path:
+    base = config.parent if config is not None else Path(".")
+    return Path(os.path.normpath(base / settings.plans_dir))
+
+
+def cmd_check(args) -> int:
+    settings, config = _settings(args)
+    today = resolve_today(args.today, settings.today)
+    paths = [Path(p) for p in args.paths] or [_plans_dir(settings, config)]
+    result = check_paths(paths, settings.policy, today)
+    strict = args.strict or settings.strict
+    found = result.findings
+    if args.format == "json":
+        sys.stdout.write(formats.format_json(found))
+    elif args.format == "github":
+        sys.stdout.write(formats.format_github(found))
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file and formats.exceeds_github_cap(found):
+            try:
+                with open(summary_file, "a", encoding="utf-8") as handle:
+                    handle.write(formats.github_summary(found))
+            except OSError as exc:
+                raise UsageError(f"{summary_file}: cannot write the step summary: {exc.strerror}") from None
+    else:
+        sys.stdout.write(formats.format_text(found))
+    print(formats.summary(found, result.files_checked, strict), file=sys.stderr)
+    return EXIT_FINDINGS if result.failed(strict) else EXIT_CLEAN
+
+
+def cmd_rules(args) -> int:
+    from .rules import rules
+
+    listed = list(rules())
+    if args.format == "json":
+        rows = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary} for r in listed]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return EXIT_CLEAN
+    width = max(len(rule.name) for rule in listed)
+    for rule in listed:
+        print(f"{rule.code}  {rule.severity:<7}  {rule.name:<{width}}  {rule.summary}")
+    return EXIT_CLEAN
+
+
+def cmd_schema(args) -> int:
+    from .schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return EXIT_CLEAN
+
+
+def cmd_new(args) -> int:
+    from .new import write_new_plan
+
+    settings, config = _settings(args)
+    today = resolve_today(args.today, settings.today)
+    start = resolve_today(args.start) if args.start else today
+    written = write_new_plan(
+        kind=args.kind,
+        person_name=args.person,
+        person_id=args.person_id,
+        team=args.team,
+        manager_id=args.manager,
+        hr_partner_id=args.hr_partner,
+        role=args.role,
+        start=start,
+        plans_dir=_plans_dir(settings, config),
+        policy=settings.policy,
+        output=Path(args.output) if args.output else None,
+    )
+    print(written)
+    print(f"next: fill in every TODO, then run `playbook check {written}`", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def cmd_export(args) -> int:
+    from .export import export_site
+
+    config = _config_path(args.config) or Path("mkdocs.yml")
+    if not config.is_file():
+        raise UsageError("export needs an mkdocs.yml (give it with --config)")
+    target = Path(args.directory)
+    count = export_site(config, target, today=resolve_today(args.today, load_settings(config).today))
+    print(f"wrote {count} files to {target} (build it with `mkdocs build -f {target / 'mkdocs.yml'}`)",
+          file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="playbook", description="Plans and playbooks as code.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def common(sub, *, today: bool = True):
+        sub.add_argument("--config", metavar="FILE", help="the mkdocs.yml to read (default: ./mkdocs.yml if present)")
+        if today:
+            sub.add_argument("--today", metavar="DATE", help="the date to check against (default: PLAYBOOK_TODAY or the real date)")
+
+    check = add("check", cmd_check, "Check plan files and report every problem with its place.")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="plan files or folders (default: the plans folder)")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="warnings fail too")
+    common(check)
+
+    listing = add("rules", cmd_rules, "List every rule with its code and summary.")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+
+    add("schema", cmd_schema, "Print the plan format's JSON Schema (draft-07).")
+
+    new = add("new", cmd_new, "Write a new plan skeleton with its dates filled in.")
+    new.add_argument("kind", choices=("growth", "coaching", "pip"))
+    new.add_argument("--person", required=True, metavar="NAME", help='the person\'s full name, e.g. "Jordan Lee"')
+    new.add_argument("--person-id", metavar="SLUG", help="default: made from the name (jordan-lee)")
+    new.add_argument("--team", required=True, metavar="SLUG")
+    new.add_argument("--manager", required=True, metavar="SLUG", help="the manager's id")
+    new.add_argument("--hr-partner", metavar="SLUG", help="the HR partner's id (pip)")
+    new.add_argument("--role", metavar="TEXT")
+    new.add_argument("--start", metavar="DATE", help="default: today")
+    new.add_argument("--output", metavar="FILE", help="default: plans/<team>/<person>-<kind>-<yyyy-mm>.yaml")
+    common(new)
+
+    export = add("export", cmd_export, "Write the whole site's pages and a plain mkdocs.yml to a folder.")
+    export.add_argument("directory", metavar="DIR")
+    common(export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"playbook: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,333 @@
+"""Reading plan files: YAML bytes -> plain Python values, with the position of every value.
+
+Every refusal of hostile or surprising input lives here, before any value reaches the model:
+files over a size bound, bytes that are not UTF-8, YAML syntax errors, more than one document,
+a document that is not a mapping, tags, anchors and aliases (so no alias bomb can expand),
+duplicate keys, nesting deeper than a bound, impossible dates, and the YAML 1.1 readings
+(`no` -> false, `1:20` -> 80, `010` -> 8) that other tools would silently apply.
+
+The document is read from libyaml's event stream rather than its constructed objects: events
+keep each value's mark, show tags, anchors and aliases as they were written, and let us build
+the tree iteratively (no recursion, so no input can exhaust the stack).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # libyaml is several times faster; the pure-Python parser gives the same events.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+
+Path_ = tuple  # a path into the document: keys and list indexes, e.g. ("criteria", 0, "baseline")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with the input, found while reading it."""
+
+    code: str
+    message: str
+    line: int  # 1-based
+    col: int  # 1-based
+    path: Path_ | None = None  # set when the problem belongs to one value
+
+
+class LoadError(Exception):
+    """The file cannot be read as a plan at all; `problem` says where and why."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class Unreadable:
+    """Stands in for a value that was refused here, so that the model rejects it too.
+
+    The loader has already reported why; the checker drops the model's own complaint about it.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Unreadable({self.text!r})"
+
+
+@dataclass
+class Document:
+    """A plan file as read: its values, where each one starts, and what was refused on the way."""
+
+    data: dict
+    positions: dict[Path_, tuple[int, int]]  # path -> (line, col) of the value
+    key_positions: dict[Path_, tuple[int, int]]  # path -> (line, col) of the key naming it
+    problems: list[Problem] = field(default_factory=list)
+
+    def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """The position of the value at `path`, or of its nearest ancestor that exists."""
+        table = self.key_positions if key else self.positions
+        path = tuple(path)
+        while path:
+            if path in table:
+                return table[path]
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+
+# Plain scalars, resolved by the YAML 1.2 core schema, except where YAML 1.1 reads them otherwise.
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_BOOLS_1_1 = frozenset(
+    "y Y yes Yes YES n N no No NO on On ON off Off OFF".split()
+)
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
+_OTHER_INT = re.compile(r"[-+]?(?:0[0-9_]+|0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9][0-9_]*_[0-9_]*)\Z")
+
+
+def _ambiguity(text: str) -> str | None:
+    """Why a plain scalar is read differently by YAML 1.1 and 1.2, or None if it is not."""
+    if text in _BOOLS_1_1:
+        reading = "true" if text.lower() in ("y", "yes", "on") else "false"
+        return (
+            f"`{text}` is {reading} in YAML 1.1 and the text \"{text}\" in YAML 1.2; "
+            f"quote it (\"{text}\") if you mean the text"
+        )
+    if _SEXAGESIMAL.match(text):
+        return (
+            f"`{text}` is a base-60 number in YAML 1.1 and text in YAML 1.2; "
+            f"quote it (\"{text}\") if you mean the text"
+        )
+    if _OTHER_INT.match(text):
+        return (
+            f"`{text}` is read differently by YAML 1.1 and 1.2 (leading zero, base prefix or `_`); "
+            "write a plain decimal number, or quote it if you mean the text"
+        )
+    return None
+
+
+def _resolve_plain(text: str) -> Any | Problem:
+    """The value of a plain (unquoted) scalar, or the reason it is refused."""
+    if text in _NULLS:
+        return None
+    if _INT.match(text):
+        return int(text)
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        if _FLOAT.match(text) and any(c in text for c in ".eE"):
+            return float(text)
+        if _SPECIAL_FLOAT.match(text):
+            return Problem("PB108", f"`{text}` is not a finite number", 0, 0)
+        match = _DATE.match(text)
+        if match:
+            try:
+                return date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                return Problem("PB109", f"{text} is not a date that exists", 0, 0)
+    if text in _BOOLS:
+        return _BOOLS[text]
+    reason = _ambiguity(text)
+    if reason:
+        return Problem("PB108", reason, 0, 0)
+    return text
+
+
+class _Frame:
+    __slots__ = ("value", "path", "is_map", "key", "dropped")
+
+    def __init__(self, value, path, is_map, dropped):
+        self.value = value
+        self.path = path
+        self.is_map = is_map
+        self.key = _NO_KEY
+        self.dropped = dropped  # inside a duplicate key's value: read, checked, not kept
+
+
+_NO_KEY = object()
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text of a plan file (a BOM is allowed), or a located LoadError."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise LoadError(Problem("PB101", "the file is not UTF-8 text (save it as UTF-8)", line, col)) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
+    """Read one YAML document holding a mapping; raise LoadError if it cannot be read at all."""
+    positions: dict[Path_, tuple[int, int]] = {}
+    key_positions: dict[Path_, tuple[int, int]] = {}
+    problems: list[Problem] = []
+    stack: list[_Frame] = []
+    root: Any = _NO_KEY
+    documents = 0
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    raise LoadError(
+                        Problem("PB103", "a plan file holds one YAML document; remove the `---` and what follows",
+                                mark.line + 1, mark.column + 1)
+                    )
+                continue
+            if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+                continue
+
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                done = stack.pop()
+                if not stack:
+                    root = done.value
+                continue
+
+            mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1
+            parent = stack[-1] if stack else None
+
+            # A mapping's key: remember it, refuse a repeat, and read its value next.
+            if parent is not None and parent.is_map and parent.key is _NO_KEY:
+                if kind is not yaml.ScalarEvent:
+                    raise LoadError(Problem("PB100", "a key must be plain text", line, col))
+                _refuse_decorations(event, line, col, problems, parent.path)
+                key = event.value
+                if key in parent.value:
+                    if not parent.dropped:
+                        first = key_positions.get(parent.path + (key,), (line, col))
+                        problems.append(Problem(
+                            "PB104",
+                            f"`{key}` is given twice (first on line {first[0]}); keep one",
+                            line, col, parent.path + (key,),
+                        ))
+                    parent.key = (key, True)
+                else:
+                    if not parent.dropped:
+                        key_positions[parent.path + (key,)] = (line, col)
+                    parent.key = (key, False)
+                continue
+
+            if parent is None:
+                path, dropped = (), False
+            elif parent.is_map:
+                key, repeated = parent.key
+                path, dropped = parent.path + (key,), parent.dropped or repeated
+            else:
+                path, dropped = parent.path + (len(parent.value),), parent.dropped
+
+            if not dropped:
+                positions[path] = (line, col)
+                _refuse_decorations(event, line, col, problems, path)
+
+            if kind is yaml.ScalarEvent:
+                value = _scalar(event, line, col, path, problems, dropped)
+            elif kind is yaml.AliasEvent:
+                if not dropped:
+                    problems.append(Problem(
+                        "PB106", f"alias `*{event.anchor}`: anchors and aliases are not allowed; "
+                        "write the value out", line, col, path))
+                value = Unreadable("*" + (event.anchor or ""))
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if len(stack) >= max_depth:
+                    raise LoadError(Problem("PB107", f"values nested deeper than {max_depth} levels", line, col))
+                is_map = kind is yaml.MappingStartEvent
+                frame = _Frame({} if is_map else [], path, is_map, dropped)
+                _attach(parent, frame.value)
+                stack.append(frame)
+                continue
+            else:  # pragma: no cover - the event kinds above are all libyaml emits
+                continue
+
+            if parent is None:
+                root = value
+            else:
+                _attach(parent, value)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = exc.problem or "YAML syntax error"
+        if exc.context:
+            message = f"{message} ({exc.context})"
+        raise LoadError(Problem("PB100", f"YAML syntax: {message}", line, col)) from None
+    except yaml.YAMLError as exc:  # reader errors without a mark
+        raise LoadError(Problem("PB100", f"YAML syntax: {exc}", 1, 1)) from None
+
+    if not isinstance(root, dict):
+        what = "empty" if root is _NO_KEY or root is None else f"a {_kind_of(root)}"
+        line, col = positions.get((), (1, 1))
+        raise LoadError(Problem("PB110", f"a plan must be a mapping of fields, and this file is {what}", line, col))
+    return Document(root, positions, key_positions, problems)
+
+
+def _attach(parent: _Frame | None, value: Any) -> None:
+    if parent is None:
+        return
+    if parent.is_map:
+        key, repeated = parent.key
+        if not repeated:
+            parent.value[key] = value
+        parent.key = _NO_KEY
+    else:
+        parent.value.append(value)
+
+
+def _refuse_decorations(event, line: int, col: int, problems: list[Problem], path: Path_) -> None:
+    """Tags and anchors: the first can construct arbitrary objects, the second expand without bound."""
+    tag = getattr(event, "tag", None)
+    if tag is not None and tag != "!":
+        problems.append(Problem("PB105", f"tag `{tag}` is not allowed; plans hold plain values only", line, col, path))
+    if getattr(event, "anchor", None) is not None:
+        problems.append(Problem(
+            "PB106", f"anchor `&{event.anchor}`: anchors and aliases are not allowed; write the value out",
+            line, col, path))
+
+
+def _scalar(event, line: int, col: int, path: Path_, problems: list[Problem], dropped: bool) -> Any:
+    if event.style not in (None, ""):  # quoted or block scalars are always text
+        return event.value
+    value = _resolve_plain(event.value)
+    if isinstance(value, Problem):
+        if not dropped:
+            problems.append(Problem(value.code, value.message, line, col, path))
+        return Unreadable(event.value)
+    return value
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:
+    """Read a plan file; LoadError for anything that stops it being read, OSError for I/O."""
+    with open(path, "rb") as handle:
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise LoadError(Problem("PB102", f"the file is larger than {max_bytes} bytes; a plan is far smaller", 1, 1))
+    return parse(decode(raw))

@@ -1,0 +1,292 @@
+"""The v1 plan record: pydantic models that are the single source of truth for its shape.
+
+Validation, the published JSON Schema (`playbook schema`) and the plan-format reference page all
+come from these classes. Field names are a contract: plans written today must keep working.
+Rules that need more than one field, or a policy value, live in `generator.rules`.
+
+The models are strict: a quoted "18" is not a number and an unquoted 2026 is not text, exactly
+as the JSON Schema says, so the editor and `playbook check` agree on every value.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def _date_from_text(value: Any) -> Any:
+    """Accept a quoted ISO date ("2026-10-05") as well as YAML's unquoted one."""
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("PB109", "{value} is not a date that exists", {"value": value}) from None
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("PB113", "this text is empty")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_date_from_text)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, AfterValidator(_not_blank)]
+Number = Annotated[Union[int, float], Field(allow_inf_nan=False)]
+
+Kind = Literal["growth", "coaching", "pip"]
+Status = Literal["draft", "active", "extended", "closed"]
+Cause = Literal["will", "skill", "market"]
+Stage = Literal["conversation", "agreement-email", "written-warning", "final-warning"]
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+Owner = Literal["person", "manager", "hr"]
+LogKind = Literal["check-in", "ride-along", "review", "self-review"]
+
+STAGES: tuple[str, ...] = Stage.__args__
+WEEKDAYS: tuple[str, ...] = Weekday.__args__
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Ref(Record):
+    """Someone named in a plan: a display name and a slug that is used in URLs."""
+
+    name: Text
+    id: Slug
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0]
+
+
+class Person(Ref):
+    """The employee the plan is for."""
+
+    role: Text
+    team: Slug
+
+
+class Diagnosis(Record):
+    """Why performance is off: a discipline (will), coaching (skill) or market problem."""
+
+    cause: Cause
+    summary: Text
+    evidence: list[Text] = []
+
+
+class CheckIns(Record):
+    """The standing one-to-ones: which weekdays, every how many weeks."""
+
+    weekdays: Annotated[list[Weekday], Field(min_length=1)]
+    every_weeks: Annotated[int, Field(ge=1)] = 1
+
+
+class Review(Record):
+    date: Day
+    title: Text
+
+
+class Timetable(Record):
+    """When the plan runs: a start, a length (`days`) or an `end`, check-ins and review dates."""
+
+    start: Day
+    days: Annotated[int, Field(ge=1)] | None = None
+    end: Day | None = None
+    check_ins: CheckIns
+    reviews: Annotated[list[Review], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _one_length(self) -> "Timetable":
+        if (self.days is None) == (self.end is None):
+            raise PydanticCustomError("PB201", "give the plan's length as either `days` or `end`, not both or neither")
+        if self.end is not None and self.end <= self.start:
+            raise PydanticCustomError("PB201", "the plan ends ({end}) on or before it starts ({start})",
+                                      {"end": str(self.end), "start": str(self.start)})
+        return self
+
+    @property
+    def last_day(self) -> date:
+        """The day the plan ends: `end`, or `start + days`."""
+        return self.end if self.end is not None else self.start + timedelta(days=self.days)
+
+    @property
+    def review_dates(self) -> list[date]:
+        return [review.date for review in self.reviews]
+
+
+class HistoryPoint(Record):
+    """One past period of a criterion: the person's value and, for comparison, the team's."""
+
+    period: Text
+    value: Number
+    team: Number | None = None
+
+
+class Trigger(Record):
+    """A line the metric must not cross by a review date, and the escalation stage that follows."""
+
+    below: Number | None = None
+    above: Number | None = None
+    by: Day
+    then: Stage
+
+    @model_validator(mode="after")
+    def _one_line(self) -> "Trigger":
+        if (self.below is None) == (self.above is None):
+            raise PydanticCustomError("PB300", "a trigger has exactly one of `below` or `above`")
+        return self
+
+    @property
+    def line(self) -> tuple[str, float]:
+        return ("below", self.below) if self.below is not None else ("above", self.above)
+
+
+class Criterion(Record):
+    """A measured objective: where the person is (baseline) and where they must get (target)."""
+
+    id: Slug
+    metric: Text
+    unit: Text
+    baseline: Number
+    target: Number
+    history: list[HistoryPoint] = []
+    trigger: Trigger | None = None
+
+
+class Action(Record):
+    """An agreed improvement step and who owns it."""
+
+    step: Text
+    owner: Owner
+    cadence: Text | None = None
+
+
+class Milestone(Record):
+    """A dated checkpoint with the level each named criterion should have reached."""
+
+    date: Day
+    title: Text
+    targets: dict[Slug, Number] = {}
+
+
+class EscalationStep(Record):
+    stage: Stage
+    date: Day
+
+
+class Declined(Record):
+    """The employee declined to sign; a witness saw the plan handed over."""
+
+    declined: Day
+    witness: Slug
+
+
+def _signature_kind(value: Any) -> str:
+    return "declined" if isinstance(value, dict) else "date"
+
+
+Signature = Annotated[
+    Union[Annotated[Day, Tag("date")], Annotated[Declined, Tag("declined")]],
+    Discriminator(_signature_kind),
+]
+
+
+class Acknowledgement(Record):
+    """Both parties' signatures (dates), or the employee's recorded refusal to sign."""
+
+    person: Signature
+    manager: Day
+
+    @property
+    def person_date(self) -> date:
+        return self.person.declined if isinstance(self.person, Declined) else self.person
+
+
+class Rebuttal(Record):
+    """The employee's own written response, shown beside the plan."""
+
+    date: Day
+    text: Text
+
+
+class LogEntry(Record):
+    """A dated note of what happened: a check-in, ride-along, review or self-review."""
+
+    date: Day
+    kind: LogKind
+    note: Text
+    wins: list[Text] = []
+    opportunities: list[Text] = []
+    results: dict[Slug, Number] = {}
+
+
+class Outcome(Record):
+    date: Day
+    result: Literal["met", "not-met", "withdrawn"]
+    decision: Literal["retained", "extended", "separated"]
+
+
+class Plan(Record):
+    """A growth plan, an informal coaching plan or a formal PIP (format v1)."""
+
+    id: Slug | None = Field(None, description="Defaults to the file name without `.yaml`.")
+    kind: Kind
+    status: Status
+    person: Person
+    manager: Ref
+    hr_partner: Ref | None = None
+    playbook_version: Text | None = None
+    diagnosis: Diagnosis | None = None
+    timetable: Timetable
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+    actions: Annotated[list[Action], Field(min_length=1)]
+    milestones: Annotated[list[Milestone], Field(min_length=1)]
+    support: list[Text] = []
+    escalation: list[EscalationStep] = []
+    consequences: Text | None = None
+    acknowledgement: Acknowledgement | None = None
+    rebuttal: Rebuttal | None = None
+    log: list[LogEntry] = []
+    outcome: Outcome | None = None
+    private: str | None = Field(None, description="Free text for the record only: never rendered into any site.")
+
+    @property
+    def length_days(self) -> int:
+        return (self.timetable.last_day - self.timetable.start).days
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.id == criterion_id), None)
+
+    def escalation_date(self, stage: str) -> date | None:
+        return next((step.date for step in self.escalation if step.stage == stage), None)
+
+
+def field_names() -> frozenset[str]:
+    """Every field name of every record type: what an unknown key is compared with."""
+    names: set[str] = set()
+    pending = [Record]
+    while pending:
+        model = pending.pop()
+        names.update(model.model_fields)
+        pending += model.__subclasses__()
+    return frozenset(names)

@@ -1,0 +1,93 @@
+"""The rule registry: every check `playbook check` makes, as data.
+
+A rule is a small function with a stable code, a severity, a one-line summary and a docstring
+that says why the rule exists and how to fix the plan. The site's rules reference is generated
+from this registry, so the code and its documentation cannot drift apart.
+
+Plan rules take one typed `Plan` and a `Context` and yield `(path, message)` pairs, where the
+path names the offending value (`("milestones", 2, "date")`); the checker turns the path into a
+file position. Repository rules see every plan at once. Input rules (PB1xx) are reported while
+the file is read and validated; they are registered here for their documentation.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterable, Iterator, Literal
+
+from ..config import Policy
+from ..model import Plan
+
+Severity = Literal["error", "warning"]
+Located = tuple[tuple, str]  # (path into the record, message)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know besides the plan: the policy and the date of "today"."""
+
+    policy: Policy
+    today: date
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    scope: Literal["input", "plan", "repository"]
+    check: Callable | None = None
+
+    @property
+    def anchor(self) -> str:
+        return self.code.lower()
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> Rule:
+    if rule.code in REGISTRY:  # pragma: no cover - a programming error caught at import
+        raise ValueError(f"rule code {rule.code} registered twice")
+    REGISTRY[rule.code] = rule
+    return rule
+
+
+def plan_rule(code: str, name: str, summary: str, severity: Severity = "error"):
+    """Register a function `(plan, context) -> Iterable[(path, message)]` as a rule."""
+
+    def decorate(function: Callable[[Plan, Context], Iterable[Located]]):
+        _register(Rule(code, name, severity, summary, inspect.getdoc(function) or "", "plan", function))
+        return function
+
+    return decorate
+
+
+def repository_rule(code: str, name: str, summary: str, severity: Severity = "error"):
+    """Register a function `(plan_files, context) -> Iterable[(plan_file, path, message)]` as a rule."""
+
+    def decorate(function):
+        _register(Rule(code, name, severity, summary, inspect.getdoc(function) or "", "repository", function))
+        return function
+
+    return decorate
+
+
+def input_rule(code: str, name: str, summary: str, doc: str) -> None:
+    """Document a rule that the loader or the model enforces while a file is read."""
+    _register(Rule(code, name, "error", summary, inspect.cleandoc(doc), "input"))
+
+
+def rules(scope: str | None = None) -> Iterator[Rule]:
+    for code in sorted(REGISTRY):
+        rule = REGISTRY[code]
+        if scope is None or rule.scope == scope:
+            yield rule
+
+
+# Importing the modules fills the registry.
+from . import criteria, escalation, input, people, repository, timetable  # noqa: E402,F401

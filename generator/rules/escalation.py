@@ -1,0 +1,62 @@
+"""PB5xx: the documented escalation. Conversation, agreement email, written warning, final
+warning, in that order, and nobody is let go without having seen it coming."""
+
+from __future__ import annotations
+
+from ..model import STAGES, Plan
+from . import Context, plan_rule
+
+REQUIRED_BEFORE_SEPARATION = ("conversation", "written-warning", "final-warning")
+
+
+@plan_rule("PB501", "escalation-out-of-order", "Escalation stages are out of order")
+def escalation_out_of_order(plan: Plan, context: Context):
+    """The escalation runs conversation, agreement-email, written-warning, final-warning. A stage
+    may be skipped, but never repeated or listed before one that comes earlier, or the record no
+    longer shows what the person was told first.
+
+    **Fix:** list the steps in the order they happened, one entry per stage."""
+    for index in range(1, len(plan.escalation)):
+        before, this = plan.escalation[index - 1].stage, plan.escalation[index].stage
+        if STAGES.index(this) <= STAGES.index(before):
+            yield ("escalation", index, "stage"), f"escalation stage `{this}` comes after `{before}`; the order is {' -> '.join(STAGES)}"
+
+
+@plan_rule("PB502", "escalation-dates-backwards", "Escalation dates go backwards")
+def escalation_dates_backwards(plan: Plan, context: Context):
+    """Each escalation step follows the one before it. A date earlier than the previous step's is a
+    typo that would make the documented process look out of order to anyone who audits it.
+
+    **Fix:** correct the date."""
+    for index in range(1, len(plan.escalation)):
+        before, this = plan.escalation[index - 1], plan.escalation[index]
+        if this.date < before.date:
+            yield ("escalation", index, "date"), f"escalation date {this.date} is before the previous step ({before.stage}, {before.date})"
+
+
+@plan_rule("PB503", "separation-undocumented", "A separation without a conversation, written and final warning")
+def separation_undocumented(plan: Plan, context: Context):
+    """Nobody is let go without having seen it coming. A separation needs the whole documented
+    escalation on record: the conversation, the written warning and the final warning.
+
+    **Fix:** record the missing steps with their dates, or revisit the decision with HR."""
+    if plan.outcome is None or plan.outcome.decision != "separated":
+        return
+    held = {step.stage for step in plan.escalation}
+    missing = [stage for stage in REQUIRED_BEFORE_SEPARATION if stage not in held]
+    if missing:
+        yield ("outcome", "decision"), f"a separation needs a recorded {', '.join(missing)} in `escalation`"
+
+
+@plan_rule("PB504", "separation-early", "A separation before the plan ran its full timetable")
+def separation_early(plan: Plan, context: Context):
+    """A plan promises a fixed time to improve. Ending it early with a separation breaks that
+    promise: the person did not get the time they were told they had.
+
+    **Fix:** date the outcome on or after the plan's end, or record a different decision."""
+    if plan.outcome is None or plan.outcome.decision != "separated":
+        return
+    if plan.outcome.date < plan.timetable.last_day:
+        yield ("outcome", "date"), (
+            f"separation on {plan.outcome.date}, before the plan ran its full timetable (ends {plan.timetable.last_day})"
+        )

@@ -1,0 +1,45 @@
+"""PB6xx: rules across every plan in the repository."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..schedule import RUNNING
+from . import Context, repository_rule
+
+
+@repository_rule("PB601", "duplicate-id", "Two plans have the same id")
+def duplicate_id(plan_files, context: Context):
+    """A plan's id is its URL and its name in calendars and exports; two plans with one id would
+    overwrite each other on the site. The id is the file name unless `id:` says otherwise.
+
+    **Fix:** rename one of the files (or change its `id:`)."""
+    by_id = defaultdict(list)
+    for plan_file in plan_files:
+        by_id[plan_file.plan.id].append(plan_file)
+    for plan_id, group in by_id.items():
+        if len(group) < 2:
+            continue
+        for plan_file in group:
+            others = ", ".join(other.path for other in group if other is not plan_file)
+            path = ("id",) if plan_file.id_given else ()
+            yield plan_file, path, f"plan id `{plan_id}` is also used by {others}"
+
+
+@repository_rule("PB602", "two-running-pips", "A person has two running PIPs")
+def two_running_pips(plan_files, context: Context):
+    """One person, one formal plan at a time: two running PIPs (active or extended) set competing
+    objectives and dates, and neither can be met fairly.
+
+    **Fix:** close one of them, or merge their objectives into one plan."""
+    by_person = defaultdict(list)
+    for plan_file in plan_files:
+        plan = plan_file.plan
+        if plan.kind == "pip" and plan.status in RUNNING:
+            by_person[plan.person.id].append(plan_file)
+    for person_id, group in by_person.items():
+        if len(group) < 2:
+            continue
+        for plan_file in group:
+            others = ", ".join(other.path for other in group if other is not plan_file)
+            yield plan_file, ("status",), f"`{person_id}` has another running pip: {others}"

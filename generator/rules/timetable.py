@@ -1,0 +1,136 @@
+"""PB2xx: the timetable. Reviews on the calendar ahead of time, inside the plan's window."""
+
+from __future__ import annotations
+
+from ..model import Plan
+from ..schedule import RUNNING, expected_check_ins
+from . import Context, input_rule, plan_rule
+
+input_rule("PB201", "plan-length", "The timetable's length is missing, doubled or negative", """
+    A plan's window is `start` plus either `days` or `end`. With both, they may disagree; with
+    neither, nobody knows when the plan ends; an end on or before the start is a typo.
+
+    **Fix:** keep exactly one of `days` and `end`, and make the end fall after the start.
+""")
+
+
+def _window(plan: Plan) -> str:
+    return f"{plan.timetable.start} to {plan.timetable.last_day}"
+
+
+def _outside(day, plan: Plan) -> str | None:
+    if day < plan.timetable.start:
+        return f"is before the plan starts ({plan.timetable.start})"
+    if day > plan.timetable.last_day:
+        return f"is after the plan ends ({plan.timetable.last_day})"
+    return None
+
+
+@plan_rule("PB202", "review-outside-window", "A review date falls outside the plan's window")
+def review_outside_window(plan: Plan, context: Context):
+    """Reviews are the moments the plan is judged. A review before the start or after the end
+    cannot judge this plan, and usually means the start, the length or the review was mistyped.
+
+    **Fix:** move the review inside the window, or correct `start`, `days` or `end`."""
+    for index, review in enumerate(plan.timetable.reviews):
+        where = _outside(review.date, plan)
+        if where:
+            yield ("timetable", "reviews", index, "date"), f"review date {review.date} {where}"
+
+
+@plan_rule("PB203", "log-outside-window", "A log entry falls outside the plan's window")
+def log_outside_window(plan: Plan, context: Context):
+    """The log records what happened under this plan. An entry dated outside the window belongs
+    to another plan (or has a typo), and would distort the count of check-ins held.
+
+    **Fix:** correct the date, or move the entry to the plan it belongs to."""
+    for index, entry in enumerate(plan.log):
+        where = _outside(entry.date, plan)
+        if where:
+            yield ("log", index, "date"), f"log entry dated {entry.date} {where}"
+
+
+@plan_rule("PB204", "milestone-outside-window", "A milestone date falls outside the plan's window")
+def milestone_outside_window(plan: Plan, context: Context):
+    """Milestones mark progress within the plan. One dated after the end promises a check that
+    will never happen under this plan; one before the start measures nothing.
+
+    **Fix:** bring the milestone inside the window, or lengthen the plan (within policy)."""
+    for index, milestone in enumerate(plan.milestones):
+        where = _outside(milestone.date, plan)
+        if where:
+            yield ("milestones", index, "date"), f"milestone date {milestone.date} {where}"
+
+
+@plan_rule("PB205", "milestones-not-ascending", "Milestone dates are not in ascending order")
+def milestones_not_ascending(plan: Plan, context: Context):
+    """Milestones are steps towards the target, read top to bottom as a timeline. Out of order,
+    the page, the chart and the reader all get the sequence wrong.
+
+    **Fix:** list milestones from earliest to latest, each on a later date than the one before."""
+    for index in range(1, len(plan.milestones)):
+        before, this = plan.milestones[index - 1].date, plan.milestones[index].date
+        if this <= before:
+            yield ("milestones", index, "date"), (
+                f"milestone date {this} is not after the previous milestone ({before}); list them in date order"
+            )
+
+
+@plan_rule("PB206", "pip-length", "A PIP is shorter or longer than the policy allows")
+def pip_length(plan: Plan, context: Context):
+    """A PIP gives a fair, fixed time to improve: too short is not fair, too long is not a plan.
+    The bounds are policy (`pip_min_days`, `pip_max_days`; an `extended` PIP may run
+    `pip_extension_max_days` longer) and can be set in `mkdocs.yml`.
+
+    **Fix:** set `days` (or `end`) within the bounds."""
+    if plan.kind != "pip":
+        return
+    policy = context.policy
+    longest = policy.pip_max_days + (policy.pip_extension_max_days if plan.status == "extended" else 0)
+    days = plan.length_days
+    where = ("timetable", "days") if plan.timetable.days is not None else ("timetable", "end")
+    if days > longest:
+        yield where, f"a pip runs at most {longest} days{' when extended' if plan.status == 'extended' else ''}; this one runs {days}"
+    elif days < policy.pip_min_days:
+        yield where, f"a pip runs at least {policy.pip_min_days} days; this one runs {days}"
+
+
+@plan_rule("PB207", "pip-check-ins", "A PIP's check-ins are less frequent than the policy allows")
+def pip_check_ins(plan: Plan, context: Context):
+    """Someone on a formal plan needs feedback at least every week (`pip_max_weeks_between_check_ins`),
+    or the plan's end comes as a surprise.
+
+    **Fix:** lower `every_weeks` to the policy value (usually 1)."""
+    if plan.kind != "pip":
+        return
+    limit = context.policy.pip_max_weeks_between_check_ins
+    every = plan.timetable.check_ins.every_weeks
+    if every > limit:
+        yield ("timetable", "check_ins", "every_weeks"), (
+            f"a pip has check-ins at least every {limit} week{'s' if limit != 1 else ''}; this one every {every}"
+        )
+
+
+@plan_rule("PB208", "running-past-end", "A running plan's end date has passed", severity="warning")
+def running_past_end(plan: Plan, context: Context):
+    """A plan still marked active after its end was never closed: its outcome was not recorded,
+    and HR cannot see whether it was met.
+
+    **Fix:** close it (`status: closed` and an `outcome`), or extend it."""
+    if plan.status in RUNNING and plan.timetable.last_day < context.today:
+        yield ("status",), f"the plan is {plan.status} but ended on {plan.timetable.last_day}; close or extend it"
+
+
+@plan_rule("PB209", "check-ins-missing", "Fewer check-ins logged than the timetable expects so far",
+           severity="warning")
+def check_ins_missing(plan: Plan, context: Context):
+    """Check-ins that are not logged did not happen, as far as anyone reviewing the plan can tell.
+    The count compares `log` entries of kind `check-in` with the timetable's days up to yesterday.
+
+    **Fix:** log each check-in held (a date and a one-line note is enough)."""
+    if plan.status == "draft":
+        return
+    expected = expected_check_ins(plan.timetable, context.today)
+    held = sum(1 for entry in plan.log if entry.kind == "check-in" and entry.date < context.today)
+    if held < expected:
+        yield ("timetable", "check_ins"), f"{held} check-in{'s' if held != 1 else ''} logged of {expected} expected by {context.today}"
