@@ -26,6 +26,11 @@ try:  # libyaml is several times faster; the pure-Python parser gives the same e
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
 
+_Scalar, _Alias = yaml.ScalarEvent, yaml.AliasEvent
+_MappingStart, _MappingEnd = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SequenceStart, _SequenceEnd = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DocumentStart, _StreamEnd = yaml.DocumentStartEvent, yaml.StreamEndEvent
+
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 
@@ -125,12 +130,12 @@ def _ambiguity(text: str) -> str | None:
 
 def _resolve_plain(text: str) -> Any | Problem:
     """The value of a plain (unquoted) scalar, or the reason it is refused."""
-    if text in _NULLS:
+    if not text:
         return None
-    if _INT.match(text):
-        return int(text)
     first = text[0]
     if first.isdigit() or first in "+-.":
+        if _INT.match(text):
+            return int(text)
         if _FLOAT.match(text) and any(c in text for c in ".eE"):
             return float(text)
         if _SPECIAL_FLOAT.match(text):
@@ -141,6 +146,10 @@ def _resolve_plain(text: str) -> Any | Problem:
                 return date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
                 return Problem("PB109", f"{text} is not a date that exists", 0, 0)
+    elif len(text) > 5:  # every special word below is at most five letters long
+        return text
+    if text in _NULLS:
+        return None
     if text in _BOOLS:
         return _BOOLS[text]
     reason = _ambiguity(text)
@@ -183,11 +192,22 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
     stack: list[_Frame] = []
     root: Any = _NO_KEY
     documents = 0
+    # Tags need a `!`, anchors a `&` and aliases a `*`: most plans hold none, and skip the look.
+    decorated = "!" in text or "&" in text or "*" in text
 
+    parser = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        while True:
+            event = parser.get_event()
             kind = type(event)
-            if kind is yaml.DocumentStartEvent:
+            if kind is _Scalar or kind is _MappingStart or kind is _SequenceStart or kind is _Alias:
+                pass
+            elif kind is _MappingEnd or kind is _SequenceEnd:
+                done = stack.pop()
+                if not stack:
+                    root = done.value
+                continue
+            elif kind is _DocumentStart:
                 documents += 1
                 if documents > 1:
                     mark = event.start_mark
@@ -196,13 +216,9 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
                                 mark.line + 1, mark.column + 1)
                     )
                 continue
-            if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
-                continue
-
-            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                done = stack.pop()
-                if not stack:
-                    root = done.value
+            elif kind is _StreamEnd or event is None:
+                break
+            else:  # stream start, document end
                 continue
 
             mark = event.start_mark
@@ -211,9 +227,10 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
 
             # A mapping's key: remember it, refuse a repeat, and read its value next.
             if parent is not None and parent.is_map and parent.key is _NO_KEY:
-                if kind is not yaml.ScalarEvent:
+                if kind is not _Scalar:
                     raise LoadError(Problem("PB100", "a key must be plain text", line, col))
-                _refuse_decorations(event, line, col, problems, parent.path)
+                if decorated:
+                    _refuse_decorations(event, line, col, problems, parent.path)
                 key = event.value
                 if key in parent.value:
                     if not parent.dropped:
@@ -240,25 +257,30 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
 
             if not dropped:
                 positions[path] = (line, col)
-                _refuse_decorations(event, line, col, problems, path)
+                if decorated and kind is not _Alias:
+                    _refuse_decorations(event, line, col, problems, path)
 
-            if kind is yaml.ScalarEvent:
-                value = _scalar(event, line, col, path, problems, dropped)
-            elif kind is yaml.AliasEvent:
+            if kind is _Scalar:
+                if event.style:  # quoted or block scalars are always text
+                    value = event.value
+                else:
+                    value = _resolve_plain(event.value)
+                    if type(value) is Problem:
+                        if not dropped:
+                            problems.append(Problem(value.code, value.message, line, col, path))
+                        value = Unreadable(event.value)
+            elif kind is _Alias:
                 if not dropped:
                     problems.append(Problem(
                         "PB106", f"alias `*{event.anchor}`: anchors and aliases are not allowed; "
                         "write the value out", line, col, path))
                 value = Unreadable("*" + (event.anchor or ""))
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            else:
                 if len(stack) >= max_depth:
                     raise LoadError(Problem("PB107", f"values nested deeper than {max_depth} levels", line, col))
-                is_map = kind is yaml.MappingStartEvent
-                frame = _Frame({} if is_map else [], path, is_map, dropped)
+                frame = _Frame({} if kind is _MappingStart else [], path, kind is _MappingStart, dropped)
                 _attach(parent, frame.value)
                 stack.append(frame)
-                continue
-            else:  # pragma: no cover - the event kinds above are all libyaml emits
                 continue
 
             if parent is None:
@@ -274,6 +296,8 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
         raise LoadError(Problem("PB100", f"YAML syntax: {message}", line, col)) from None
     except yaml.YAMLError as exc:  # reader errors without a mark
         raise LoadError(Problem("PB100", f"YAML syntax: {exc}", 1, 1)) from None
+    finally:
+        parser.dispose()
 
     if not isinstance(root, dict):
         what = "empty" if root is _NO_KEY or root is None else f"a {_kind_of(root)}"
@@ -303,17 +327,6 @@ def _refuse_decorations(event, line: int, col: int, problems: list[Problem], pat
         problems.append(Problem(
             "PB106", f"anchor `&{event.anchor}`: anchors and aliases are not allowed; write the value out",
             line, col, path))
-
-
-def _scalar(event, line: int, col: int, path: Path_, problems: list[Problem], dropped: bool) -> Any:
-    if event.style not in (None, ""):  # quoted or block scalars are always text
-        return event.value
-    value = _resolve_plain(event.value)
-    if isinstance(value, Problem):
-        if not dropped:
-            problems.append(Problem(value.code, value.message, line, col, path))
-        return Unreadable(event.value)
-    return value
 
 
 def _kind_of(value: Any) -> str:
