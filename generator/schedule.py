@@ -15,6 +15,9 @@ from .model import WEEKDAYS, Plan, Timetable
 
 DueKind = Literal["check-in", "review", "milestone", "trigger", "end"]
 
+# On the same day, the item a person would name first.
+_FIRST = {"review": 0, "milestone": 1, "trigger": 2, "check-in": 3, "end": 4}
+
 # Plans in these states have dates that are still to come.
 RUNNING = frozenset({"active", "extended"})
 
@@ -66,7 +69,7 @@ def agenda(plan: Plan) -> list[DueItem]:
         if criterion.trigger is not None
     ]
     items.append(DueItem(timetable.last_day, "end", "Plan ends", ("timetable",)))
-    items.sort()
+    items.sort(key=lambda item: (item.date, _FIRST[item.kind]))
     return items
 
 

@@ -1,0 +1,162 @@
+"""The MkDocs adapter: check the plans, add the generated pages, render HR's pages through Jinja.
+
+    plugins:
+      - search
+      - playbook:
+          plans_dir: plans
+
+A plan with errors fails the build with the same `file:line:col` lines as `playbook check`.
+Generated pages exist only in memory (`File.generated`); nothing is written into the repository.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from .check import check_paths
+from .config import Settings, UsageError, resolve_today, settings_from
+from .render.letters import TemplateProblem
+from .render.site import STYLESHEET, Site, build_site, render_page
+
+log = get_plugin_logger("playbook")
+
+# Markdown extensions the generated pages rely on, with the options they need.
+REQUIRED_EXTENSIONS = {
+    "tables": {},
+    "admonition": {},
+    "attr_list": {},
+    "md_in_html": {},
+    "pymdownx.details": {},
+    "pymdownx.superfences": {},
+    "pymdownx.tabbed": {"alternate_style": True},
+}
+
+
+class PlaybookConfig(Config):
+    plans_dir = c.Type(str, default="plans")
+    today = c.Optional(c.Type((str,)))
+    strict = c.Type(bool, default=False)
+    policy = c.Type(dict, default={})
+
+
+class PlaybookPlugin(BasePlugin[PlaybookConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.settings = Settings()
+        self.site = Site()
+        self.generated: set[str] = set()
+
+    def on_config(self, config):
+        options = {key: value for key, value in self.config.items() if value is not None}
+        if isinstance(options.get("today"), str):
+            options["today"] = options["today"].strip() or None
+        try:
+            self.settings = settings_from(options, "mkdocs.yml")
+            self.today = resolve_today(None, self.settings.today)
+        except UsageError as exc:
+            raise PluginError(str(exc)) from None
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.plans_dir = self.root / self.settings.plans_dir
+        _require_extensions(config)
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        plan_files = self._checked_plans()
+        try:
+            self.site = build_site(plan_files, Path(config.docs_dir), self.settings.policy, self.today)
+        except TemplateProblem as exc:
+            raise PluginError(f"playbook: {exc}") from None
+        self.generated = set(self.site.pages)
+        for uri, content in {**self.site.pages, **self.site.assets}.items():
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                raise PluginError(f"playbook: {existing.src_path} is in the way of a generated page; rename it")
+            # Not in the nav, and no notice per page: the indexes link to them, however many there are.
+            files.append(File.generated(config, uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        log.info(f"{len(plan_files)} plans published, as of {self.today}")
+        return files
+
+    def _checked_plans(self):
+        if not self.plans_dir.is_dir():
+            log.info(f"no plans folder at {self.plans_dir}: building the playbook without plans")
+            return []
+        shown = Path(os.path.relpath(self.plans_dir)) if _is_under(self.plans_dir, Path.cwd()) else self.plans_dir
+        try:
+            result = check_paths([shown], self.settings.policy, self.today)
+        except UsageError as exc:
+            raise PluginError(str(exc)) from None
+        strict = self.settings.strict
+        for finding in result.findings:
+            if finding.fails(strict):
+                log.error(finding.text())
+            else:
+                log.info(finding.text())
+        if result.failed(strict):
+            failing = sum(1 for finding in result.findings if finding.fails(strict))
+            raise PluginError(f"playbook: {failing} problem{'s' if failing != 1 else ''} in the plans; "
+                              "run `playbook check` for the list")
+        return result.plan_files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config, files) -> str:
+        if page.file.src_uri in self.generated:
+            return markdown  # rendered from records already; never a template
+        try:
+            return render_page(markdown, f"{Path(config.docs_dir).name}/{page.file.src_uri}", self.site.page_context())
+        except TemplateProblem as exc:
+            raise PluginError(f"playbook: {exc}") from None
+
+    def on_nav(self, nav: Navigation, *, config, files) -> Navigation:
+        """Plan pages stay out of the navigation: the indexes link to them, however many there are."""
+        plan_pages = {uri for uri in self.generated if uri.startswith("plans/") and uri != "plans/index.md"}
+        nav.items = _without(nav.items, plan_pages)
+        nav.pages = [page for page in nav.pages if page.file.src_uri not in plan_pages]
+        return nav
+
+    def on_serve(self, server, *, config, builder):
+        if self.plans_dir.is_dir():
+            server.watch(str(self.plans_dir))
+        return server
+
+
+def _without(items: list, hidden: set[str]) -> list:
+    kept = []
+    for item in items:
+        if isinstance(item, Page) and item.file.src_uri in hidden:
+            continue
+        if isinstance(item, Section):
+            item.children = _without(item.children, hidden)
+            if not item.children:
+                continue
+        kept.append(item)
+    return kept
+
+
+def _require_extensions(config) -> None:
+    extensions = config.markdown_extensions
+    for name, options in REQUIRED_EXTENSIONS.items():
+        if name not in extensions:
+            extensions.append(name)
+        if options:
+            merged = {**options, **config.mdx_configs.get(name, {})}
+            merged.update(options)
+            config.mdx_configs[name] = merged
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,125 @@
+"""The Jinja environments that turn records into pages and letters, and their escaping.
+
+Two environments, both with autoescaping and `StrictUndefined` (a missing value fails the build
+rather than leaving a blank in a warning letter):
+
+- `markdown_env` renders Markdown pages. Every value from a record is escaped for HTML *and* for
+  Markdown, so a note such as `**x** [a](javascript:...)` shows as written and cannot become
+  markup. Text that is trusted Markdown (rule docs from the code) is passed as `Markup`.
+- `text_env` renders letters and scripts as plain text, HTML-escaped once, for `<pre>` blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import escape as html_escape
+from typing import Any, Iterable
+
+from jinja2 import BaseLoader, Environment, StrictUndefined
+from markupsafe import Markup
+
+# Characters that Python-Markdown lets a backslash escape (with the tables extension: `|`).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+# At the start of a line these open a block that no backslash can stop: content tabs, definitions, fences.
+_BLOCK_OPENERS = "=:~"
+
+
+def markdown_text(value: Any) -> Markup:
+    """A value as literal text inside Markdown: no markup, no HTML, on one line."""
+    if isinstance(value, Markup):
+        return value
+    text = html_escape(str(value), quote=False)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    if text[:1] in _BLOCK_OPENERS and text:
+        text = f"&#{ord(text[0])};{text[1:]}"
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+    return Markup(text)
+
+
+def attribute(value: Any) -> Markup:
+    """A value inside an HTML attribute (or raw HTML text): escaped for HTML only."""
+    return Markup(html_escape(str(value), quote=True))
+
+
+def _finalize_markdown(value: Any) -> Any:
+    if value is None:
+        return ""
+    return markdown_text(value)
+
+
+def _finalize_text(value: Any) -> Any:
+    return "" if value is None else value
+
+
+# Filters for HR's templates: readable names for dates, lists and numbers.
+
+def longdate(value: date) -> str:
+    """2026-10-05 -> Monday 5 October 2026."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def shortdate(value: date) -> str:
+    """2026-10-05 -> Mon 5 Oct 2026."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def and_join(items: Iterable[Any]) -> str:
+    items = [str(item) for item in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def weekdays(names: Iterable[str]) -> str:
+    return and_join(name.capitalize() for name in names)
+
+
+def number(value: Any) -> str:
+    """18.0 -> 18, 2.50 -> 2.5: numbers as a person writes them."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def stage(name: str) -> str:
+    return name.replace("-", " ")
+
+
+FILTERS = {
+    "longdate": longdate,
+    "shortdate": shortdate,
+    "and_join": and_join,
+    "weekdays": weekdays,
+    "number": number,
+    "stage": stage,
+    "attr": attribute,
+}
+
+
+def _markdown_join(items: Iterable[Any], separator: str = "") -> Markup:
+    """`join` that escapes each item for Markdown (Jinja's own would escape for HTML only)."""
+    return Markup(markdown_text(separator)).join(markdown_text(item) for item in items)
+
+
+def _environment(loader: BaseLoader | None, finalize) -> Environment:
+    environment = Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=finalize,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(FILTERS)
+    return environment
+
+
+def markdown_env(loader: BaseLoader | None = None) -> Environment:
+    environment = _environment(loader, _finalize_markdown)
+    environment.filters["join"] = _markdown_join
+    environment.filters["e"] = environment.filters["escape"] = markdown_text
+    return environment
+
+
+def text_env(loader: BaseLoader | None = None) -> Environment:
+    return _environment(loader, _finalize_text)

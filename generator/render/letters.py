@@ -1,0 +1,164 @@
+"""HR's templates: the conversation scripts and the emails, filled in from a plan.
+
+A template is a file `playbook/templates/NAME.md`: YAML front matter (title, the plan kinds it
+fits, the escalation stage it records, whether it is an email and its subject), then a plain-text
+body with Jinja. Filling one is a pure function of the template, the plan and "today".
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import yaml
+from jinja2 import FunctionLoader, TemplateError, UndefinedError
+
+from ..model import STAGES, Plan
+from .jinja import attribute, text_env
+
+
+class TemplateProblem(Exception):
+    """A template that cannot be read or filled; the message names the file, line and field."""
+
+
+@dataclass(frozen=True)
+class LetterTemplate:
+    name: str
+    title: str
+    kinds: tuple[str, ...]
+    stage: str | None
+    email: bool
+    subject: str
+    path: Path
+
+    @property
+    def order(self) -> tuple[int, str]:
+        """Templates sort by the stage they record, as the escalation runs."""
+        return (STAGES.index(self.stage) if self.stage in STAGES else -1, self.name)
+
+
+@dataclass(frozen=True)
+class FilledLetter:
+    template: LetterTemplate
+    subject: str  # plain text
+    body: str  # plain text
+
+    def mailto(self) -> str:
+        return f"mailto:?subject={quote(self.subject, safe='')}&body={quote(self.body, safe='')}"
+
+
+class Letters:
+    """Every template in a folder, ready to fill."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.templates: dict[str, LetterTemplate] = {}
+        self._sources: dict[str, str] = {}
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+            template, source = _read(path)
+            self.templates[template.name] = template
+            self._sources[template.name] = source
+        self.environment = text_env(FunctionLoader(self._load))
+
+    def _load(self, name: str):
+        if name not in self._sources:
+            return None
+        return self._sources[name], str(self.templates[name].path), lambda: True
+
+    def fitting(self, plan: Plan) -> list[LetterTemplate]:
+        return sorted((t for t in self.templates.values() if plan.kind in t.kinds), key=lambda t: t.order)
+
+    def fill(self, name: str, plan: Plan, today: date) -> FilledLetter:
+        template = self.templates[name]
+        context = {"plan": plan, "today": today}
+        try:
+            body = self.environment.get_template(name).render(context)
+            subject = self.environment.from_string(template.subject).render(context) if template.subject else ""
+        except UndefinedError as exc:
+            raise TemplateProblem(
+                f"{template.path}:{_template_line(exc, template.path)}: a value the template uses is missing "
+                f"for plan `{plan.id}`: {exc.message}"
+            ) from None
+        except TemplateError as exc:
+            line = getattr(exc, "lineno", None) or _template_line(exc, template.path)
+            raise TemplateProblem(f"{template.path}:{line}: {exc.message or exc}") from None
+        return FilledLetter(template, html.unescape(subject).strip(), html.unescape(body).strip() + "\n")
+
+
+def _read(path: Path) -> tuple[LetterTemplate, str]:
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---" or "---" not in (line.strip() for line in lines[1:]):
+        raise TemplateProblem(f"{path}:1: a template starts with front matter between `---` lines")
+    end = next(index for index, line in enumerate(lines[1:], 1) if line.strip() == "---")
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        raise TemplateProblem(f"{path}: front matter is not valid YAML: {exc}") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("title"), str):
+        raise TemplateProblem(f"{path}:1: front matter needs a `title`")
+    kinds = meta.get("kinds") or []
+    stage = meta.get("stage")
+    if not isinstance(kinds, list) or not set(kinds) <= {"growth", "coaching", "pip"} or not kinds:
+        raise TemplateProblem(f"{path}:1: `kinds` lists the plan kinds the template fits (growth, coaching, pip)")
+    if stage is not None and stage not in STAGES:
+        raise TemplateProblem(f"{path}:1: `stage` is one of {', '.join(STAGES)}")
+    template = LetterTemplate(
+        name=path.stem,
+        title=meta["title"],
+        kinds=tuple(kinds),
+        stage=stage,
+        email=bool(meta.get("email", False)),
+        subject=str(meta.get("subject") or ""),
+        path=path,
+    )
+    # The front matter becomes a comment of as many lines, so that Jinja's line numbers are the file's.
+    body = "{#" + "\n" * end + "#}" + "\n".join(lines[end + 1:])
+    return template, body
+
+
+def _template_line(exc: BaseException, path: Path) -> Any:
+    """The template line an error was raised on, from the traceback Jinja rewrites for templates."""
+    line = "?"
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == str(path):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def letter_html(letter: FilledLetter, block_id: str) -> str:
+    """A filled template as a copyable block (Material adds the copy button to `pre > code`)."""
+    parts = []
+    if letter.template.email:
+        parts.append(f'<p class="pb-letter__subject"><strong>Subject:</strong> {attribute(letter.subject)}</p>')
+    parts.append(
+        f'<div class="pb-letter highlight"><pre id="{block_id}"><code>{attribute(letter.body)}</code></pre></div>'
+    )
+    if letter.template.email:
+        parts.append(
+            f'<p><a class="md-button" href="{attribute(letter.mailto())}">Open in your mail app</a></p>'
+        )
+    return "\n".join(parts)
+
+
+def tabs_html(panels: list[tuple[str, str]], group: str) -> str:
+    """Content tabs in the markup of pymdownx.tabbed's alternate style, which Material styles."""
+    inputs = "".join(
+        f'<input {"checked " if index == 0 else ""}id="{group}_{index}" name="{group}" type="radio">'
+        for index in range(len(panels))
+    )
+    labels = "".join(
+        f'<label for="{group}_{index}">{attribute(title)}</label>' for index, (title, _) in enumerate(panels)
+    )
+    blocks = "".join(f'<div class="tabbed-block">\n{body}\n</div>' for _, body in panels)
+    return (
+        f'<div class="tabbed-set tabbed-alternate" data-tabs="1:{len(panels)}">{inputs}'
+        f'<div class="tabbed-labels">{labels}</div>\n<div class="tabbed-content">\n{blocks}\n</div>\n</div>'
+    )
+

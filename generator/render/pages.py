@@ -1,0 +1,194 @@
+"""Pages from records: one page per plan, and the indexes (all plans, per team, per manager).
+
+Each plan page is a pure function of one plan, the templates and "today": it reads nothing
+about other plans, so pages can be cached by content hash and rendered in parallel. The indexes
+are the only pages that read every plan, and they hold one table row per plan.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from jinja2 import DictLoader
+
+from ..model import STAGES, Declined, Plan
+from ..schedule import RUNNING, next_due, next_review
+from .jinja import markdown_env
+from .letters import Letters, letter_html, tabs_html
+from .progress import criterion_progress, milestone_statuses
+
+PLANS_INDEX = "plans/index.md"
+TEAMS_INDEX = "teams/index.md"
+MANAGERS_INDEX = "managers/index.md"
+
+KIND_LABELS = {
+    "growth": "Growth plan",
+    "coaching": "Coaching plan",
+    "pip": "Performance improvement plan",
+}
+RESPONSES = {
+    "will": ("Focus", "diagnose/will-focus.md"),
+    "skill": ("Coaching", "diagnose/skill-coaching.md"),
+    "market": ("Communication", "diagnose/market-communication.md"),
+}
+OWNERS = {"person": "Employee", "manager": "Manager", "hr": "HR"}
+
+
+def plan_uri(plan_id: str) -> str:
+    return f"plans/{plan_id}/index.md"
+
+
+def team_uri(team: str) -> str:
+    return f"teams/{team}.md"
+
+
+def manager_uri(manager_id: str) -> str:
+    return f"managers/{manager_id}.md"
+
+
+def relative(from_uri: str, to_uri: str) -> str:
+    """A Markdown link from one page's source to another's, as MkDocs resolves it."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def due_in(day: date, today: date) -> str:
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days > 1:
+        return f"in {days} days"
+    if days == -1:
+        return "yesterday"
+    return f"{-days} days ago"
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    folder = resources.files("generator.render").joinpath("templates")
+    sources = {
+        entry.name: entry.read_text(encoding="utf-8") for entry in folder.iterdir() if entry.name.endswith(".j2")
+    }
+    return markdown_env(DictLoader(sources))
+
+
+def public(plan: Plan) -> Plan:
+    """The plan as any page may see it: `private` is dropped before anything renders."""
+    return plan.model_copy(update={"private": None}) if plan.private is not None else plan
+
+
+def render_plan(plan: Plan, letters: Letters, today: date) -> str:
+    """The Markdown of one plan's page."""
+    plan = public(plan)
+    uri = plan_uri(plan.id)
+    metrics = {criterion.id: criterion.metric for criterion in plan.criteria}
+    next_item = next_due(plan, today, frozenset({"review", "milestone", "trigger", "end"}))
+    check_in = next_due(plan, today, frozenset({"check-in"}))
+    response_title, response_uri = RESPONSES[plan.diagnosis.cause] if plan.diagnosis else (None, None)
+    context = {
+        "plan": plan,
+        "today": today,
+        "kind_label": KIND_LABELS[plan.kind],
+        "declined": plan.acknowledgement is not None and isinstance(plan.acknowledgement.person, Declined),
+        "links": {
+            "team": relative(uri, team_uri(plan.person.team)),
+            "manager": relative(uri, manager_uri(plan.manager.id)),
+            "response": relative(uri, response_uri) if response_uri else None,
+        },
+        "response": {"title": response_title},
+        "next_item": next_item,
+        "next_check_in": check_in.date if check_in else None,
+        "next_review": next_review(plan, today),
+        "progress": criterion_progress(plan, today),
+        "milestones": milestone_statuses(plan, today),
+        "stages": STAGES,
+        "letters": _letters_block(plan, letters, today),
+        "due_in": lambda day: due_in(day, today),
+        "metric_name": lambda criterion_id: metrics.get(criterion_id, criterion_id),
+        "owner_label": OWNERS.get,
+        "milestone_label": lambda status: _milestone_label(status, today),
+    }
+    return _environment().get_template("plan.md.j2").render(context)
+
+
+def _milestone_label(status, today: date) -> str:
+    if status.state == "upcoming":
+        return f"due {due_in(status.milestone.date, today)}"
+    return {"met": "met", "missed": "missed", "no-result": "no result logged"}[status.state]
+
+
+def _letters_block(plan: Plan, letters: Letters, today: date):
+    from markupsafe import Markup
+
+    panels = []
+    for index, template in enumerate(letters.fitting(plan)):
+        filled = letters.fill(template.name, plan, today)
+        sent = plan.escalation_date(template.stage) if template.stage else None
+        title = template.title + (f" (sent {sent})" if sent and template.email else "")
+        panels.append((title, letter_html(filled, f"letter-{template.name}")))
+    return Markup(tabs_html(panels, "pb_letters")) if panels else None
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    plan: Plan
+    next_review: date | None
+
+
+def render_indexes(plans: list[Plan], today: date) -> dict[str, str]:
+    """The plans index, a page per team and per manager, and the team and manager lists."""
+    rows = sorted(
+        (IndexRow(plan, (lambda item: item.date if item else None)(next_review(plan, today))) for plan in plans),
+        key=lambda row: (row.plan.person.team, row.plan.person.name, row.plan.timetable.start, row.plan.id),
+    )
+    by_team: dict[str, list[IndexRow]] = defaultdict(list)
+    by_manager: dict[str, list[IndexRow]] = defaultdict(list)
+    managers: dict[str, str] = {}
+    for row in rows:
+        by_team[row.plan.person.team].append(row)
+        by_manager[row.plan.manager.id].append(row)
+        managers.setdefault(row.plan.manager.id, row.plan.manager.name)
+
+    environment = _environment()
+    pages = {}
+
+    def render(uri: str, title: str, intro: str, selected: list[IndexRow]) -> None:
+        pages[uri] = environment.get_template("index.md.j2").render(
+            title=title,
+            intro=intro,
+            rows=selected,
+            today=today,
+            kind_label=KIND_LABELS,
+            link=lambda plan: relative(uri, plan_uri(plan.id)),
+            team_link=lambda team: relative(uri, team_uri(team)),
+            manager_link=lambda manager_id: relative(uri, manager_uri(manager_id)),
+            counts=_counts(selected),
+        )
+
+    render(PLANS_INDEX, "Plans", "Every plan in the repository.", rows)
+    for team, selected in by_team.items():
+        render(team_uri(team), f"Team {team}", f"The plans of team {team}.", selected)
+    for manager_id, selected in by_manager.items():
+        render(manager_uri(manager_id), f"{managers[manager_id]}'s team plans",
+               f"The plans {managers[manager_id]} manages.", selected)
+    pages[TEAMS_INDEX] = environment.get_template("groups.md.j2").render(
+        title="Teams", groups=[(team, relative(TEAMS_INDEX, team_uri(team)), _counts(by_team[team]))
+                               for team in sorted(by_team)])
+    pages[MANAGERS_INDEX] = environment.get_template("groups.md.j2").render(
+        title="Managers", groups=[(managers[m], relative(MANAGERS_INDEX, manager_uri(m)), _counts(by_manager[m]))
+                                  for m in sorted(by_manager, key=lambda m: managers[m])])
+    return pages
+
+
+def _counts(rows: list[IndexRow]) -> dict[str, int]:
+    counts = {"plans": len(rows), "running": 0, "pip": 0}
+    for row in rows:
+        counts["running"] += row.plan.status in RUNNING
+        counts["pip"] += row.plan.kind == "pip" and row.plan.status in RUNNING
+    return counts
