@@ -249,25 +249,32 @@ class Outcome(Record):
 class Plan(Record):
     """A growth plan, an informal coaching plan or a formal PIP (format v1)."""
 
-    id: Slug | None = Field(None, description="Defaults to the file name without `.yaml`.")
-    kind: Kind
-    status: Status
-    person: Person
-    manager: Ref
-    hr_partner: Ref | None = None
-    playbook_version: Text | None = None
-    diagnosis: Diagnosis | None = None
-    timetable: Timetable
-    criteria: Annotated[list[Criterion], Field(min_length=1)]
-    actions: Annotated[list[Action], Field(min_length=1)]
-    milestones: Annotated[list[Milestone], Field(min_length=1)]
-    support: list[Text] = []
-    escalation: list[EscalationStep] = []
-    consequences: Text | None = None
-    acknowledgement: Acknowledgement | None = None
-    rebuttal: Rebuttal | None = None
-    log: list[LogEntry] = []
-    outcome: Outcome | None = None
+    id: Slug | None = Field(None, description="The plan's id (a slug); defaults to the file name without `.yaml`.")
+    kind: Kind = Field(description="`growth` (every rep, top performers too), `coaching` (the informal plan "
+                                   "before a PIP) or `pip` (formal performance improvement plan).")
+    status: Status = Field(description="`draft`, `active`, `extended` or `closed`.")
+    person: Person = Field(description="The employee the plan is for.")
+    manager: Ref = Field(description="The manager who runs the plan.")
+    hr_partner: Ref | None = Field(None, description="The HR partner (required for a PIP).")
+    playbook_version: Text | None = Field(None, description='The playbook release the plan was issued under, '
+                                                            'e.g. `"2026.2"`.')
+    diagnosis: Diagnosis | None = Field(None, description="Will, skill or market (required for coaching and PIP).")
+    timetable: Timetable = Field(description="When the plan runs, when it meets and when it is reviewed.")
+    criteria: Annotated[list[Criterion], Field(min_length=1)] = Field(
+        description="The measured objectives, each from a baseline to a target.")
+    actions: Annotated[list[Action], Field(min_length=1)] = Field(
+        description="The agreed improvement steps and who owns each.")
+    milestones: Annotated[list[Milestone], Field(min_length=1)] = Field(
+        description="Dated checkpoints, in ascending order, with targets per criterion.")
+    support: list[Text] = Field([], description="What the company provides: call reviews, training, ...")
+    escalation: list[EscalationStep] = Field(
+        [], description="The documented steps so far: conversation, agreement-email, written-warning, final-warning.")
+    consequences: Text | None = Field(None, description="What follows if the objectives are not met (required for a PIP).")
+    acknowledgement: Acknowledgement | None = Field(
+        None, description="Both parties' signature dates (required for a PIP past draft).")
+    rebuttal: Rebuttal | None = Field(None, description="The employee's own written response, shown beside the plan.")
+    log: list[LogEntry] = Field([], description="What happened: check-ins, ride-alongs, reviews, self-reviews.")
+    outcome: Outcome | None = Field(None, description="How the plan ended (required when closed).")
     private: str | None = Field(None, description="Free text for the record only: never rendered into any site.")
 
     @property

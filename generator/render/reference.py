@@ -12,7 +12,7 @@ from typing import Any, Literal, Union
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from ..model import Plan
+from ..model import SLUG_PATTERN, Plan
 from ..rules import rules
 
 
@@ -55,7 +55,9 @@ def field_rows() -> list[FieldRow]:
             nested = _nested_model(annotation)
             meaning = info.description or (inspect.getdoc(nested) if nested else "") or ""
             first_line = meaning.split("\n")[0]
-            rows.append(FieldRow(Markup(path), Markup(_type_name(annotation)), info.is_required(),
+            slug = any(getattr(meta, "pattern", None) == SLUG_PATTERN for meta in info.metadata)
+            type_name = "slug" if slug else _type_name(annotation)
+            rows.append(FieldRow(Markup(path), Markup(type_name), info.is_required(),
                                  Markup(first_line), depth))
             if nested is not None:
                 visit(nested, f"{path}{'[].' if _is_list(annotation) else '.'}", depth + 1)
@@ -81,6 +83,16 @@ def _strip(annotation: Any) -> Any:
             return annotation
 
 
+def _is_slug(annotation: Any) -> bool:
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        return any(_is_slug(arg) for arg in _args(annotation) if arg is not type(None))
+    while typing.get_origin(annotation) is typing.Annotated:
+        if any(getattr(meta, "pattern", None) == SLUG_PATTERN for meta in annotation.__metadata__):
+            return True
+        annotation = _args(annotation)[0]
+    return False
+
+
 def _is_list(annotation: Any) -> bool:
     return typing.get_origin(_strip(annotation)) is list
 
@@ -95,6 +107,8 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _type_name(annotation: Any) -> str:
+    if _is_slug(annotation):
+        return "slug"
     annotation = _strip(annotation)
     origin = typing.get_origin(annotation)
     if origin is list:
@@ -102,7 +116,7 @@ def _type_name(annotation: Any) -> str:
     if origin is dict:
         return f"mapping of {_type_name(_args(annotation)[0])} to {_type_name(_args(annotation)[1])}"
     if origin is Literal:
-        return " | ".join(f"`{value}`" for value in _args(annotation))
+        return ", ".join(f"`{value}`" for value in _args(annotation))
     if origin in (Union, types.UnionType):
         names = [_type_name(arg) for arg in _args(annotation)]
         return "number" if set(names) == {"int", "float"} else " or ".join(names)
@@ -110,6 +124,8 @@ def _type_name(annotation: Any) -> str:
         return "mapping"
     if annotation is str:
         return "text"
+    if annotation is int:
+        return "whole number"
     if getattr(annotation, "__name__", "") == "date":
         return "date"
     return getattr(annotation, "__name__", str(annotation))

@@ -38,9 +38,15 @@ class Site:
     letters: Letters | None = None
     samples: dict[str, PlanFile] = field(default_factory=dict)  # kind -> sample plan
     today: date | None = None
+    _page_context: dict | None = field(default=None, repr=False)
 
     def page_context(self) -> dict:
-        """What HR's Markdown pages may use in Jinja."""
+        """What HR's Markdown pages may use in Jinja (the same for every page, so made once)."""
+        if self._page_context is None:
+            self._page_context = self._make_page_context()
+        return self._page_context
+
+    def _make_page_context(self) -> dict:
         return {
             "template_example": self.template_example,
             "rules": rule_views(),
