@@ -33,10 +33,10 @@ class NewPlanDefaults(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    days: int = Field(ge=1)
-    review_every_days: int = Field(ge=1)
+    days: int = Field(ge=1, le=3660)
+    review_every_days: int = Field(ge=1, le=3660)
     check_in_weekdays: list[Weekday] = Field(min_length=1)
-    check_in_every_weeks: int = Field(1, ge=1)
+    check_in_every_weeks: int = Field(1, ge=1, le=52)
 
 
 def _default_new() -> dict[str, NewPlanDefaults]:
@@ -53,15 +53,15 @@ class Policy(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pip_min_days: int = Field(30, ge=1, description="A PIP shorter than this gives too little time to improve.")
-    pip_max_days: int = Field(90, ge=1, description="A PIP longer than this is no longer a plan but a sentence.")
+    pip_min_days: int = Field(30, ge=1, le=3660, description="A PIP shorter than this gives too little time to improve.")
+    pip_max_days: int = Field(90, ge=1, le=3660, description="A PIP longer than this is no longer a plan but a sentence.")
     pip_extension_max_days: int = Field(
-        30, ge=0, description="How many days beyond `pip_max_days` an `extended` PIP may run.")
+        30, ge=0, le=3660, description="How many days beyond `pip_max_days` an `extended` PIP may run.")
     pip_max_weeks_between_check_ins: int = Field(
-        1, ge=1, description="A PIP meets at least this often: 1 means every week.")
+        1, ge=1, le=52, description="A PIP meets at least this often: 1 means every week.")
     acknowledgement_days: int = Field(
-        7, ge=0, description="Both parties sign a PIP no later than this many days after its start.")
-    max_file_bytes: int = Field(1024 * 1024, ge=1024, description="A plan file larger than this is refused.")
+        7, ge=0, le=3660, description="Both parties sign a PIP no later than this many days after its start.")
+    max_file_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="A plan file larger than this is refused.")
     new: dict[str, NewPlanDefaults] = Field(default_factory=_default_new)
 
 

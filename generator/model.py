@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+MAX_PLAN_DAYS = 3660  # ten years: longer is a typo, and would make every date computation crawl
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
@@ -47,7 +48,14 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Day = Annotated[date, BeforeValidator(_date_from_text)]
+def _plausible_year(value: date) -> date:
+    if not 1900 <= value.year <= 2999:
+        raise PydanticCustomError("PB113", "{value} is outside the years a plan can cover (1900 to 2999)",
+                                  {"value": str(value)})
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_date_from_text), AfterValidator(_plausible_year)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, AfterValidator(_not_blank)]
 Number = Annotated[Union[int, float], Field(allow_inf_nan=False)]
@@ -98,7 +106,7 @@ class CheckIns(Record):
     """The standing one-to-ones: which weekdays, every how many weeks."""
 
     weekdays: Annotated[list[Weekday], Field(min_length=1)]
-    every_weeks: Annotated[int, Field(ge=1)] = 1
+    every_weeks: Annotated[int, Field(ge=1, le=52)] = 1
 
 
 class Review(Record):
@@ -110,7 +118,7 @@ class Timetable(Record):
     """When the plan runs: a start, a length (`days`) or an `end`, check-ins and review dates."""
 
     start: Day
-    days: Annotated[int, Field(ge=1)] | None = None
+    days: Annotated[int, Field(ge=1, le=MAX_PLAN_DAYS)] | None = None
     end: Day | None = None
     check_ins: CheckIns
     reviews: Annotated[list[Review], Field(min_length=1)]
@@ -122,6 +130,8 @@ class Timetable(Record):
         if self.end is not None and self.end <= self.start:
             raise PydanticCustomError("PB201", "the plan ends ({end}) on or before it starts ({start})",
                                       {"end": str(self.end), "start": str(self.start)})
+        if self.end is not None and (self.end - self.start).days > MAX_PLAN_DAYS:
+            raise PydanticCustomError("PB201", "the plan runs more than {days} days", {"days": MAX_PLAN_DAYS})
         return self
 
     @property

@@ -88,6 +88,7 @@ def render_plan(plan: Plan, letters: Letters, today: date) -> str:
     plan = public(plan)
     uri = plan_uri(plan.id)
     metrics = {criterion.id: criterion.metric for criterion in plan.criteria}
+    units = {criterion.id: criterion.unit for criterion in plan.criteria}
     next_item = next_due(plan, today, frozenset({"review", "milestone", "trigger", "end"}))
     check_in = next_due(plan, today, frozenset({"check-in"}))
     response_title, response_uri = RESPONSES[plan.diagnosis.cause] if plan.diagnosis else (None, None)
@@ -111,6 +112,7 @@ def render_plan(plan: Plan, letters: Letters, today: date) -> str:
         "letters": _letters_block(plan, letters, today),
         "due_in": lambda day: due_in(day, today),
         "metric_name": lambda criterion_id: metrics.get(criterion_id, criterion_id),
+        "unit_of": lambda criterion_id: units.get(criterion_id, ""),
         "owner_label": OWNERS.get,
         "milestone_label": lambda status: _milestone_label(status, today),
     }
