@@ -106,7 +106,8 @@ def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile
 
     findings = [located(p.code, p.line, p.col, p.message) for p in document.problems]
     refused = [p.path for p in document.problems if p.path is not None]
-    for path, text, is_key in _placeholders(document.data):
+    placeholders = _placeholders(document.data) if PLACEHOLDER.encode() in raw else ()
+    for path, text, is_key in placeholders:
         line, col = document.where(path, key=is_key)
         findings.append(located("PB116", line, col, f"placeholder left: {text}"))
         refused.append(path)
