@@ -113,7 +113,7 @@ def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile
         refused.append(path)
 
     stem = os.path.splitext(os.path.basename(shown_path))[0]
-    id_given = "id" in document.data
+    id_given = document.data.get("id") is not None  # an empty `id:` leaves the file name as the id
     if not id_given and not _SLUG.match(stem):
         findings.append(located("PB114", 1, 1, f"the file name `{stem}` is the plan's id and is not a slug: "
                                                "rename the file (lowercase letters, digits, dashes) or set `id:`"))
@@ -154,8 +154,7 @@ def _placeholders(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, str, boo
             for key, item in value.items():
                 if key.startswith(PLACEHOLDER):
                     yield where + (key,), key, True
-                else:
-                    stack.append((where + (key,), item))
+                stack.append((where + (key,), item))  # `{TODO-id: "TODO number"}` holds two
         elif isinstance(value, list):
             stack += [(where + (index,), item) for index, item in enumerate(value)]
         elif isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER):
@@ -194,20 +193,30 @@ def _model_findings(error: ValidationError, document: Document, refused: list[tu
 
 
 def _data_path(data: Any, loc: tuple, error_type: str) -> tuple:
-    """The part of pydantic's `loc` that names values in the document (it adds union member tags)."""
-    path: list = []
-    node = data
-    for index, part in enumerate(loc):
-        last = index == len(loc) - 1
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            path.append(part)
-            node = node[part]
-        elif last and error_type == "missing" and isinstance(node, dict) and isinstance(part, str):
-            path.append(part)
-    return tuple(path)
+    """The part of pydantic's `loc` that names values in the document.
+
+    Pydantic adds union members' tags to `loc` (`int`, `declined`), and a tag can also be a key
+    (`acknowledgement.person.declined`): of the ways to read `loc`, keep the one that names the
+    most values, and of those the one whose last value comes latest in `loc`.
+    """
+
+    def best(node: Any, start: int) -> tuple[int, int, tuple]:
+        found: tuple[int, int, tuple] = (0, -1, ())
+        for index in range(start, len(loc)):
+            part = loc[index]
+            if (isinstance(node, dict) and part in node
+                    or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+                count, latest, rest = best(node[part], index + 1)
+                candidate = (count + 1, max(latest, index), (part,) + rest)
+            elif index == len(loc) - 1 and error_type == "missing" and isinstance(node, dict) and isinstance(part, str):
+                candidate = (1, index, (part,))
+            else:
+                continue
+            if candidate[:2] > found[:2]:
+                found = candidate
+        return found
+
+    return best(data, 0)[2]
 
 
 def _field_name(path: tuple) -> str:

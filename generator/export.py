@@ -17,7 +17,7 @@ from .check import check_paths
 from .config import UsageError, _ConfigLoader, load_settings
 from .findings import format_text
 from .render.letters import TemplateProblem
-from .render.site import STYLESHEET, TEMPLATES_DIR, build_site, render_page
+from .render.site import STYLESHEET, TEMPLATES_DIR, build_site, render_page, required_extensions
 
 EXPORTED_DOCS = "docs"
 
@@ -83,6 +83,19 @@ def export_site(config_path: Path, target: Path, today) -> int:
     return written + 1
 
 
+def _with_required_extensions(extensions: list) -> list:
+    """The site's extensions in mkdocs.yml's own list form, plus those the generated pages need."""
+    names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in extensions]
+    options = {name: (entry[name] or {}) if isinstance(entry, dict) else {} for name, entry in zip(names, extensions)}
+    result = list(extensions)
+    for name, needed in required_extensions(names, options):
+        if name not in names:
+            result.append({name: needed} if needed else name)
+        elif needed != options[name]:
+            result[names.index(name)] = {name: needed}
+    return result
+
+
 def _exported_config(config: dict) -> str:
     """The site's configuration without the plugin, pointing at the exported pages."""
     exported = dict(config)
@@ -98,6 +111,7 @@ def _exported_config(config: dict) -> str:
     if STYLESHEET not in extra_css:
         extra_css.append(STYLESHEET)
     exported["extra_css"] = extra_css
+    exported["markdown_extensions"] = _with_required_extensions(config.get("markdown_extensions") or [])
     # The plugin keeps plan pages, team and manager pages out of the nav; a plain build is told so.
     exported["not_in_nav"] = "/plans/*/\n/teams/\n/managers/\n"
     header = "# Exported by `playbook export`: plain pages, no playbook plugin. Edit the sources, not this.\n"

@@ -24,7 +24,8 @@ class Finding:
     message: str
 
     def text(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+        line = f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+        return line.replace("\r", "\\r").replace("\n", "\\n")  # one line per finding, whatever a key holds
 
     def fails(self, strict: bool) -> bool:
         return self.severity == "error" or strict

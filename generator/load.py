@@ -177,9 +177,8 @@ def decode(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        before = raw[: exc.start].decode("utf-8").removeprefix("\ufeff")  # valid up to the bad byte
+        line, col = _line_col(before, len(before))
         raise LoadError(Problem("PB101", "the file is not UTF-8 text (save it as UTF-8)", line, col)) from None
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -292,9 +291,18 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = exc.problem or "YAML syntax error"
         if exc.context:
-            message = f"{message} ({exc.context})"
+            began = exc.context_mark
+            # libyaml notices a missing `:` or `]` on a later line: say where the construct began.
+            where = f" that starts on line {began.line + 1}" if began and mark and began.line != mark.line else ""
+            message = f"{message} ({exc.context}{where})"
         raise LoadError(Problem("PB100", f"YAML syntax: {message}", line, col)) from None
-    except yaml.YAMLError as exc:  # reader errors without a mark
+    except yaml.reader.ReaderError as exc:
+        # libyaml gives a byte offset and the Python reader a character offset: find the character itself.
+        index = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line, col = _line_col(text, index) if index >= 0 else (1, 1)
+        raise LoadError(Problem("PB100", f"YAML syntax: the control character U+{exc.character:04X} is not "
+                                         "allowed in YAML text", line, col)) from None
+    except yaml.YAMLError as exc:  # any other error without a mark
         raise LoadError(Problem("PB100", f"YAML syntax: {exc}", 1, 1)) from None
     finally:
         parser.dispose()
@@ -332,9 +340,18 @@ def _refuse_decorations(event, line: int, col: int, problems: list[Problem], pat
 def _kind_of(value: Any) -> str:
     if isinstance(value, list):
         return "list"
-    if isinstance(value, str):
-        return "text"
-    return type(value).__name__
+    if isinstance(value, bool):
+        return "true-or-false value"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, date):
+        return "date"
+    return "text"  # a string, or a plain value refused above (`no`, `.inf`)
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of `text[index]`, counting characters as libyaml's marks do."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:

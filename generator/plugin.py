@@ -25,21 +25,9 @@ from mkdocs.structure.pages import Page
 from .check import check_paths
 from .config import Settings, UsageError, resolve_today, settings_from
 from .render.letters import TemplateProblem
-from .render.site import STYLESHEET, Site, build_site, render_page
+from .render.site import STYLESHEET, Site, build_site, render_page, required_extensions
 
 log = get_plugin_logger("playbook")
-
-# Markdown extensions the generated pages rely on, with the options they need.
-REQUIRED_EXTENSIONS = {
-    "tables": {},
-    "admonition": {},
-    "attr_list": {},
-    "md_in_html": {},
-    "pymdownx.details": {},
-    "pymdownx.superfences": {},
-    "pymdownx.tabbed": {"alternate_style": True},
-}
-
 
 class PlaybookConfig(Config):
     plans_dir = c.Type(str, default="plans")
@@ -67,7 +55,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             raise PluginError(str(exc)) from None
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.plans_dir = self.root / self.settings.plans_dir
-        _require_extensions(config)
+        for name, options in required_extensions(config.markdown_extensions, config.mdx_configs):
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+            if options:
+                config.mdx_configs[name] = options
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         return config
@@ -141,17 +133,6 @@ def _without(items: list, hidden: set[str]) -> list:
                 continue
         kept.append(item)
     return kept
-
-
-def _require_extensions(config) -> None:
-    extensions = config.markdown_extensions
-    for name, options in REQUIRED_EXTENSIONS.items():
-        if name not in extensions:
-            extensions.append(name)
-        if options:
-            merged = {**options, **config.mdx_configs.get(name, {})}
-            merged.update(options)
-            config.mdx_configs[name] = merged
 
 
 def _is_under(path: Path, folder: Path) -> bool:

@@ -11,6 +11,7 @@ rather than leaving a blank in a warning letter):
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from html import escape as html_escape
@@ -40,6 +41,21 @@ def markdown_text(value: Any) -> Markup:
 def attribute(value: Any) -> Markup:
     """A value inside an HTML attribute (or raw HTML text): escaped for HTML only."""
     return Markup(html_escape(str(value), quote=True))
+
+
+# A page title reaches the theme's `<title>`, nav and search unescaped (MkDocs themes do not
+# autoescape), so it may hold no character that HTML reads as markup.
+_TITLE_SAFE = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06", '"': "\u201d", "\\": "/"})
+
+
+def page_title(text: str) -> str:
+    """A title as plain text that no theme can turn into markup: `<` becomes `‹`, and so on."""
+    return " ".join(text.translate(_TITLE_SAFE).split())
+
+
+def front_matter(title: str) -> str:
+    """YAML front matter that sets a page's title (a JSON string is valid YAML)."""
+    return f"---\ntitle: {json.dumps(page_title(title), ensure_ascii=False)}\n---\n\n"
 
 
 def _finalize_markdown(value: Any) -> Any:

@@ -19,6 +19,7 @@ from jinja2 import FunctionLoader, TemplateError, UndefinedError
 
 from ..model import STAGES, Plan
 from .jinja import attribute, text_env
+from .progress import criterion_progress
 
 
 class TemplateProblem(Exception):
@@ -74,7 +75,7 @@ class Letters:
 
     def fill(self, name: str, plan: Plan, today: date) -> FilledLetter:
         template = self.templates[name]
-        context = {"plan": plan, "today": today}
+        context = {"plan": plan, "today": today, "standing": criterion_progress(plan, today)}
         try:
             body = self.environment.get_template(name).render(context)
             subject = self.environment.from_string(template.subject).render(context) if template.subject else ""
@@ -117,7 +118,7 @@ def _read(path: Path) -> tuple[LetterTemplate, str]:
         path=path,
     )
     # The front matter becomes a comment of as many lines, so that Jinja's line numbers are the file's.
-    body = "{#" + "\n" * end + "#}" + "\n".join(lines[end + 1:])
+    body = "{#" + "\n" * (end + 1) + "#}" + "\n".join(lines[end + 1:])
     return template, body
 
 

@@ -18,7 +18,7 @@ from jinja2 import DictLoader
 
 from ..model import STAGES, Declined, Plan
 from ..schedule import RUNNING, next_due, next_review
-from .jinja import markdown_env
+from .jinja import front_matter, markdown_env, shortdate
 from .letters import Letters, letter_html, tabs_html
 from .progress import criterion_progress, milestone_statuses
 
@@ -116,7 +116,8 @@ def render_plan(plan: Plan, letters: Letters, today: date) -> str:
         "owner_label": OWNERS.get,
         "milestone_label": lambda status: _milestone_label(status, today),
     }
-    return _environment().get_template("plan.md.j2").render(context)
+    title = f"{plan.person.name}: {KIND_LABELS[plan.kind]}"
+    return front_matter(title) + _environment().get_template("plan.md.j2").render(context)
 
 
 def _milestone_label(status, today: date) -> str:
@@ -132,7 +133,7 @@ def _letters_block(plan: Plan, letters: Letters, today: date):
     for index, template in enumerate(letters.fitting(plan)):
         filled = letters.fill(template.name, plan, today)
         sent = plan.escalation_date(template.stage) if template.stage else None
-        title = template.title + (f" (sent {sent})" if sent and template.email else "")
+        title = template.title + (f" (sent {shortdate(sent)})" if sent and template.email else "")
         panels.append((title, letter_html(filled, f"letter-{template.name}")))
     return Markup(tabs_html(panels, "pb_letters")) if panels else None
 
@@ -161,7 +162,7 @@ def render_indexes(plans: list[Plan], today: date) -> dict[str, str]:
     pages = {}
 
     def render(uri: str, title: str, intro: str, selected: list[IndexRow]) -> None:
-        pages[uri] = environment.get_template("index.md.j2").render(
+        pages[uri] = front_matter(title) + environment.get_template("index.md.j2").render(
             title=title,
             intro=intro,
             rows=selected,

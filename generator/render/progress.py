@@ -24,6 +24,19 @@ class CriterionProgress:
     def percent(self) -> int:
         return round(self.share * 100)
 
+    @property
+    def met(self) -> bool:
+        """The latest result is at or beyond the target."""
+        return self.latest is not None and reaches(self.criterion, self.latest, self.criterion.target)
+
+    @property
+    def crossed(self) -> bool:
+        """The latest result is on the wrong side of the trigger line."""
+        trigger = self.criterion.trigger
+        if trigger is None or self.latest is None:
+            return False
+        return self.latest < trigger.below if trigger.below is not None else self.latest > trigger.above
+
 
 @dataclass(frozen=True)
 class MilestoneStatus:

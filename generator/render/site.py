@@ -29,6 +29,24 @@ STYLESHEET = "assets/playbook.css"
 SCHEMA = "schema/plan.schema.json"
 
 
+# Markdown extensions the generated pages rely on, with the options they need.
+REQUIRED_EXTENSIONS = {
+    "tables": {},
+    "admonition": {},
+    "attr_list": {},
+    "md_in_html": {},
+    "pymdownx.details": {},
+    "pymdownx.superfences": {},
+    "pymdownx.tabbed": {"alternate_style": True},
+}
+
+
+def required_extensions(present: list, options: dict) -> list[tuple[str, dict]]:
+    """Each extension the pages need, with the options to give it (merged over what is there)."""
+    return [(name, {**options.get(name, {}), **needed} if needed else options.get(name, {}))
+            for name, needed in REQUIRED_EXTENSIONS.items()]
+
+
 @dataclass
 class Site:
     """Everything the site is made of besides HR's own pages."""
