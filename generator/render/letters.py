@@ -81,12 +81,12 @@ class Letters:
             subject = self.environment.from_string(template.subject).render(context) if template.subject else ""
         except UndefinedError as exc:
             raise TemplateProblem(
-                f"{template.path}:{_template_line(exc, template.path)}: a value the template uses is missing "
+                f"{shown(template.path)}:{_template_line(exc, template.path)}: a value the template uses is missing "
                 f"for plan `{plan.id}`: {exc.message}"
             ) from None
         except TemplateError as exc:
             line = getattr(exc, "lineno", None) or _template_line(exc, template.path)
-            raise TemplateProblem(f"{template.path}:{line}: {exc.message or exc}") from None
+            raise TemplateProblem(f"{shown(template.path)}:{line}: {exc.message or exc}") from None
         return FilledLetter(template, html.unescape(subject).strip(), html.unescape(body).strip() + "\n")
 
 
@@ -94,20 +94,20 @@ def _read(path: Path) -> tuple[LetterTemplate, str]:
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---" or "---" not in (line.strip() for line in lines[1:]):
-        raise TemplateProblem(f"{path}:1: a template starts with front matter between `---` lines")
+        raise TemplateProblem(f"{shown(path)}:1: a template starts with front matter between `---` lines")
     end = next(index for index, line in enumerate(lines[1:], 1) if line.strip() == "---")
     try:
         meta = yaml.safe_load("\n".join(lines[1:end])) or {}
     except yaml.YAMLError as exc:
-        raise TemplateProblem(f"{path}: front matter is not valid YAML: {exc}") from None
+        raise TemplateProblem(f"{shown(path)}: front matter is not valid YAML: {exc}") from None
     if not isinstance(meta, dict) or not isinstance(meta.get("title"), str):
-        raise TemplateProblem(f"{path}:1: front matter needs a `title`")
+        raise TemplateProblem(f"{shown(path)}:1: front matter needs a `title`")
     kinds = meta.get("kinds") or []
     stage = meta.get("stage")
     if not isinstance(kinds, list) or not set(kinds) <= {"growth", "coaching", "pip"} or not kinds:
-        raise TemplateProblem(f"{path}:1: `kinds` lists the plan kinds the template fits (growth, coaching, pip)")
+        raise TemplateProblem(f"{shown(path)}:1: `kinds` lists the plan kinds the template fits (growth, coaching, pip)")
     if stage is not None and stage not in STAGES:
-        raise TemplateProblem(f"{path}:1: `stage` is one of {', '.join(STAGES)}")
+        raise TemplateProblem(f"{shown(path)}:1: `stage` is one of {', '.join(STAGES)}")
     template = LetterTemplate(
         name=path.stem,
         title=meta["title"],
@@ -120,6 +120,14 @@ def _read(path: Path) -> tuple[LetterTemplate, str]:
     # The front matter becomes a comment of as many lines, so that Jinja's line numbers are the file's.
     body = "{#" + "\n" * (end + 1) + "#}" + "\n".join(lines[end + 1:])
     return template, body
+
+
+def shown(path: Path) -> str:
+    """A path as a person would type it: relative to the working folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _template_line(exc: BaseException, path: Path) -> Any:
