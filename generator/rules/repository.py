@@ -8,22 +8,29 @@ from ..schedule import RUNNING
 from . import Context, repository_rule
 
 
+def _clashes(plan_files, key):
+    """(plan file, the others with the same key, the key) for every key shared by two plans or more."""
+    groups = defaultdict(list)
+    for plan_file in plan_files:
+        value = key(plan_file)
+        if value is not None:
+            groups[value].append(plan_file)
+    for value, group in groups.items():
+        if len(group) > 1:
+            for plan_file in group:
+                others = ", ".join(other.path for other in group if other is not plan_file)
+                yield plan_file, others, value
+
+
 @repository_rule("PB601", "duplicate-id", "Two plans have the same id")
 def duplicate_id(plan_files, context: Context):
     """A plan's id is its URL and its name in calendars and exports; two plans with one id would
     overwrite each other on the site. The id is the file name unless `id:` says otherwise.
 
     **Fix:** rename one of the files (or change its `id:`)."""
-    by_id = defaultdict(list)
-    for plan_file in plan_files:
-        by_id[plan_file.plan.id].append(plan_file)
-    for plan_id, group in by_id.items():
-        if len(group) < 2:
-            continue
-        for plan_file in group:
-            others = ", ".join(other.path for other in group if other is not plan_file)
-            path = ("id",) if plan_file.id_given else ()
-            yield plan_file, path, f"plan id `{plan_id}` is also used by {others}"
+    for plan_file, others, plan_id in _clashes(plan_files, lambda plan_file: plan_file.plan.id):
+        path = ("id",) if plan_file.id_given else ()
+        yield plan_file, path, f"plan id `{plan_id}` is also used by {others}"
 
 
 @repository_rule("PB602", "two-running-pips", "A person has two running PIPs")
@@ -32,14 +39,10 @@ def two_running_pips(plan_files, context: Context):
     objectives and dates, and neither can be met fairly.
 
     **Fix:** close one of them, or merge their objectives into one plan."""
-    by_person = defaultdict(list)
-    for plan_file in plan_files:
+
+    def running_pip_person(plan_file):
         plan = plan_file.plan
-        if plan.kind == "pip" and plan.status in RUNNING:
-            by_person[plan.person.id].append(plan_file)
-    for person_id, group in by_person.items():
-        if len(group) < 2:
-            continue
-        for plan_file in group:
-            others = ", ".join(other.path for other in group if other is not plan_file)
-            yield plan_file, ("status",), f"`{person_id}` has another running pip: {others}"
+        return plan.person.id if plan.kind == "pip" and plan.status in RUNNING else None
+
+    for plan_file, others, person_id in _clashes(plan_files, running_pip_person):
+        yield plan_file, ("status",), f"`{person_id}` has another running pip: {others}"

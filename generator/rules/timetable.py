@@ -14,8 +14,12 @@ input_rule("PB201", "plan-length", "The timetable's length is missing, doubled o
 """)
 
 
-def _window(plan: Plan) -> str:
-    return f"{plan.timetable.start} to {plan.timetable.last_day}"
+def _dated_outside(plan: Plan, items, path: str, label: str):
+    """(path, message) for each dated item of a list that falls outside the plan's window."""
+    for index, item in enumerate(items):
+        where = _outside(item.date, plan)
+        if where:
+            yield (*path.split("."), index, "date"), f"{label} {item.date} {where}"
 
 
 def _outside(day, plan: Plan) -> str | None:
@@ -32,10 +36,7 @@ def review_outside_window(plan: Plan, context: Context):
     cannot judge this plan, and usually means the start, the length or the review was mistyped.
 
     **Fix:** move the review inside the window, or correct `start`, `days` or `end`."""
-    for index, review in enumerate(plan.timetable.reviews):
-        where = _outside(review.date, plan)
-        if where:
-            yield ("timetable", "reviews", index, "date"), f"review date {review.date} {where}"
+    yield from _dated_outside(plan, plan.timetable.reviews, "timetable.reviews", "review date")
 
 
 @plan_rule("PB203", "log-outside-window", "A log entry falls outside the plan's window")
@@ -44,10 +45,7 @@ def log_outside_window(plan: Plan, context: Context):
     to another plan (or has a typo), and would distort the count of check-ins held.
 
     **Fix:** correct the date, or move the entry to the plan it belongs to."""
-    for index, entry in enumerate(plan.log):
-        where = _outside(entry.date, plan)
-        if where:
-            yield ("log", index, "date"), f"log entry dated {entry.date} {where}"
+    yield from _dated_outside(plan, plan.log, "log", "log entry dated")
 
 
 @plan_rule("PB204", "milestone-outside-window", "A milestone date falls outside the plan's window")
@@ -56,10 +54,7 @@ def milestone_outside_window(plan: Plan, context: Context):
     will never happen under this plan; one before the start measures nothing.
 
     **Fix:** bring the milestone inside the window, or lengthen the plan (within policy)."""
-    for index, milestone in enumerate(plan.milestones):
-        where = _outside(milestone.date, plan)
-        if where:
-            yield ("milestones", index, "date"), f"milestone date {milestone.date} {where}"
+    yield from _dated_outside(plan, plan.milestones, "milestones", "milestone date")
 
 
 @plan_rule("PB205", "milestones-not-ascending", "Milestone dates are not in ascending order")
