@@ -101,6 +101,7 @@ _BOOLS_1_1 = frozenset(
 )
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_FLOAT_1_1 = re.compile(r"[-+]?[0-9]*\.[0-9]+[eE][-+][0-9]+\Z")  # YAML 1.1 wants the dot and the exponent's sign
 _SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z")
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
@@ -137,7 +138,10 @@ def _resolve_plain(text: str) -> Any | Problem:
         if _INT.match(text):
             return int(text)
         if _FLOAT.match(text) and any(c in text for c in ".eE"):
-            return float(text)
+            if _FLOAT_1_1.match(text) or "e" not in text.lower():
+                return float(text)
+            return Problem("PB108", f"`{text}` is a number in YAML 1.2 and text in YAML 1.1; write it as a "
+                                    "plain decimal (or with a dot and a signed exponent: 1.0e+3)", 0, 0)
         if _SPECIAL_FLOAT.match(text):
             return Problem("PB108", f"`{text}` is not a finite number", 0, 0)
         match = _DATE.match(text)
@@ -194,8 +198,9 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
     # Tags need a `!`, anchors a `&` and aliases a `*`: most plans hold none, and skip the look.
     decorated = "!" in text or "&" in text or "*" in text
 
-    parser = _Loader(text)
+    parser = None
     try:
+        parser = _Loader(text)
         while True:
             event = parser.get_event()
             kind = type(event)
@@ -226,6 +231,9 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
 
             # A mapping's key: remember it, refuse a repeat, and read its value next.
             if parent is not None and parent.is_map and parent.key is _NO_KEY:
+                if kind is _Alias:
+                    raise LoadError(Problem("PB106", f"alias `*{event.anchor}` as a key: anchors and aliases "
+                                                     "are not allowed; write the key out", line, col))
                 if kind is not _Scalar:
                     raise LoadError(Problem("PB100", "a key must be plain text", line, col))
                 if decorated:
@@ -305,7 +313,8 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
     except yaml.YAMLError as exc:  # any other error without a mark
         raise LoadError(Problem("PB100", f"YAML syntax: {exc}", 1, 1)) from None
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
 
     if not isinstance(root, dict):
         what = "empty" if root is _NO_KEY or root is None else f"a {_kind_of(root)}"
@@ -329,7 +338,7 @@ def _attach(parent: _Frame | None, value: Any) -> None:
 def _refuse_decorations(event, line: int, col: int, problems: list[Problem], path: Path_) -> None:
     """Tags and anchors: the first can construct arbitrary objects, the second expand without bound."""
     tag = getattr(event, "tag", None)
-    if tag is not None and tag != "!":
+    if tag is not None:
         problems.append(Problem("PB105", f"tag `{tag}` is not allowed; plans hold plain values only", line, col, path))
     if getattr(event, "anchor", None) is not None:
         problems.append(Problem(

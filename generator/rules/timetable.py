@@ -120,10 +120,11 @@ def running_past_end(plan: Plan, context: Context):
            severity="warning")
 def check_ins_missing(plan: Plan, context: Context):
     """Check-ins that are not logged did not happen, as far as anyone reviewing the plan can tell.
-    The count compares `log` entries of kind `check-in` with the timetable's days up to yesterday.
+    The count compares `log` entries of kind `check-in` with the timetable's days up to yesterday,
+    for plans that are running (`active` or `extended`).
 
     **Fix:** log each check-in held (a date and a one-line note is enough)."""
-    if plan.status == "draft":
+    if plan.status not in RUNNING:  # a draft has not started; a closed plan's record is history
         return
     expected = expected_check_ins(plan.timetable, context.today)
     held = sum(1 for entry in plan.log if entry.kind == "check-in" and entry.date < context.today)

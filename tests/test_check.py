@@ -1,0 +1,909 @@
+"""`playbook check`: the shared examples, then every rule, each broken in one way and kept nearby.
+
+Each rule test asserts the code and the line a user would see, and a close variant that must not
+be reported. The loader's rules (PB100-PB110) are in test_load.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.check import check_paths
+from generator.config import Policy
+from generator.rules import REGISTRY
+
+TODAY = date(2026, 11, 20)
+TEXT_LINE = re.compile(
+    r"(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning) (?P<code>PB\d{3}) (?P<message>.+)")
+GITHUB_LINE = re.compile(
+    r"::(?P<severity>error|warning) file=(?P<path>[^,]+),line=(?P<line>\d+),col=(?P<col>\d+),"
+    r"title=(?P<code>PB\d{3})::(?P<message>.+)")
+
+
+# --- the shared examples ---------------------------------------------------------------------------------------
+
+
+def _good_examples() -> list[Path]:
+    root = Path(__file__).parents[1].parent / "shared" / "examples" / "plans" / "good"
+    return sorted(root.rglob("*.yaml"))
+
+
+def _bad_examples() -> list[Path]:
+    root = Path(__file__).parents[1].parent / "shared" / "examples" / "plans" / "bad"
+    return sorted(root.glob("*.yaml"))
+
+
+def _expected_line(path: Path) -> int:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    match = re.match(r"# expect: line (\d+):", first)
+    assert match, f"{path.name}: the first line does not say where the plan must fail: {first!r}"
+    return int(match[1])
+
+
+def test_the_shared_examples_are_there(shared_examples):
+    assert len(_good_examples()) >= 3
+    assert len(_bad_examples()) >= 6
+
+
+@pytest.mark.parametrize("path", _good_examples(), ids=lambda path: path.name)
+def test_a_good_example_has_no_error(path):
+    result = check_paths([path], Policy(), TODAY)
+
+    assert [f for f in result.findings if f.severity == "error"] == []
+    assert len(result.plan_files) == 1
+
+
+def test_the_good_examples_pass_the_command(cli, shared_examples):
+    result = cli("check", "--today", "2026-11-20", shared_examples / "good")
+
+    assert result.returncode == 0, result.stdout
+    assert " error " not in result.stdout
+
+
+@pytest.fixture(scope="module")
+def bad_example_output(playbook, tmp_path_factory):
+    """The command's output on each bad example alone, in each format: {(name, format): stdout}."""
+    cwd = tmp_path_factory.mktemp("bad")
+    outputs = {}
+    for path in _bad_examples():
+        for form in ("text", "json", "github"):
+            result = playbook(["check", "--today", "2026-11-20", "--format", form, path], cwd)
+            assert result.returncode == 1, f"{path.name} --format {form}: exit {result.returncode}\n{result.stderr}"
+            assert "Traceback" not in result.stderr
+            outputs[path.name, form] = result.stdout
+    return outputs
+
+
+@pytest.mark.parametrize("path", _bad_examples(), ids=lambda path: path.name)
+def test_a_bad_example_fails_at_its_line_in_text_format(bad_example_output, path):
+    rows = [TEXT_LINE.fullmatch(line) for line in bad_example_output[path.name, "text"].splitlines()]
+
+    assert all(rows), bad_example_output[path.name, "text"]
+    assert all(row["path"] == str(path) for row in rows)
+    errors = {int(row["line"]) for row in rows if row["severity"] == "error"}
+    assert _expected_line(path) in errors
+
+
+@pytest.mark.parametrize("path", _bad_examples(), ids=lambda path: path.name)
+def test_a_bad_example_fails_at_its_line_in_json_format(bad_example_output, path):
+    rows = json.loads(bad_example_output[path.name, "json"])
+
+    assert all(set(row) == {"path", "line", "col", "severity", "code", "message"} for row in rows)
+    assert all(isinstance(row["line"], int) and isinstance(row["col"], int) for row in rows)
+    assert all(row["path"] == str(path) and re.fullmatch(r"PB\d{3}", row["code"]) for row in rows)
+    assert _expected_line(path) in {row["line"] for row in rows if row["severity"] == "error"}
+
+
+@pytest.mark.parametrize("path", _bad_examples(), ids=lambda path: path.name)
+def test_a_bad_example_fails_at_its_line_in_github_format(bad_example_output, path):
+    rows = [GITHUB_LINE.fullmatch(line) for line in bad_example_output[path.name, "github"].splitlines()]
+
+    assert all(rows), bad_example_output[path.name, "github"]
+    assert _expected_line(path) in {int(row["line"]) for row in rows if row["severity"] == "error"}
+
+
+def test_the_three_formats_report_the_same_findings(bad_example_output):
+    for path in _bad_examples():
+        text = [TEXT_LINE.fullmatch(line) for line in bad_example_output[path.name, "text"].splitlines()]
+        github = [GITHUB_LINE.fullmatch(line) for line in bad_example_output[path.name, "github"].splitlines()]
+        as_json = json.loads(bad_example_output[path.name, "json"])
+        from_text = [(int(r["line"]), int(r["col"]), r["code"], r["message"]) for r in text]
+        assert from_text == [(r["line"], r["col"], r["code"], r["message"]) for r in as_json]
+        assert [row[:3] for row in from_text] == [(int(r["line"]), int(r["col"]), r["code"]) for r in github]
+
+
+# --- every rule ------------------------------------------------------------------------------------------------
+
+RULES_UNDER_TEST = """
+    PB100 PB101 PB102 PB103 PB104 PB105 PB106 PB107 PB108 PB109 PB110
+    PB111 PB112 PB113 PB114 PB115 PB116
+    PB201 PB202 PB203 PB204 PB205 PB206 PB207 PB208 PB209
+    PB300 PB301 PB302 PB303 PB304 PB305 PB306 PB307
+    PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408
+    PB501 PB502 PB503 PB504
+    PB601 PB602
+""".split()
+
+
+def test_every_registered_rule_is_under_test():
+    # A new rule needs its tests (here, or in test_load.py for the loader) and its code in this list.
+    assert sorted(REGISTRY) == RULES_UNDER_TEST
+
+
+@pytest.mark.parametrize("kind", ["pip", "growth", "coaching"])
+def test_the_base_plans_have_no_finding_at_all(check, request, kind):
+    assert check(request.getfixturevalue(f"{kind}_plan")).findings == []
+
+
+# PB111 unknown-field
+
+def test_pb111_an_unknown_field_is_refused_with_the_closest_field_suggested(check, pip_plan):
+    plan = pip_plan.change("consequences:", "consequence:")
+
+    finding = check(plan).only("PB111")
+
+    assert (finding.line, finding.col) == (plan.line("consequence:"), 1)
+    assert "did you mean `consequences`?" in finding.message
+
+
+def test_pb111_an_unknown_nested_field_is_refused_at_its_key(check, pip_plan):
+    plan = pip_plan.change('    unit: "%"', '    units: "%"')
+
+    report = check(plan)
+
+    assert report.at("PB111") == [(plan.line("units:"), 5)]
+    assert "did you mean `unit`?" in report.only("PB111").message
+
+
+def test_pb111_free_notes_belong_in_private_which_is_a_known_field(check, pip_plan):
+    assert check(pip_plan + "private: Talked with HR about the timing.\n").findings == []
+
+
+# PB112 missing-field
+
+@pytest.mark.parametrize("block", ["timetable:", "criteria:", "milestones:", "actions:"])
+def test_pb112_a_missing_section_is_refused_at_the_plan(check, pip_plan, block):
+    finding = check(pip_plan.without(block)).only("PB112")
+
+    assert (finding.line, finding.col) == (1, 1)
+    assert f"`{block[:-1]}`" in finding.message
+
+
+def test_pb112_missing_reviews_are_refused_at_the_timetable(check, pip_plan):
+    plan = pip_plan.without("  reviews:")
+
+    report = check(plan)
+
+    assert report.at("PB112") == [(plan.line("start: 2026-11-16"), 3)]
+    assert "`reviews`" in report.only("PB112").message
+
+
+def test_pb112_a_criterion_without_unit_is_refused_at_the_criterion(check, pip_plan):
+    plan = pip_plan.without('    unit: "%"')
+
+    assert check(plan).at("PB112") == [(plan.line("- id: discovery-to-demo"), 5)]
+
+
+def test_pb112_an_optional_field_may_be_left_out(check, coaching_plan):
+    assert check(coaching_plan.without("    cadence: daily")).findings == []
+
+
+# PB113 invalid-value
+
+@pytest.mark.parametrize("old, new, col", [
+    ("  days: 90", '  days: "90"', 9),
+    ("status: active", "status: running", 9),
+    ("    owner: person", "    owner: team", 12),
+    ("  start: 2026-11-16", "  start: soon", 10),
+    ("    baseline: 18", "    baseline: [18]", 15),
+    ("  summary: Meetings stall between discovery and demo.", "  summary: 42", 12),
+    ("    weekdays: [monday]", "    weekdays: [mondays]", 16),
+])
+def test_pb113_a_value_of_the_wrong_type_is_refused_where_it_starts(check, pip_plan, old, new, col):
+    plan = pip_plan.change(old, new)
+
+    assert check(plan).at("PB113") == [(plan.line(new.strip()), col)]
+
+
+@pytest.mark.parametrize("old, new", [
+    ("  summary: Meetings stall between discovery and demo.", '  summary: "42"'),
+    ("    baseline: 18", "    baseline: 18.5"),
+    ("  days: 90", "  days: +90"),
+])
+def test_pb113_values_of_the_right_type_pass(check, pip_plan, old, new):
+    assert check(pip_plan.change(old, new)).findings == []
+
+
+# PB114 not-a-slug
+
+@pytest.mark.parametrize("old, new, col", [
+    ("  id: jordan-lee", "  id: ../../etc/jordan", 7),
+    ("  team: emea-west", "  team: ../hr", 9),
+    ("  id: priya-shah", "  id: priya/shah", 7),
+    ("  id: sam-ortiz", "  id: Sam Ortiz", 7),
+])
+def test_pb114_an_id_used_in_a_path_must_be_a_slug(check, pip_plan, old, new, col):
+    plan = pip_plan.change(old, new)
+
+    assert check(plan).at("PB114") == [(plan.line(new.strip()), col)]
+
+
+def test_pb114_the_plan_id_must_be_a_slug(check, pip_plan):
+    assert check("id: ../jordan-lee\n" + pip_plan).at("PB114") == [(1, 5)]
+
+
+def test_pb114_an_id_is_at_most_80_characters(check, pip_plan):
+    assert check(f"id: {'a' * 80}\n" + pip_plan).findings == []
+    assert check(f"id: {'a' * 81}\n" + pip_plan).at("PB114") == [(1, 5)]
+
+
+def test_pb114_a_file_name_that_is_not_a_slug_is_refused_unless_id_is_given(check, pip_plan):
+    report = check(pip_plan, "emea-west/Jordan Lee PIP.yaml")
+
+    assert report.at("PB114") == [(1, 1)]
+    assert "Jordan Lee PIP" in report.only("PB114").message
+    assert check("id: jordan-lee-pip\n" + pip_plan, "emea-west/Jordan Lee PIP.yaml").findings == []
+
+
+def test_pb114_an_empty_id_leaves_the_file_name_as_the_id(check, pip_plan):
+    assert check("id:\n" + pip_plan, "emea-west/Jordan Lee PIP.yaml").at("PB114") == [(1, 1)]
+    assert check("id:\n" + pip_plan).findings == []
+
+
+# PB115 empty-list
+
+@pytest.mark.parametrize("block", ["criteria:", "milestones:", "actions:"])
+def test_pb115_an_empty_section_is_refused(check, pip_plan, block):
+    plan = pip_plan.without(block) + f"{block} []\n"
+
+    assert check(plan).at("PB115") == [(plan.line(f"{block} []"), len(block) + 2)]
+
+
+@pytest.mark.parametrize("old, new, col", [
+    ("    weekdays: [monday]\n", "    weekdays: []\n", 15),
+    ("    weekdays: [monday]\n", "    weekdays: [monday]\n  reviews: []\n", 12),
+])
+def test_pb115_no_review_or_no_check_in_day_is_refused(check, pip_plan, old, new, col):
+    plan = pip_plan.without("  reviews:").change(old, new)
+
+    assert check(plan).at("PB115") == [(plan.line(new.splitlines()[-1]), col)]
+
+
+def test_pb115_one_item_is_enough(check, coaching_plan):
+    plan = coaching_plan.without("milestones:") + (
+        "milestones:\n  - {date: 2026-12-14, title: Activity at the agreed level, targets: {outbound-calls: 30}}\n")
+
+    assert check(plan).findings == []
+
+
+# PB116 placeholder
+
+def test_pb116_a_placeholder_value_is_refused_where_it_stands(check, pip_plan):
+    plan = pip_plan.change("    title: Objectives met", "    title: TODO what is true by this date")
+
+    finding = check(plan).only("PB116")
+
+    assert (finding.line, finding.col) == (plan.line("title: TODO"), 12)
+    assert "TODO what is true by this date" in finding.message
+
+
+def test_pb116_a_placeholder_key_is_refused_at_the_key(check, pip_plan):
+    plan = pip_plan.change("targets: {discovery-to-demo: 30}", "targets: {TODO-metric-id: 30}")
+
+    assert check(plan).at("PB116") == [(plan.line("TODO-metric-id"), 15)]
+
+
+def test_pb116_the_word_todo_inside_a_note_is_not_a_placeholder(check, pip_plan):
+    plan = pip_plan.change("note: Plan signed;", "note: Went through the TODO list; plan signed;")
+
+    assert check(plan).findings == []
+
+
+# PB201 plan-length
+
+@pytest.mark.parametrize("old, new", [
+    ("  days: 90\n", "  days: 90\n  end: 2027-02-14\n"),
+    ("  days: 90\n", ""),
+    ("  days: 90\n", "  end: 2026-11-16\n"),
+])
+def test_pb201_the_length_is_days_or_an_end_after_the_start(check, pip_plan, old, new):
+    plan = pip_plan.change(old, new)
+
+    assert check(plan).at("PB201") == [(plan.line("start: 2026-11-16"), 3)]
+
+
+def test_pb201_an_end_instead_of_days_passes(check, pip_plan):
+    assert check(pip_plan.change("  days: 90", "  end: 2027-02-14")).findings == []
+
+
+# PB202 review-outside-window
+
+@pytest.mark.parametrize("old, new", [
+    ("    - date: 2027-02-12", "    - date: 2026-11-15"),
+    ("    - date: 2027-05-14", "    - date: 2027-05-15"),
+])
+def test_pb202_a_review_before_the_start_or_after_the_end_is_refused(check, growth_plan, old, new):
+    plan = growth_plan.change(old, new)
+
+    assert check(plan).at("PB202") == [(plan.line(new), 13)]
+
+
+def test_pb202_reviews_on_the_first_and_the_last_day_pass(check, growth_plan):
+    plan = growth_plan.change("    - date: 2027-02-12", "    - date: 2026-11-16")
+
+    assert check(plan).findings == []
+
+
+# PB203 log-outside-window
+
+def test_pb203_a_log_entry_before_the_start_is_refused(check, pip_plan):
+    plan = pip_plan.change("  - date: 2026-11-16\n    kind: check-in", "  - date: 2026-11-15\n    kind: check-in")
+
+    assert check(plan).at("PB203") == [(plan.line("date: 2026-11-15"), 11)]
+
+
+def test_pb203_a_log_entry_after_the_end_is_refused_and_on_the_end_day_passes(check, coaching_plan):
+    after = coaching_plan.change("{date: 2026-11-19,", "{date: 2026-12-15,")
+    on_end = coaching_plan.change("{date: 2026-11-19,", "{date: 2026-12-14,")
+
+    assert check(after).at("PB203") == [(after.line("2026-12-15"), 12)]
+    assert "PB203" not in check(on_end).codes
+
+
+# PB204 milestone-outside-window
+
+def test_pb204_a_milestone_before_the_start_is_refused(check, pip_plan):
+    plan = pip_plan.change("\n  - date: 2026-12-16", "\n  - date: 2026-11-13")
+
+    assert check(plan).at("PB204") == [(plan.line("  - date: 2026-11-13"), 11)]
+
+
+def test_pb204_a_milestone_after_the_end_is_refused(check, growth_plan):
+    plan = growth_plan.change("\n  - date: 2027-05-14", "\n  - date: 2027-05-15")
+
+    finding = check(plan).only("PB204")
+
+    assert (finding.line, finding.col) == (plan.line("2027-05-15"), 11)
+    assert "after the plan ends (2027-05-14)" in finding.message
+
+
+def test_pb204_milestones_on_the_first_and_last_day_pass(check, growth_plan):
+    assert check(growth_plan.change("\n  - date: 2027-02-12", "\n  - date: 2026-11-16")).findings == []
+
+
+# PB205 milestones-not-ascending
+
+@pytest.mark.parametrize("second", ["2026-11-30", "2026-11-29"])
+def test_pb205_a_milestone_not_after_the_one_before_is_refused(check, coaching_plan, second):
+    plan = coaching_plan.change("\n  - date: 2026-12-14", f"\n  - date: {second}")
+
+    assert check(plan).at("PB205") == [(plan.line("title: Activity at the agreed level") - 1, 11)]
+
+
+def test_pb205_ascending_milestones_pass(check, coaching_plan):
+    assert check(coaching_plan.change("\n  - date: 2026-12-14", "\n  - date: 2026-12-01")).findings == []
+
+
+# PB206 pip-length
+
+@pytest.mark.parametrize("days, refused", [(29, True), (30, False), (90, False), (91, True)])
+def test_pb206_a_pip_runs_30_to_90_days(check, pip_plan, days, refused):
+    plan = pip_plan.change("  days: 90", f"  days: {days}")
+
+    assert check(plan).lines("PB206") == ([plan.line("  days:")] if refused else [])
+
+
+def test_pb206_the_length_given_as_an_end_is_refused_at_the_end(check, pip_plan):
+    plan = pip_plan.change("  days: 90", "  end: 2027-02-15")
+
+    assert check(plan).at("PB206") == [(plan.line("end: 2027-02-15"), 8)]
+
+
+@pytest.mark.parametrize("days, refused", [(120, False), (121, True)])
+def test_pb206_an_extended_pip_runs_up_to_120_days(check, pip_plan, days, refused):
+    plan = pip_plan.change("status: active", "status: extended").change("  days: 90", f"  days: {days}")
+
+    assert check(plan).lines("PB206") == ([plan.line("  days:")] if refused else [])
+
+
+def test_pb206_a_growth_plan_has_no_length_bound(check, growth_plan):
+    assert check(growth_plan.change("  end: 2027-05-14", "  end: 2027-11-14")).findings == []
+
+
+def test_pb206_the_bounds_are_policy(check, pip_plan):
+    plan = pip_plan.change("  days: 90", "  days: 120")
+
+    assert check(plan).lines("PB206") == [plan.line("days: 120")]
+    assert check(plan, policy=Policy(pip_max_days=120)).findings == []
+    assert check(pip_plan, policy=Policy(pip_min_days=91)).lines("PB206") == [pip_plan.line("days: 90")]
+
+
+def _mkdocs_yml(options: str) -> str:
+    return f"site_name: Playbook\nplugins:\n  - search\n  - playbook:\n{options}"
+
+
+def test_pb206_the_command_reads_the_policy_from_the_mkdocs_yml_given(cli, write_plan, pip_plan, tmp_path):
+    path = write_plan(pip_plan.change("  days: 90", "  days: 120"))
+    config = tmp_path / "site" / "mkdocs.yml"
+    config.parent.mkdir()
+    config.write_text(_mkdocs_yml("      policy: {pip_max_days: 120}\n"))
+
+    without = cli("check", "--today", "2026-11-20", path)
+    given = cli("check", "--today", "2026-11-20", "--config", config, path)
+
+    assert without.returncode == 1 and "PB206" in without.stdout
+    assert given.returncode == 0, given.stdout + given.stderr
+    assert given.stdout == ""
+
+
+def test_pb206_the_command_reads_the_policy_from_mkdocs_yml_in_the_working_folder(cli, write_plan, pip_plan, tmp_path):
+    write_plan(pip_plan.change("  days: 90", "  days: 120"))
+    (tmp_path / "mkdocs.yml").write_text(_mkdocs_yml(
+        "      today: 2026-11-20\n      policy:\n        pip_max_days: 120\n"))
+
+    assert cli("check").returncode == 0  # the default folder is `plans` beside mkdocs.yml
+
+    (tmp_path / "mkdocs.yml").write_text(_mkdocs_yml("      today: 2026-11-20\n"))
+    result = cli("check")
+    assert result.returncode == 1
+    assert re.search(r":\d+:\d+: error PB206 ", result.stdout)
+
+
+# PB207 pip-check-ins
+
+def test_pb207_pip_check_ins_every_two_weeks_are_refused(check, pip_plan):
+    plan = pip_plan.change("    weekdays: [monday]\n", "    weekdays: [monday]\n    every_weeks: 2\n")
+
+    assert check(plan).at("PB207") == [(plan.line("every_weeks: 2"), 18)]
+    assert check(plan.change("every_weeks: 2", "every_weeks: 1")).findings == []
+
+
+def test_pb207_a_growth_plan_may_meet_every_two_weeks(check, growth_plan):
+    assert "every_weeks: 2" in growth_plan
+    assert check(growth_plan).findings == []
+
+
+# PB208 running-past-end (warning)
+
+def test_pb208_an_active_plan_whose_end_has_passed_is_warned(check, coaching_plan):
+    report = check(coaching_plan, today=date(2026, 12, 15))
+
+    finding = report.only("PB208")
+    assert (finding.line, finding.col, finding.severity) == (coaching_plan.line("status: active"), 9, "warning")
+
+
+def test_pb208_on_its_end_day_a_plan_is_still_running(check, coaching_plan):
+    assert "PB208" not in check(coaching_plan, today=date(2026, 12, 14)).codes
+
+
+def test_pb208_a_closed_plan_past_its_end_is_not_warned(check, coaching_plan):
+    plan = coaching_plan.change("status: active", "status: closed") + (
+        "outcome: {date: 2026-12-14, result: met, decision: retained}\n")
+
+    assert "PB208" not in check(plan, today=date(2026, 12, 15)).codes
+
+
+# PB209 check-ins-missing (warning)
+
+def test_pb209_fewer_check_ins_logged_than_expected_is_warned(check, coaching_plan):
+    plan = coaching_plan.change("  - {date: 2026-11-19, kind: check-in, note: 14 calls a day.}\n", "")
+
+    finding = check(plan).only("PB209")
+
+    assert (finding.line, finding.col, finding.severity) == (plan.line("weekdays: [monday, thursday]"), 5, "warning")
+    assert "1 check-in logged of 2 expected" in finding.message
+
+
+def test_pb209_todays_check_in_is_not_expected_yet(check, coaching_plan):
+    plan = coaching_plan.change("  - {date: 2026-11-19, kind: check-in, note: 14 calls a day.}\n", "")
+
+    assert check(plan, today=date(2026, 11, 19)).findings == []
+
+
+def test_pb209_a_check_in_logged_today_does_not_make_up_for_a_missed_one(check, coaching_plan):
+    plan = coaching_plan.change("  - {date: 2026-11-16, kind: check-in, note: Built the day outline together.}\n", "")
+
+    finding = check(plan, today=date(2026, 11, 19)).only("PB209")
+
+    assert "0 check-ins logged of 1 expected by 2026-11-19" in finding.message
+
+
+def test_pb209_a_draft_expects_no_check_in(check, coaching_plan):
+    plan = coaching_plan.change("status: active", "status: draft").without("log:")
+
+    assert check(plan).findings == []
+
+
+# PB300 trigger-line
+
+@pytest.mark.parametrize("old, new, at", [
+    ("      below: 24\n", "      below: 24\n      above: 40\n", "below: 24"),
+    ("      below: 24\n", "", "by: 2026-12-16"),
+])
+def test_pb300_a_trigger_has_exactly_one_line(check, pip_plan, old, new, at):
+    plan = pip_plan.change(old, new)
+
+    assert check(plan).at("PB300") == [(plan.line(at), 7)]
+
+
+def test_pb300_a_trigger_above_a_line_passes(check, pip_plan):
+    assert check(pip_plan.change("      below: 24", "      above: 10")).findings == []
+
+
+# PB301 unknown-criterion
+
+def test_pb301_a_milestone_target_naming_no_criterion_is_refused(check, pip_plan):
+    plan = pip_plan.change("targets: {discovery-to-demo: 24}", "targets: {discovery-to-demo: 24, discovery: 20}")
+
+    finding = check(plan).only("PB301")
+
+    assert finding.line == plan.line("discovery: 20")
+    assert "`discovery`" in finding.message
+
+
+# PB302 criterion-unmeasured, PB305 duplicate-criterion
+
+SECOND_CRITERION = """\
+  - id: {id}
+    metric: Qualified first meetings per week
+    unit: meetings
+    baseline: 4
+    target: 5
+    history:
+      - {{period: 2026-Q3, value: 4, team: 6}}
+    trigger:
+      below: 4
+      by: 2027-02-14
+      then: final-warning
+"""
+
+
+def _with_second_criterion(plan, criterion_id: str):
+    return plan.change("actions:\n", SECOND_CRITERION.format(id=criterion_id) + "actions:\n")
+
+
+def test_pb302_a_pip_criterion_that_no_milestone_measures_is_refused(check, pip_plan):
+    plan = _with_second_criterion(pip_plan, "qualified-meetings")
+
+    assert check(plan).at("PB302") == [(plan.line("- id: qualified-meetings"), 9)]
+
+    measured = plan.change("targets: {discovery-to-demo: 30}",
+                           "targets: {discovery-to-demo: 30, qualified-meetings: 5}")
+    assert check(measured).findings == []
+
+
+def test_pb302_a_growth_criterion_may_go_unmeasured(check, growth_plan):
+    plan = growth_plan.change("actions:\n", SECOND_CRITERION.format(id="qualified-meetings").split("    trigger:")[0]
+                              + "actions:\n")
+
+    assert check(plan).findings == []
+
+
+def test_pb305_two_criteria_with_one_id_are_refused_at_the_second(check, pip_plan):
+    plan = _with_second_criterion(pip_plan, "discovery-to-demo")
+
+    assert check(plan).lines("PB305") == [plan.line("metric: Qualified first meetings per week") - 1]
+
+
+# PB303 criterion-without-trigger
+
+def test_pb303_a_pip_criterion_without_trigger_is_refused(check, pip_plan):
+    plan = pip_plan.without("    trigger:")
+
+    assert check(plan).at("PB303") == [(plan.line("- id: discovery-to-demo"), 5)]
+
+
+def test_pb303_a_coaching_criterion_needs_no_trigger(check, coaching_plan):
+    assert "trigger" not in coaching_plan
+    assert check(coaching_plan).findings == []
+
+
+# PB304 trigger-not-on-review
+
+def test_pb304_a_trigger_date_that_is_no_review_date_is_refused(check, pip_plan):
+    plan = pip_plan.change("      by: 2026-12-16", "      by: 2026-12-17")
+
+    finding = check(plan).only("PB304")
+
+    assert (finding.line, finding.col) == (plan.line("by: 2026-12-17"), 11)
+    assert "2026-12-16, 2027-02-14" in finding.message
+
+
+def test_pb304_a_trigger_on_any_review_date_passes(check, pip_plan):
+    assert check(pip_plan.change("      by: 2026-12-16", "      by: 2027-02-14")).findings == []
+
+
+# PB306 unknown-result
+
+def test_pb306_a_logged_result_naming_no_criterion_is_refused(check, pip_plan):
+    plan = pip_plan.change("reviews.\n", "reviews.\n    results: {discovery: 20}\n")
+
+    assert check(plan).lines("PB306") == [plan.line("results:")]
+    assert check(plan.change("{discovery: 20}", "{discovery-to-demo: 20}")).findings == []
+
+
+# PB307 growth-without-history (warning)
+
+def test_pb307_a_growth_criterion_without_history_is_warned(check, growth_plan):
+    plan = growth_plan.without("    history:")
+
+    finding = check(plan).only("PB307")
+
+    assert (finding.line, finding.col, finding.severity) == (plan.line("- id: multi-threading"), 5, "warning")
+
+
+def test_pb307_a_pip_criterion_needs_no_history(check, pip_plan):
+    assert "history" not in pip_plan
+    assert check(pip_plan).findings == []
+
+
+# PB401-PB404: what each kind owes
+
+@pytest.mark.parametrize("code, kind, block", [
+    ("PB401", "pip", "hr_partner:"),
+    ("PB402", "pip", "diagnosis:"),
+    ("PB402", "coaching", "diagnosis:"),
+    ("PB403", "pip", "consequences:"),
+    ("PB404", "pip", "acknowledgement:"),
+])
+def test_pb401_to_pb404_a_required_part_left_out_is_refused_at_the_plan(check, request, code, kind, block):
+    plan = request.getfixturevalue(f"{kind}_plan")
+    if block == "consequences:":
+        plan = plan.change("consequences: Further action may follow, up to and including termination of employment.\n",
+                           "")
+    else:
+        plan = plan.without(block)
+
+    report = check(plan)
+
+    assert [(f.code, f.line, f.col) for f in report.findings] == [(code, 1, 1)]
+
+
+@pytest.mark.parametrize("kind, block", [
+    ("coaching", "hr_partner:"),  # only a pip has an HR partner
+    ("growth", "diagnosis:"),  # a growth plan is for every rep: nothing to diagnose
+])
+def test_pb401_pb402_are_required_by_kind(check, request, kind, block):
+    plan = request.getfixturevalue(f"{kind}_plan")
+
+    assert block not in plan
+    assert check(plan).findings == []
+
+
+def test_pb404_a_draft_pip_may_be_unsigned(check, pip_plan):
+    plan = pip_plan.change("status: active", "status: draft").without("acknowledgement:")
+
+    assert check(plan).findings == []
+
+
+# PB405 acknowledgement-out-of-time
+
+@pytest.mark.parametrize("old, new, refused", [
+    ("  person: 2026-11-16", "  person: 2026-11-12", True),  # before the conversation (2026-11-13)
+    ("  person: 2026-11-16", "  person: 2026-11-13", False),  # on the day of the conversation
+    ("  manager: 2026-11-16", "  manager: 2026-11-24", True),  # 8 days after the start
+    ("  manager: 2026-11-16", "  manager: 2026-11-23", False),  # 7 days after the start
+])
+def test_pb405_signatures_between_the_conversation_and_seven_days_after_the_start(check, pip_plan, old, new, refused):
+    plan = pip_plan.change(old, new)
+
+    assert check(plan).at("PB405") == ([(plan.line(new), len(old) - 9)] if refused else [])
+
+
+def test_pb405_without_a_conversation_step_the_start_opens_the_plan(check, pip_plan):
+    plan = pip_plan.without("escalation:").change("  person: 2026-11-16", "  person: 2026-11-15")
+
+    finding = check(plan).only("PB405")
+
+    assert finding.line == plan.line("person: 2026-11-15")
+    assert "before the start" in finding.message
+
+
+def test_pb405_a_witnessed_refusal_to_sign_counts_as_the_persons_acknowledgement(check, pip_plan):
+    declined = pip_plan.change("  person: 2026-11-16", "  person: {declined: 2026-11-16, witness: sam-ortiz}")
+    late = declined.change("declined: 2026-11-16", "declined: 2026-11-24")
+
+    assert check(declined).findings == []
+    assert check(late).at("PB405") == [(late.line("declined: 2026-11-24"), len("  person: {declined: ") + 1)]
+
+
+def test_pb405_a_refusal_to_sign_names_its_witness(check, pip_plan):
+    plan = pip_plan.change("  person: 2026-11-16", "  person: {declined: 2026-11-16}")
+
+    finding = check(plan).only("PB112")
+
+    assert finding.line == plan.line("declined:")
+    assert "`witness`" in finding.message
+
+
+# PB406 market-pip (warning)
+
+def test_pb406_a_market_diagnosis_on_a_pip_is_warned(check, pip_plan):
+    plan = pip_plan.change("  cause: skill", "  cause: market")
+
+    finding = check(plan).only("PB406")
+
+    assert (finding.line, finding.col, finding.severity) == (plan.line("cause: market"), 10, "warning")
+
+
+def test_pb406_a_market_diagnosis_on_a_coaching_plan_passes(check, coaching_plan):
+    assert check(coaching_plan.change("  cause: will", "  cause: market")).findings == []
+
+
+# PB407 closed-without-outcome
+
+def test_pb407_a_closed_plan_without_outcome_is_refused(check, coaching_plan):
+    plan = coaching_plan.change("status: active", "status: closed")
+
+    assert check(plan).at("PB407") == [(2, 9)]
+    with_outcome = plan + "outcome: {date: 2026-11-20, result: withdrawn, decision: retained}\n"
+    assert "PB407" not in check(with_outcome).codes
+
+
+# PB408 thin-ride-along (warning)
+
+RIDE_ALONG = """\
+  - date: 2026-11-18
+    kind: ride-along
+    note: Three first meetings with the manager in the room.
+    wins: [Clear agenda, Good rapport, Asked about timeline]
+    opportunities: [Ask who signs, Quantify the cost, Confirm next steps]
+"""
+
+
+@pytest.mark.parametrize("old, new, counts", [
+    (", Asked about timeline]", "]", "2 wins and 3 opportunities"),
+    (", Confirm next steps]", "]", "3 wins and 2 opportunities"),
+])
+def test_pb408_a_ride_along_without_three_wins_and_opportunities_is_warned(check, pip_plan, old, new, counts):
+    full = pip_plan + RIDE_ALONG
+    thin = full.change(old, new)
+
+    assert check(full).findings == []
+    finding = check(thin).only("PB408")
+    assert (finding.line, finding.col, finding.severity) == (thin.line("date: 2026-11-18"), 5, "warning")
+    assert counts in finding.message
+
+
+# PB501 escalation-out-of-order, PB502 escalation-dates-backwards
+
+def _escalation(*steps: tuple[str, str]) -> str:
+    return "".join(f"  - stage: {stage}\n    date: {day}\n" for stage, day in steps)
+
+
+def _with_escalation(plan, *steps):
+    return plan.without("escalation:") + "escalation:\n" + _escalation(*steps)
+
+
+def test_pb501_a_stage_listed_after_a_later_one_is_refused(check, pip_plan):
+    plan = _with_escalation(pip_plan, ("conversation", "2026-11-13"), ("written-warning", "2026-11-14"),
+                            ("agreement-email", "2026-11-15"))
+
+    assert check(plan).at("PB501") == [(plan.line("stage: agreement-email"), 12)]
+
+
+def test_pb501_a_repeated_stage_is_refused(check, pip_plan):
+    plan = _with_escalation(pip_plan, ("conversation", "2026-11-13"), ("conversation", "2026-11-14"))
+
+    assert check(plan).lines("PB501") == [plan.line("date: 2026-11-14") - 1]
+
+
+def test_pb501_stages_in_order_may_skip_one(check, pip_plan):
+    plan = _with_escalation(pip_plan, ("conversation", "2026-11-13"), ("written-warning", "2026-11-14"))
+
+    assert check(plan).findings == []
+
+
+def test_pb502_escalation_dates_going_backwards_are_refused(check, pip_plan):
+    plan = _with_escalation(pip_plan, ("conversation", "2026-11-13"), ("agreement-email", "2026-11-12"))
+
+    assert check(plan).at("PB502") == [(plan.line("date: 2026-11-12"), 11)]
+    assert check(plan.change("date: 2026-11-12", "date: 2026-11-13")).findings == []
+
+
+# PB503 separation-undocumented, PB504 separation-early
+
+AFTER_THE_END = date(2027, 2, 20)
+
+
+def _separated(plan, *steps, on: str = "2027-02-14"):
+    plan = _with_escalation(plan.change("status: active", "status: closed"), *steps)
+    return plan + f"outcome:\n  date: {on}\n  result: not-met\n  decision: separated\n"
+
+
+FULL_ESCALATION = (("conversation", "2026-11-13"), ("written-warning", "2026-12-16"), ("final-warning", "2027-01-15"))
+
+
+@pytest.mark.parametrize("steps, missing", [
+    ((("conversation", "2026-11-13"),), "written-warning, final-warning"),
+    ((("written-warning", "2026-12-16"), ("final-warning", "2027-01-15")), "conversation"),
+])
+def test_pb503_a_separation_without_the_whole_escalation_is_refused(check, pip_plan, steps, missing):
+    plan = _separated(pip_plan, *steps)
+
+    finding = check(plan, today=AFTER_THE_END).only("PB503")
+
+    assert finding.line == plan.line("decision: separated")
+    assert f"a recorded {missing} in" in finding.message
+
+
+def test_pb503_a_separation_with_the_whole_escalation_on_record_passes(check, pip_plan):
+    report = check(_separated(pip_plan, *FULL_ESCALATION), today=AFTER_THE_END)
+
+    assert {"PB503", "PB504"}.isdisjoint(report.codes)
+    assert report.errors == []
+
+
+def test_pb504_a_separation_before_the_plan_ran_its_timetable_is_refused(check, pip_plan):
+    plan = _separated(pip_plan, *FULL_ESCALATION, on="2027-02-13")
+
+    assert check(plan, today=AFTER_THE_END).at("PB504") == [(plan.line("date: 2027-02-13"), 9)]
+
+
+# PB601 duplicate-id
+
+def test_pb601_a_file_name_and_another_plans_id_are_the_same_id(check, pip_plan, growth_plan):
+    other = "id: jordan-lee-pip-2026-11\n" + growth_plan
+
+    report = check(pip_plan, "emea-west/jordan-lee-pip-2026-11.yaml", others={"emea-west/alex-kim.yaml": other})
+
+    assert sorted((Path(f.path).name, f.line, f.col) for f in report.findings) == [
+        ("alex-kim.yaml", 1, 5),  # at its `id:`
+        ("jordan-lee-pip-2026-11.yaml", 1, 1),  # its id is its file name
+    ]
+    assert all(f.code == "PB601" for f in report.findings)
+
+
+def test_pb601_the_same_file_name_in_two_folders_is_the_same_id(check, pip_plan, growth_plan):
+    report = check(pip_plan, "emea-west/plan.yaml", others={"na-east/plan.yaml": growth_plan})
+
+    assert [f.code for f in report.findings] == ["PB601", "PB601"]
+
+
+def test_pb601_different_ids_pass(check, pip_plan, growth_plan):
+    assert check(pip_plan, others={"emea-west/alex-kim-growth-2026-11.yaml": growth_plan}).findings == []
+
+
+# PB602 two-running-pips
+
+@pytest.mark.parametrize("second_status", ["active", "extended"])
+def test_pb602_two_running_pips_for_one_person_are_refused_in_both(check, pip_plan, second_status):
+    second = pip_plan.change("status: active", f"status: {second_status}")
+
+    report = check(pip_plan, "a/jordan-lee-pip-2026-11.yaml", others={"b/jordan-lee-pip-2026-12.yaml": second})
+
+    assert [(Path(f.path).name, f.code, f.line) for f in report.findings] == [
+        ("jordan-lee-pip-2026-11.yaml", "PB602", 2),
+        ("jordan-lee-pip-2026-12.yaml", "PB602", 2),
+    ]
+
+
+@pytest.mark.parametrize("second_status", ["draft", "closed"])
+def test_pb602_a_draft_or_closed_pip_beside_a_running_one_passes(check, pip_plan, second_status):
+    second = pip_plan.change("status: active", f"status: {second_status}")
+    if second_status == "closed":
+        second += "outcome: {date: 2026-11-20, result: met, decision: retained}\n"
+
+    report = check(pip_plan, "a/jordan-lee-pip-2026-11.yaml", others={"b/jordan-lee-pip-2026-12.yaml": second})
+
+    assert "PB602" not in report.codes
+
+
+# Warnings and --strict
+
+def test_warnings_exit_0_and_fail_with_strict(cli, write_plan, coaching_plan):
+    path = write_plan(coaching_plan.change("  - {date: 2026-11-19, kind: check-in, note: 14 calls a day.}\n", ""),
+                      "na-east/sam-rivera-coaching-2026-11.yaml")
+
+    relaxed = cli("check", "--today", "2026-11-20", path)
+    strict = cli("check", "--today", "2026-11-20", "--strict", path)
+
+    assert relaxed.returncode == 0
+    assert re.fullmatch(r".+:\d+:5: warning PB209 .+\n", relaxed.stdout)
+    assert strict.returncode == 1
+    assert strict.stdout == relaxed.stdout

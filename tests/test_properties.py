@@ -1,0 +1,165 @@
+"""Properties that hold for every input: the checker never raises on any text or bytes, plans whose
+dates and numbers vary stay valid, and the check-in dates follow the timetable."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.check import check_bytes
+from generator.config import Policy
+from generator.model import WEEKDAYS, Timetable
+from generator.rules import REGISTRY, Context
+from generator.schedule import check_in_dates, expected_check_ins
+
+TODAY = date(2026, 11, 20)
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+CONTEXT = Context(Policy(), TODAY)
+
+# Characters that make YAML interesting: structure, decorations, quotes, escapes, line breaks.
+YAML_ALPHABET = st.sampled_from(
+    list("abkn019:-_ ,.[]{}&*!|>'\"#%@`?~\t\n\\") + ["\r", "\x00", "é", "\ufeff", "\u2028"])
+
+
+def _assert_only_findings(raw: bytes) -> None:
+    plan_file, findings = check_bytes(raw, "plans/team/plan.yaml", CONTEXT)
+    line_count = len(raw.decode("utf-8", "replace").splitlines()) + 2  # YAML also breaks lines at U+2028
+    for finding in findings:
+        assert finding.code in REGISTRY
+        assert finding.severity == REGISTRY[finding.code].severity
+        assert 1 <= finding.line <= line_count and finding.col >= 1
+    if plan_file is None:
+        assert any(finding.severity == "error" for finding in findings)
+
+
+@FAST
+@given(st.text())
+def test_any_text_gives_findings_never_an_exception(text):
+    _assert_only_findings(text.encode("utf-8"))
+
+
+@FAST
+@given(st.text(alphabet=YAML_ALPHABET, max_size=200))
+def test_any_yaml_like_text_gives_findings_never_an_exception(text):
+    _assert_only_findings(text.encode("utf-8"))
+
+
+@FAST
+@given(st.binary(max_size=400))
+def test_any_bytes_give_findings_never_an_exception(raw):
+    _assert_only_findings(raw)
+
+
+@FAST
+@given(prefix=st.text(alphabet=YAML_ALPHABET, max_size=20), cut=st.integers(min_value=0, max_value=2000))
+def test_a_plan_cut_anywhere_or_prefixed_with_anything_gives_findings_never_an_exception(pip_plan, prefix, cut):
+    _assert_only_findings((prefix + pip_plan[:cut]).encode("utf-8"))
+
+
+NUMBERS = st.one_of(
+    st.integers(min_value=-10**9, max_value=10**9),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
+)
+
+
+@st.composite
+def varied_pips(draw):
+    """The base PIP with its start, length, review days and numbers drawn; every date kept consistent."""
+    start = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)))
+    days = draw(st.integers(min_value=30, max_value=90))
+    first_review = draw(st.integers(min_value=0, max_value=days - 1))
+    conversation = start - timedelta(days=draw(st.integers(min_value=0, max_value=30)))
+    signed = start + timedelta(days=draw(st.integers(min_value=0, max_value=7)))
+    today = start + timedelta(days=draw(st.integers(min_value=-30, max_value=200)))
+    baseline, target, line = draw(NUMBERS), draw(NUMBERS), draw(NUMBERS)
+    review, end = start + timedelta(days=first_review), start + timedelta(days=days)
+    return today, {
+        "  start: 2026-11-16": f"  start: {start}",
+        "  days: 90": f"  days: {days}",
+        "    - date: 2026-12-16": f"    - date: {review}",
+        "    - date: 2027-02-14": f"    - date: {end}",
+        "\n  - date: 2026-12-16": f"\n  - date: {review}",
+        "\n  - date: 2027-02-14": f"\n  - date: {end}",
+        "      by: 2026-12-16": f"      by: {review}",
+        "    baseline: 18": f"    baseline: {baseline!r}",
+        "    target: 30": f"    target: {target!r}",
+        "      below: 24": f"      below: {line!r}",
+        "targets: {discovery-to-demo: 24}": f"targets: {{discovery-to-demo: {baseline!r}}}",
+        "    date: 2026-11-13": f"    date: {conversation}",
+        "  person: 2026-11-16": f"  person: {signed}",
+        "  manager: 2026-11-16": f"  manager: {signed}",
+        "  - date: 2026-11-16\n    kind: check-in": f"  - date: {start}\n    kind: check-in",
+    }
+
+
+@FAST
+@given(varied=varied_pips())
+def test_a_pip_with_consistent_dates_and_any_numbers_has_no_error(pip_plan, varied):
+    today, changes = varied
+    plan = pip_plan
+    for old, new in changes.items():
+        plan = plan.change(old, new)
+
+    plan_file, findings = check_bytes(plan.encode(), "plans/team/jordan-lee-pip.yaml", Context(Policy(), today))
+
+    assert [f for f in findings if f.severity == "error"] == []
+    assert {f.code for f in findings} <= {"PB208", "PB209"}  # only the warnings that depend on today
+    assert plan_file is not None
+
+
+@st.composite
+def timetables(draw):
+    start = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)))
+    return Timetable.model_validate({
+        "start": start,
+        "days": draw(st.integers(min_value=1, max_value=400)),
+        "check_ins": {
+            "weekdays": draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=7)),
+            "every_weeks": draw(st.integers(min_value=1, max_value=5)),
+        },
+        "reviews": [{"date": start, "title": "Review"}],
+    })
+
+
+UNTIL = st.one_of(st.none(), st.dates(min_value=date(1999, 1, 1), max_value=date(2092, 12, 31)))
+
+
+@FAST
+@given(timetable=timetables(), until=UNTIL)
+def test_check_ins_fall_in_the_window_on_the_listed_weekdays_in_order(timetable, until):
+    days = list(check_in_dates(timetable, until))
+
+    last = timetable.last_day if until is None else min(until, timetable.last_day)
+    assert all(timetable.start <= day <= last for day in days)
+    assert all(WEEKDAYS[day.weekday()] in timetable.check_ins.weekdays for day in days)
+    assert days == sorted(set(days))
+
+
+@FAST
+@given(timetable=timetables())
+def test_check_ins_repeat_every_so_many_weeks_from_the_starting_week(timetable):
+    days = set(check_in_dates(timetable))
+
+    first_monday = timetable.start - timedelta(days=timetable.start.weekday())
+    every = timetable.check_ins.every_weeks
+    window = (timetable.start + timedelta(days=n) for n in range((timetable.last_day - timetable.start).days + 1))
+    expected = {
+        day for day in window
+        if WEEKDAYS[day.weekday()] in timetable.check_ins.weekdays and (day - first_monday).days // 7 % every == 0
+    }
+    assert days == expected
+
+
+@FAST
+@given(timetable=timetables(), first=st.dates(min_value=date(1999, 1, 1), max_value=date(2092, 12, 31)),
+       later_by=st.integers(min_value=0, max_value=500))
+def test_expected_check_ins_never_go_down_as_today_moves_on(timetable, first, later_by):
+    second = first + timedelta(days=later_by)
+
+    earlier, later = expected_check_ins(timetable, first), expected_check_ins(timetable, second)
+
+    assert 0 <= earlier <= later <= len(list(check_in_dates(timetable)))
+    if first <= timetable.start:
+        assert earlier == 0  # nothing is due before the plan starts, nor on its first day yet
