@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -225,6 +225,7 @@ class Report:
     """What `check_paths` found, with the questions tests ask of it."""
 
     findings: list[Finding]
+    plan_files: list = field(default_factory=list)  # the plans that validated, as typed records
 
     @property
     def codes(self) -> set[str]:
@@ -310,7 +311,7 @@ def check(write_plan):
         paths = [write_plan(text, name)]
         paths += [write_plan(other, other_name) for other_name, other in (others or {}).items()]
         result = check_paths(paths, policy or Policy(), today)
-        return Report(result.findings)
+        return Report(result.findings, result.plan_files)
 
     return run
 

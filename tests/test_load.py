@@ -180,7 +180,17 @@ def test_a_date_that_does_not_exist_is_refused_at_its_position(check, pip_plan, 
     assert "PB113" not in report.codes  # reported once, as what it is
 
 
-YAML_1_1_SURPRISES = ["no", "yes", "on", "off", "y", "N", "1:20", "010", "0x1A", "0o17", "1_000"]
+YAML_1_1_SURPRISES = ["no", "yes", "on", "off", "y", "N", "1:20", "010", "0x1A", "0o17", "1_000", "1e3", "2.5e3"]
+
+
+@pytest.mark.parametrize("written, value", [("1.0e+3", 1000.0), ("2.5", 2.5), ("-3", -3)])
+def test_numbers_both_yaml_versions_agree_on_are_read(check, pip_plan, written, value):
+    plan = pip_plan.change("    baseline: 18", f"    baseline: {written}")
+
+    report = check(plan)
+
+    assert "PB108" not in report.codes
+    assert report.plan_files[0].plan.criteria[0].baseline == value
 
 
 @pytest.mark.parametrize("value", YAML_1_1_SURPRISES)

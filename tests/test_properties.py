@@ -64,6 +64,12 @@ NUMBERS = st.one_of(
 )
 
 
+def yaml_number(value) -> str:
+    """A number as a plan writes it: what both YAML 1.1 and 1.2 read as that number."""
+    text = repr(value)
+    return f"{value:.16e}" if "e" in text else text
+
+
 @st.composite
 def varied_pips(draw):
     """The base PIP with its start, length, review days and numbers drawn; every date kept consistent."""
@@ -83,10 +89,10 @@ def varied_pips(draw):
         "\n  - date: 2026-12-16": f"\n  - date: {review}",
         "\n  - date: 2027-02-14": f"\n  - date: {end}",
         "      by: 2026-12-16": f"      by: {review}",
-        "    baseline: 18": f"    baseline: {baseline!r}",
-        "    target: 30": f"    target: {target!r}",
-        "      below: 24": f"      below: {line!r}",
-        "targets: {discovery-to-demo: 24}": f"targets: {{discovery-to-demo: {baseline!r}}}",
+        "    baseline: 18": f"    baseline: {yaml_number(baseline)}",
+        "    target: 30": f"    target: {yaml_number(target)}",
+        "      below: 24": f"      below: {yaml_number(line)}",
+        "targets: {discovery-to-demo: 24}": f"targets: {{discovery-to-demo: {yaml_number(baseline)}}}",
         "    date: 2026-11-13": f"    date: {conversation}",
         "  person: 2026-11-16": f"  person: {signed}",
         "  manager: 2026-11-16": f"  manager: {signed}",
