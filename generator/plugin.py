@@ -12,6 +12,7 @@ Generated pages exist only in memory (`File.generated`); nothing is written into
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -25,13 +26,17 @@ from mkdocs.structure.pages import Page
 from .check import check_paths
 from .config import Settings, UsageError, resolve_today, settings_from
 from .render.letters import TemplateProblem
+from .render.pages import MANAGERS_INDEX, PLANS_INDEX, TEAMS_INDEX
 from .render.site import STYLESHEET, Site, build_site, render_page, required_extensions
 
 log = get_plugin_logger("playbook")
 
+NAV_PAGES = frozenset({PLANS_INDEX, TEAMS_INDEX, MANAGERS_INDEX})
+
+
 class PlaybookConfig(Config):
     plans_dir = c.Type(str, default="plans")
-    today = c.Optional(c.Type((str,)))
+    today = c.Optional(c.Type((str, date)))
     strict = c.Type(bool, default=False)
     policy = c.Type(dict, default={})
 
@@ -75,8 +80,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 raise PluginError(f"playbook: {existing.src_path} is in the way of a generated page; rename it")
-            # Not in the nav, and no notice per page: the indexes link to them, however many there are.
-            files.append(File.generated(config, uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+            # Plan, team and manager pages stay out of the nav, with no notice per page: the indexes
+            # link to them, however many there are.
+            inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, uri, content=content, inclusion=inclusion))
         log.info(f"{len(plan_files)} plans published, as of {self.today}")
         return files
 

@@ -1149,3 +1149,13 @@ def test_serve_rebuilds_when_a_plan_changes(tmp_path):
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait(timeout=10)
+
+
+def test_the_plugins_today_option_fixes_today_when_the_environment_does_not(tmp_path):
+    root = make_project(tmp_path / "today-option")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      plans_dir: plans\n", "      plans_dir: plans\n      today: 2026-12-10\n"), encoding="utf-8")
+    built = build_site(root, today=None)
+    require_ok(built)
+    assert "Next: Final review on Sun 3 Jan 2027" in built.page(JORDAN).text

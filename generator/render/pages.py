@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from jinja2 import DictLoader
+from markupsafe import Markup
 
 from ..model import STAGES, Declined, Plan
 from ..schedule import RUNNING, next_due, next_review
@@ -126,11 +127,9 @@ def _milestone_label(status, today: date) -> str:
     return {"met": "met", "missed": "missed", "no-result": "no result logged"}[status.state]
 
 
-def _letters_block(plan: Plan, letters: Letters, today: date):
-    from markupsafe import Markup
-
+def _letters_block(plan: Plan, letters: Letters, today: date) -> Markup | None:
     panels = []
-    for index, template in enumerate(letters.fitting(plan)):
+    for template in letters.fitting(plan):
         filled = letters.fill(template.name, plan, today)
         sent = plan.escalation_date(template.stage) if template.stage else None
         title = template.title + (f" (sent {shortdate(sent)})" if sent and template.email else "")
@@ -147,7 +146,7 @@ class IndexRow:
 def render_indexes(plans: list[Plan], today: date) -> dict[str, str]:
     """The plans index, a page per team and per manager, and the team and manager lists."""
     rows = sorted(
-        (IndexRow(plan, (lambda item: item.date if item else None)(next_review(plan, today))) for plan in plans),
+        (IndexRow(plan, _next_review_date(plan, today)) for plan in plans),
         key=lambda row: (row.plan.person.team, row.plan.person.name, row.plan.timetable.start, row.plan.id),
     )
     by_team: dict[str, list[IndexRow]] = defaultdict(list)
@@ -187,6 +186,11 @@ def render_indexes(plans: list[Plan], today: date) -> dict[str, str]:
         title="Managers", groups=[(managers[m], relative(MANAGERS_INDEX, manager_uri(m)), _counts(by_manager[m]))
                                   for m in sorted(by_manager, key=lambda m: managers[m])])
     return pages
+
+
+def _next_review_date(plan: Plan, today: date) -> date | None:
+    item = next_review(plan, today)
+    return item.date if item else None
 
 
 def _counts(rows: list[IndexRow]) -> dict[str, int]:
