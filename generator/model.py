@@ -23,6 +23,8 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -123,15 +125,24 @@ class Timetable(Record):
     check_ins: CheckIns
     reviews: Annotated[list[Review], Field(min_length=1)]
 
-    @model_validator(mode="after")
-    def _one_length(self) -> "Timetable":
-        if (self.days is None) == (self.end is None):
-            raise PydanticCustomError("PB201", "give the plan's length as either `days` or `end`, not both or neither")
-        if self.end is not None and self.end <= self.start:
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: date | None, info: ValidationInfo) -> date | None:
+        # Reported at `end`, the value to fix; `start` and `days` are validated before it.
+        start, days = info.data.get("start"), info.data.get("days")
+        if end is not None and days is not None:
+            raise PydanticCustomError("PB201", "give the plan's length as either `days` or `end`, not both")
+        if end is not None and start is not None and end <= start:
             raise PydanticCustomError("PB201", "the plan ends ({end}) on or before it starts ({start})",
-                                      {"end": str(self.end), "start": str(self.start)})
-        if self.end is not None and (self.end - self.start).days > MAX_PLAN_DAYS:
+                                      {"end": str(end), "start": str(start)})
+        if end is not None and start is not None and (end - start).days > MAX_PLAN_DAYS:
             raise PydanticCustomError("PB201", "the plan runs more than {days} days", {"days": MAX_PLAN_DAYS})
+        return end
+
+    @model_validator(mode="after")
+    def _has_length(self) -> "Timetable":
+        if self.days is None and self.end is None:
+            raise PydanticCustomError("PB201", "give the plan's length as `days` or `end`")
         return self
 
     @property

@@ -306,15 +306,16 @@ def test_pb116_the_word_todo_inside_a_note_is_not_a_placeholder(check, pip_plan)
 
 # PB201 plan-length
 
-@pytest.mark.parametrize("old, new", [
-    ("  days: 90\n", "  days: 90\n  end: 2027-02-14\n"),
-    ("  days: 90\n", ""),
-    ("  days: 90\n", "  end: 2026-11-16\n"),
+@pytest.mark.parametrize("old, new, at", [
+    ("  days: 90\n", "  days: 90\n  end: 2027-02-14\n", ("end: 2027-02-14", 8)),  # both: the end is the value to drop
+    ("  days: 90\n", "  end: 2026-11-16\n", ("end: 2026-11-16", 8)),  # ends on the day it starts
+    ("  days: 90\n", "", ("start: 2026-11-16", 3)),  # neither: the timetable mapping that lacks it
 ])
-def test_pb201_the_length_is_days_or_an_end_after_the_start(check, pip_plan, old, new):
+def test_pb201_the_length_is_days_or_an_end_after_the_start(check, pip_plan, old, new, at):
     plan = pip_plan.change(old, new)
 
-    assert check(plan).at("PB201") == [(plan.line("start: 2026-11-16"), 3)]
+    snippet, col = at
+    assert check(plan).at("PB201") == [(plan.line(snippet), col)]
 
 
 def test_pb201_an_end_instead_of_days_passes(check, pip_plan):
