@@ -691,7 +691,7 @@ def test_growth_page_has_the_kickoff_and_no_warning_letters(good_site):
 # 4. The indexes and the navigation
 # --------------------------------------------------------------------------------------------
 
-KIND_LABELS = {"pip": "Performance improvement plan", "coaching": "Coaching plan", "growth": "Growth plan"}
+INDEX_KIND_LABELS = {"pip": "PIP", "coaching": "Coaching", "growth": "Growth"}  # short, for the index tables
 NEXT_REVIEWS = {"jordan-lee-pip-2026-10": "2026-12-04", "sam-rivera-coaching-2026-11": "2026-11-30",
                 "alex-kim-growth-2026-10": "2026-12-15"}
 END_DATES = {"jordan-lee-pip-2026-10": "2027-01-03", "sam-rivera-coaching-2026-11": "2026-11-30",
@@ -713,7 +713,7 @@ def test_plans_index_lists_every_plan(good_site):
         row = rows[record["person"]["name"]]
         assert row[1] == record["person"]["team"]
         assert row[2] == record["manager"]["name"]
-        assert row[3] == KIND_LABELS[record["kind"]]
+        assert row[3] == INDEX_KIND_LABELS[record["kind"]]
         assert row[4] == record["status"]
         assert row[5] == str(record["timetable"]["start"])
         assert row[6] == END_DATES[record["id"]]

@@ -32,6 +32,7 @@ KIND_LABELS = {
     "coaching": "Coaching plan",
     "pip": "Performance improvement plan",
 }
+SHORT_KIND_LABELS = {"growth": "Growth", "coaching": "Coaching", "pip": "PIP"}
 RESPONSES = {
     "will": ("Focus", "diagnose/will-focus.md"),
     "skill": ("Coaching", "diagnose/skill-coaching.md"),
@@ -166,7 +167,7 @@ def render_indexes(plans: list[Plan], today: date) -> dict[str, str]:
             intro=intro,
             rows=selected,
             today=today,
-            kind_label=KIND_LABELS,
+            kind_label=SHORT_KIND_LABELS,
             link=lambda plan: relative(uri, plan_uri(plan.id)),
             team_link=lambda team: relative(uri, team_uri(team)),
             manager_link=lambda manager_id: relative(uri, manager_uri(manager_id)),
