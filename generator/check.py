@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from .config import Policy, UsageError
 from .findings import Finding
-from .load import Document, LoadError, Unreadable, decode, parse
+from .load import Document, LoadError, Unreadable, load_bytes
 from .model import SLUG_PATTERN, Plan, field_names
 from .rules import REGISTRY, Context, rules
 
@@ -95,11 +95,8 @@ def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile
     def located(code: str, line: int, col: int, message: str) -> Finding:
         return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
 
-    if len(raw) > context.policy.max_file_bytes:
-        return None, [located("PB102", 1, 1, f"the file is larger than {context.policy.max_file_bytes} bytes; "
-                                              "a plan is far smaller")]
     try:
-        document = parse(decode(raw))
+        document = load_bytes(raw, max_bytes=context.policy.max_file_bytes)
     except LoadError as exc:
         problem = exc.problem
         return None, [located(problem.code, problem.line, problem.col, problem.message)]

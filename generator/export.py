@@ -21,6 +21,7 @@ from .render.site import STYLESHEET, TEMPLATES_DIR, build_site, render_page, req
 
 EXPORTED_DOCS = "docs"
 
+
 def _published(relative: Path) -> bool:
     """What MkDocs publishes by default: not dot files, not the templates folder."""
     parts = relative.parts
@@ -88,7 +89,7 @@ def _with_required_extensions(extensions: list) -> list:
     names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in extensions]
     options = {name: (entry[name] or {}) if isinstance(entry, dict) else {} for name, entry in zip(names, extensions)}
     result = list(extensions)
-    for name, needed in required_extensions(names, options):
+    for name, needed in required_extensions(options):
         if name not in names:
             result.append({name: needed} if needed else name)
         elif needed != options[name]:

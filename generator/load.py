@@ -363,10 +363,14 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:
-    """Read a plan file; LoadError for anything that stops it being read, OSError for I/O."""
-    with open(path, "rb") as handle:
-        raw = handle.read(max_bytes + 1)
+def load_bytes(raw: bytes, *, max_bytes: int = MAX_BYTES) -> Document:
+    """Read a plan file's bytes; LoadError for anything that stops them being read as a plan."""
     if len(raw) > max_bytes:
         raise LoadError(Problem("PB102", f"the file is larger than {max_bytes} bytes; a plan is far smaller", 1, 1))
     return parse(decode(raw))
+
+
+def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:
+    """Read a plan file; LoadError for anything that stops it being read, OSError for I/O."""
+    with open(path, "rb") as handle:
+        return load_bytes(handle.read(max_bytes + 1), max_bytes=max_bytes)

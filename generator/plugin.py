@@ -20,7 +20,6 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .check import check_paths
@@ -60,7 +59,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             raise PluginError(str(exc)) from None
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.plans_dir = self.root / self.settings.plans_dir
-        for name, options in required_extensions(config.markdown_extensions, config.mdx_configs):
+        for name, options in required_extensions(config.mdx_configs):
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
             if options:
@@ -116,30 +115,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         except TemplateProblem as exc:
             raise PluginError(f"playbook: {exc}") from None
 
-    def on_nav(self, nav: Navigation, *, config, files) -> Navigation:
-        """Plan pages stay out of the navigation: the indexes link to them, however many there are."""
-        plan_pages = {uri for uri in self.generated if uri.startswith("plans/") and uri != "plans/index.md"}
-        nav.items = _without(nav.items, plan_pages)
-        nav.pages = [page for page in nav.pages if page.file.src_uri not in plan_pages]
-        return nav
-
     def on_serve(self, server, *, config, builder):
         if self.plans_dir.is_dir():
             server.watch(str(self.plans_dir))
         return server
-
-
-def _without(items: list, hidden: set[str]) -> list:
-    kept = []
-    for item in items:
-        if isinstance(item, Page) and item.file.src_uri in hidden:
-            continue
-        if isinstance(item, Section):
-            item.children = _without(item.children, hidden)
-            if not item.children:
-                continue
-        kept.append(item)
-    return kept
 
 
 def _is_under(path: Path, folder: Path) -> bool:

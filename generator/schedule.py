@@ -73,19 +73,21 @@ def agenda(plan: Plan) -> list[DueItem]:
     return items
 
 
-def next_due(plan: Plan, today: date, kinds: frozenset[str] | None = None) -> DueItem | None:
-    """The first item on or after today, for a plan that is running; None otherwise."""
+def upcoming(plan: Plan, today: date) -> list[DueItem]:
+    """The items on or after today, in order, for a plan that is running; none otherwise."""
     if plan.status not in RUNNING:
-        return None
-    for item in agenda(plan):
-        if item.date >= today and (kinds is None or item.kind in kinds):
-            return item
-    return None
+        return []
+    return [item for item in agenda(plan) if item.date >= today]
+
+
+def first_of(items: list[DueItem], kinds: frozenset[str]) -> DueItem | None:
+    return next((item for item in items if item.kind in kinds), None)
+
+
+def next_due(plan: Plan, today: date, kinds: frozenset[str]) -> DueItem | None:
+    """The first item of these kinds on or after today, for a plan that is running; None otherwise."""
+    return first_of(upcoming(plan, today), kinds)
 
 
 def next_review(plan: Plan, today: date) -> DueItem | None:
     return next_due(plan, today, frozenset({"review"}))
-
-
-def days_between(first: date, second: date) -> int:
-    return (second - first).days

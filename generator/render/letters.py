@@ -64,6 +64,11 @@ class Letters:
             self.templates[template.name] = template
             self._sources[template.name] = source
         self.environment = text_env(FunctionLoader(self._load))
+        try:
+            self._subjects = {name: self.environment.from_string(template.subject)
+                              for name, template in self.templates.items() if template.subject}
+        except TemplateError as exc:
+            raise TemplateProblem(f"a template's subject is not valid Jinja: {exc.message or exc}") from None
 
     def _load(self, name: str):
         if name not in self._sources:
@@ -78,7 +83,7 @@ class Letters:
         context = {"plan": plan, "today": today, "standing": criterion_progress(plan, today)}
         try:
             body = self.environment.get_template(name).render(context)
-            subject = self.environment.from_string(template.subject).render(context) if template.subject else ""
+            subject = self._subjects[name].render(context) if name in self._subjects else ""
         except UndefinedError as exc:
             raise TemplateProblem(
                 f"{shown(template.path)}:{_template_line(exc, template.path)}: a value the template uses is missing "

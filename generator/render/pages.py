@@ -18,7 +18,7 @@ from jinja2 import DictLoader
 from markupsafe import Markup
 
 from ..model import STAGES, Declined, Plan
-from ..schedule import RUNNING, next_due, next_review
+from ..schedule import RUNNING, first_of, next_review, upcoming
 from .jinja import front_matter, markdown_env, shortdate
 from .letters import Letters, letter_html, tabs_html
 from .progress import criterion_progress, milestone_statuses
@@ -91,8 +91,9 @@ def render_plan(plan: Plan, letters: Letters, today: date) -> str:
     uri = plan_uri(plan.id)
     metrics = {criterion.id: criterion.metric for criterion in plan.criteria}
     units = {criterion.id: criterion.unit for criterion in plan.criteria}
-    next_item = next_due(plan, today, frozenset({"review", "milestone", "trigger", "end"}))
-    check_in = next_due(plan, today, frozenset({"check-in"}))
+    due = upcoming(plan, today)
+    next_item = first_of(due, frozenset({"review", "milestone", "trigger", "end"}))
+    check_in = first_of(due, frozenset({"check-in"}))
     response_title, response_uri = RESPONSES[plan.diagnosis.cause] if plan.diagnosis else (None, None)
     context = {
         "plan": plan,
@@ -107,7 +108,7 @@ def render_plan(plan: Plan, letters: Letters, today: date) -> str:
         "response": {"title": response_title},
         "next_item": next_item,
         "next_check_in": check_in.date if check_in else None,
-        "next_review": next_review(plan, today),
+        "next_review": first_of(due, frozenset({"review"})),
         "progress": criterion_progress(plan, today),
         "milestones": milestone_statuses(plan, today),
         "stages": STAGES,

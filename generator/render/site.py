@@ -7,8 +7,8 @@ writes them to a folder. Neither renders anything on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -41,7 +41,7 @@ REQUIRED_EXTENSIONS = {
 }
 
 
-def required_extensions(present: list, options: dict) -> list[tuple[str, dict]]:
+def required_extensions(options: dict) -> list[tuple[str, dict]]:
     """Each extension the pages need, with the options to give it (merged over what is there)."""
     return [(name, {**options.get(name, {}), **needed} if needed else options.get(name, {}))
             for name, needed in REQUIRED_EXTENSIONS.items()]
