@@ -1,0 +1,35 @@
+"""Days written as text by a person: `--today`, `PLAYBOOK_TODAY` and the like.
+
+Plan files give their dates as YAML values (`generator.load`); a day typed on a command line or
+set in the environment arrives as a string, and is read here, by the same rules: `YYYY-MM-DD`
+and nothing else, a day that exists, in a year a plan can cover.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+MIN_YEAR = 1900
+MAX_YEAR = 2999
+
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # ASCII digits only: `２０２６` is not a year
+
+
+def parse_day(text: str) -> date:
+    """The day `text` names, written `YYYY-MM-DD`; ValueError with a message a person can act on.
+
+    Whitespace around the day is ignored (a value pasted with a space or a newline still reads);
+    anything else must match exactly: four-digit year, two-digit month and day, ASCII digits.
+    """
+    written = text.strip()
+    match = _DAY.fullmatch(written)
+    if match is None:
+        raise ValueError(f"`{written}` is not a date: use YYYY-MM-DD")
+    year, month, day = (int(part) for part in match.groups())
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"`{written}` is outside the years {MIN_YEAR} to {MAX_YEAR}")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"`{written}` is not a day that exists") from None
