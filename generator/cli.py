@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import findings as formats
 from .check import check_paths
-from .config import Settings, UsageError, load_settings, resolve_today
+from .config import Project, UsageError, load_project, parse_date_option, resolve_audience, resolve_today
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -25,30 +25,16 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _config_path(given: str | None) -> Path | None:
-    if given:
-        path = Path(given)
-        if not path.is_file():
-            raise UsageError(f"{given}: no such configuration file")
-        return path
-    default = Path("mkdocs.yml")
-    return default if default.is_file() else None
-
-
-def _settings(args) -> tuple[Settings, Path | None]:
-    config = _config_path(args.config)
-    return load_settings(config), config
-
-
-def _plans_dir(settings: Settings, config: Path | None) -> Path:
-    base = config.parent if config is not None else Path(".")
-    return Path(os.path.normpath(base / settings.plans_dir))
+def _project(args) -> Project:
+    """The project of --config, else of the nearest mkdocs.yml above the working folder."""
+    return load_project(args.config)
 
 
 def cmd_check(args) -> int:
-    settings, config = _settings(args)
+    project = _project(args)
+    settings = project.settings
     today = resolve_today(args.today, settings.today)
-    paths = [Path(p) for p in args.paths] or [_plans_dir(settings, config)]
+    paths = [Path(p) for p in args.paths] or [project.shown(project.plans_dir)]
     result = check_paths(paths, settings.policy, today)
     strict = args.strict or settings.strict
     found = result.findings
@@ -93,9 +79,10 @@ def cmd_schema(args) -> int:
 def cmd_new(args) -> int:
     from .new import write_new_plan
 
-    settings, config = _settings(args)
+    project = _project(args)
+    settings = project.settings
     today = resolve_today(args.today, settings.today)
-    start = resolve_today(args.start) if args.start else today
+    start = parse_date_option(args.start, "--start") if args.start else today
     written = write_new_plan(
         kind=args.kind,
         person_name=args.person,
@@ -105,7 +92,7 @@ def cmd_new(args) -> int:
         hr_partner_id=args.hr_partner,
         role=args.role,
         start=start,
-        plans_dir=_plans_dir(settings, config),
+        plans_dir=project.shown(project.plans_dir),
         policy=settings.policy,
         output=Path(args.output) if args.output else None,
     )
@@ -117,11 +104,10 @@ def cmd_new(args) -> int:
 def cmd_export(args) -> int:
     from .export import export_site
 
-    config = _config_path(args.config) or Path("mkdocs.yml")
-    if not config.is_file():
-        raise UsageError("export needs an mkdocs.yml (give it with --config)")
+    project = _project(args)
     target = Path(args.directory)
-    count = export_site(config, target, today=resolve_today(args.today, load_settings(config).today))
+    count = export_site(project, target, today=resolve_today(args.today, project.settings.today),
+                        audience=resolve_audience(args.audience, project.settings.audience))
     print(f"wrote {count} files to {target} (build it with `mkdocs build -f {target / 'mkdocs.yml'}`)",
           file=sys.stderr)
     return EXIT_CLEAN
@@ -138,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     def common(sub, *, today: bool = True):
-        sub.add_argument("--config", metavar="FILE", help="the mkdocs.yml to read (default: ./mkdocs.yml if present)")
+        sub.add_argument("--config", metavar="FILE",
+                         help="the mkdocs.yml to read (default: the nearest one in this folder or above)")
         if today:
             sub.add_argument("--today", metavar="DATE", help="the date to check against (default: PLAYBOOK_TODAY or the real date)")
 
@@ -167,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = add("export", cmd_export, "Write the whole site's pages and a plain mkdocs.yml to a folder.")
     export.add_argument("directory", metavar="DIR")
+    export.add_argument("--audience", metavar="AUDIENCE",
+                        help="all, manager:<id>, team:<team>, person:<id> or playbook "
+                             "(default: PLAYBOOK_AUDIENCE, else the plugin's `audience` option, else all)")
     common(export)
     return parser
 

@@ -3,25 +3,35 @@
     plugins:
       - playbook:
           plans_dir: plans
+          audience: all            # or PLAYBOOK_AUDIENCE; see generator.audience
           today: 2026-11-20        # or PLAYBOOK_TODAY; default: the real date
           strict: false            # warnings fail the build too
           policy:
             pip_max_days: 90
 
-Policy values are numbers a company may set differently; each rule reads them from here.
+The options are declared once, in `Settings`; the MkDocs plugin takes the same names. The CLI
+reads `mkdocs.yml` with MkDocs's own YAML loader, so `INHERIT:` and `!ENV` mean to `playbook
+check` what they mean to `mkdocs build`, and it finds the file by walking up from the working
+folder, as git finds its repository. Policy values are numbers a company may set differently;
+each rule reads them from here.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .model import WEEKDAYS, Weekday
+from .audience import Audience
+from .dates import parse_day
+from .model import WEEKDAYS, Kind, Weekday
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
 
 class UsageError(Exception):
@@ -39,13 +49,11 @@ class NewPlanDefaults(BaseModel):
     check_in_every_weeks: int = Field(1, ge=1, le=52)
 
 
-def _default_new() -> dict[str, NewPlanDefaults]:
-    return {
-        "pip": NewPlanDefaults(days=90, review_every_days=30, check_in_weekdays=["monday", "thursday"]),
-        "coaching": NewPlanDefaults(days=28, review_every_days=14, check_in_weekdays=["monday", "thursday"]),
-        "growth": NewPlanDefaults(days=180, review_every_days=90, check_in_weekdays=["tuesday"],
-                                  check_in_every_weeks=2),
-    }
+NEW_PLAN_DEFAULTS: dict[str, dict[str, Any]] = {
+    "pip": {"days": 90, "review_every_days": 30, "check_in_weekdays": ["monday", "thursday"]},
+    "coaching": {"days": 28, "review_every_days": 14, "check_in_weekdays": ["monday", "thursday"]},
+    "growth": {"days": 180, "review_every_days": 90, "check_in_weekdays": ["tuesday"], "check_in_every_weeks": 2},
+}
 
 
 class Policy(BaseModel):
@@ -61,39 +69,114 @@ class Policy(BaseModel):
         1, ge=1, le=52, description="A PIP meets at least this often: 1 means every week.")
     acknowledgement_days: int = Field(
         7, ge=0, le=3660, description="Both parties sign a PIP no later than this many days after its start.")
+    retention_days: int = Field(
+        730, ge=1, le=36600,
+        description="A closed plan leaves every build this many days after its outcome date, and "
+                    "`playbook check` warns that it is due for deletion or archiving.")
     max_file_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="A plan file larger than this is refused.")
-    new: dict[str, NewPlanDefaults] = Field(default_factory=_default_new)
+    new: dict[Kind, NewPlanDefaults] = Field(default_factory=lambda: {kind: NewPlanDefaults(**values) for kind, values
+                                                                       in NEW_PLAN_DEFAULTS.items()},
+                                             description="What `playbook new` writes, per kind of plan.")
+
+    @field_validator("new", mode="before")
+    @classmethod
+    def _over_the_defaults(cls, given: Any) -> Any:
+        """`new: {growth: {days: 120}}` changes that one value; every other kind and value keeps its default."""
+        if not isinstance(given, dict):
+            return given
+        merged: dict[Any, Any] = {kind: dict(values) for kind, values in NEW_PLAN_DEFAULTS.items()}
+        for kind, values in given.items():
+            if isinstance(values, dict) and kind in merged:
+                merged[kind].update(values)
+            else:
+                merged[kind] = values  # an unknown kind or a non-mapping: the model says what is wrong
+        return merged
 
 
 class Settings(BaseModel):
-    """The plugin's options, as the CLI and the plugin both read them."""
+    """The plugin's options, as the CLI and the plugin both read them: declared here and only here."""
 
     model_config = ConfigDict(extra="forbid")
 
     plans_dir: str = "plans"
+    audience: str = "all"
     today: date | None = None
     strict: bool = False
     policy: Policy = Field(default_factory=Policy)
 
+    @field_validator("today", mode="before")
+    @classmethod
+    def _strict_day(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_day(value) if value.strip() else None
+        if isinstance(value, date) or value is None:
+            return value
+        raise ValueError("use a date written YYYY-MM-DD")
 
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml for our key only: its other tags (`!ENV`, `!!python/name`) become None."""
+    @field_validator("today")
+    @classmethod
+    def _day_in_bounds(cls, value: date | None) -> date | None:
+        return None if value is None else parse_day(value.isoformat())
+
+    @field_validator("audience")
+    @classmethod
+    def _known_audience(cls, value: str) -> str:
+        return str(Audience.parse(value))
 
 
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
-def plugin_options(config_path: Path) -> dict[str, Any]:
-    """The options given to the `playbook` plugin in an mkdocs.yml (empty if it is not listed)."""
+def settings_from(options: dict[str, Any], source: str) -> Settings:
     try:
-        with open(config_path, encoding="utf-8") as handle:
-            config = yaml.load(handle, Loader=_ConfigLoader) or {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{config_path}: cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{config_path}: not valid YAML: {exc}") from None
-    plugins = config.get("plugins") if isinstance(config, dict) else None
+        return Settings.model_validate(options)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc']))}: {error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        )
+        raise UsageError(f"{source}: playbook plugin options: {problems}") from None
+
+
+@dataclass(frozen=True)
+class EnvTag:
+    """An `!ENV` value as written (a variable name, or a list of names and a default), kept unread."""
+
+    value: Any
+
+
+def _mkdocs_loader(keep_env_tags: bool):
+    """MkDocs's own loader (`!ENV`, `INHERIT:`); `!relative` needs a running build, so it reads as None."""
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    loader = get_yaml_loader()
+    loader.add_constructor("!relative", lambda loader, node: None)
+    if keep_env_tags:
+        loader.add_constructor("!ENV", lambda loader, node: EnvTag(
+            loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else loader.construct_scalar(node)))
+    return loader
+
+
+def read_mkdocs_yml(config_path: Path, *, keep_env_tags: bool = False) -> dict[str, Any]:
+    """The whole mkdocs.yml as MkDocs reads it, inherited files merged in, without validating it.
+
+    With `keep_env_tags`, `!ENV` values stay `EnvTag`s, for a publisher that writes the file again.
+    """
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(config_path, "rb") as handle:
+            config = yaml_load(handle, _mkdocs_loader(keep_env_tags))
+    except OSError as exc:
+        raise UsageError(f"{config_path}: cannot read: {exc.strerror or exc}") from None
+    except (ConfigurationError, yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"{config_path}: {exc}") from None
+    if not isinstance(config, dict):
+        raise UsageError(f"{config_path}: not a mapping of settings")
+    return config
+
+
+def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
+    """The options given to the `playbook` plugin in an mkdocs.yml (empty if it is not listed)."""
+    plugins = config.get("plugins")
     if isinstance(plugins, dict):
         plugins = [{name: options} for name, options in plugins.items()]
     for entry in plugins or []:
@@ -104,35 +187,90 @@ def plugin_options(config_path: Path) -> dict[str, Any]:
     return {}
 
 
-def settings_from(options: dict[str, Any], source: str) -> Settings:
+def find_config(start: Path) -> Path | None:
+    """The nearest mkdocs.yml in `start` or a folder above it."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            if (candidate / name).is_file():
+                return candidate / name
+    return None
+
+
+@dataclass(frozen=True)
+class Project:
+    """A site's sources: where its mkdocs.yml is, what it says, and the folders it names."""
+
+    config_file: Path | None
+    config: dict[str, Any]  # the mkdocs.yml as read, for publishers that write one
+    settings: Settings
+
+    @property
+    def root(self) -> Path:
+        return self.config_file.parent if self.config_file else Path(".")
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / str(self.config.get("docs_dir") or "docs")
+
+    @property
+    def plans_dir(self) -> Path:
+        return self.root / self.settings.plans_dir
+
+    def shown(self, path: Path) -> Path:
+        """A path as the user would type it from the working folder."""
+        try:
+            return Path(os.path.relpath(path))
+        except ValueError:  # another drive
+            return path
+
+
+def load_project(given: str | Path | None = None, start: Path | None = None) -> Project:
+    """The project of `--config FILE`, else of the nearest mkdocs.yml, else defaults in the working folder."""
+    if given:
+        path = Path(given)
+        if not path.is_file():
+            raise UsageError(f"{given}: no such configuration file")
+    else:
+        path = find_config(start or Path.cwd())
+        if path is None:
+            return Project(None, {}, Settings())
+        path = Path(os.path.relpath(path)) if path.is_relative_to(Path.cwd().resolve()) else path
+    config = read_mkdocs_yml(path)
+    return Project(path, config, settings_from(plugin_options(config), str(path)))
+
+
+def _first_given(given: Any, variable: str) -> tuple[Any, str] | None:
+    for candidate, source in ((given, f"--{variable.split('_')[-1].lower()}"), (os.environ.get(variable), variable)):
+        if candidate not in (None, ""):
+            return candidate, source
+    return None
+
+
+def parse_date_option(value: str, source: str) -> date:
     try:
-        return Settings.model_validate(options)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
-        )
-        raise UsageError(f"{source}: playbook plugin options: {problems}") from None
-
-
-def load_settings(config_path: Path | None) -> Settings:
-    """Settings from an mkdocs.yml, or the defaults when there is none."""
-    if config_path is None:
-        return Settings()
-    return settings_from(plugin_options(config_path), str(config_path))
+        return parse_day(value)
+    except ValueError as exc:
+        raise UsageError(f"{source}: {exc}") from None
 
 
 def resolve_today(given: date | str | None, configured: date | None = None) -> date:
     """Today for every date-dependent result: --today, then PLAYBOOK_TODAY, then config, then the clock."""
-    for candidate, source in ((given, "--today"), (os.environ.get("PLAYBOOK_TODAY"), "PLAYBOOK_TODAY")):
-        if candidate in (None, ""):
-            continue
-        if isinstance(candidate, date):
-            return candidate
-        try:
-            return date.fromisoformat(candidate.strip())
-        except ValueError:
-            raise UsageError(f"{source}: `{candidate}` is not a date (use YYYY-MM-DD)") from None
-    return configured or date.today()
+    found = _first_given(given, "PLAYBOOK_TODAY")
+    if found is None:
+        return configured or date.today()
+    value, source = found
+    return parse_date_option(value.isoformat() if isinstance(value, date) else value, source)
 
 
-__all__ = ["Policy", "Settings", "UsageError", "WEEKDAYS", "load_settings", "resolve_today"]
+def resolve_audience(given: str | None, configured: str = "all") -> Audience:
+    """The audience of a build: --audience, then PLAYBOOK_AUDIENCE, then config, then `all`."""
+    value, source = _first_given(given, "PLAYBOOK_AUDIENCE") or (configured, "audience")
+    try:
+        return Audience.parse(value)
+    except ValueError as exc:
+        raise UsageError(f"{source}: {exc}") from None
+
+
+__all__ = ["Policy", "Project", "Settings", "UsageError", "WEEKDAYS", "load_project", "resolve_audience",
+           "resolve_today"]

@@ -1,25 +1,36 @@
-"""`playbook export DIR`: the whole site as plain files, for builders that run no MkDocs plugin.
+"""`playbook export DIR`: one build written as plain files, for builders that run no MkDocs plugin.
 
-It writes the playbook's pages with their Jinja already rendered, the generated plan pages and
-indexes, the assets, and a `mkdocs.yml` without the `playbook` plugin, so that `mkdocs build`
-(or another builder that reads `mkdocs.yml`, such as Zensical) builds the same site.
+It publishes what `generator.build` returns: the playbook's pages with their Jinja rendered,
+the generated plan pages and listings, the assets, and a `mkdocs.yml` without the `playbook`
+plugin, so that `mkdocs build` (or another builder that reads `mkdocs.yml`, such as Zensical)
+builds the same site for the same audience.
 """
 
 from __future__ import annotations
 
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 
 import yaml
 
-from .check import check_paths
-from .config import UsageError, _ConfigLoader, load_settings
+from .audience import Audience
+from .build import Build, BuildError, build
+from .config import EnvTag, Project, UsageError, read_mkdocs_yml
 from .findings import format_text
-from .render.letters import TemplateProblem
-from .render.site import STYLESHEET, TEMPLATES_DIR, build_site, render_page, required_extensions
+from .render.site import STYLESHEET, TEMPLATES_DIR, required_extensions
 
 EXPORTED_DOCS = "docs"
+OVERRIDES = "overrides"
+# Pages that name people carry `robots: noindex` in their front matter; this template writes it
+# into the page's head, as the plugin does when it builds the site itself.
+ROBOTS_TEMPLATE = """{% extends "base.html" %}
+{% block extrahead %}
+  {{ super() }}
+  {% if page and page.meta and page.meta.robots %}<meta name="robots" content="{{ page.meta.robots|e }}">{% endif %}
+{% endblock %}
+"""
 
 
 def _published(relative: Path) -> bool:
@@ -28,60 +39,53 @@ def _published(relative: Path) -> bool:
     return not any(part.startswith(".") for part in parts) and parts[0] != TEMPLATES_DIR
 
 
-def export_site(config_path: Path, target: Path, today) -> int:
+def export_site(project: Project, target: Path, *, today: date, audience: Audience) -> int:
     """Write the site to `target`; returns the number of files written."""
-    settings = load_settings(config_path)
-    with open(config_path, encoding="utf-8") as handle:
-        config = yaml.load(handle, Loader=_ConfigLoader) or {}
-    root = config_path.parent
-    docs_dir = root / config.get("docs_dir", "docs")
-    plans_dir = root / settings.plans_dir
+    if project.config_file is None:
+        raise UsageError("export needs an mkdocs.yml (give it with --config)")
+    docs_dir = project.docs_dir
     if not docs_dir.is_dir():
-        raise UsageError(f"{docs_dir}: no such folder (docs_dir in {config_path})")
-    if target.resolve() in (root.resolve(), docs_dir.resolve()) or docs_dir.resolve().is_relative_to(target.resolve()):
+        raise UsageError(f"{docs_dir}: no such folder (docs_dir in {project.config_file})")
+    if target.resolve() in (project.root.resolve(), docs_dir.resolve()) or docs_dir.resolve().is_relative_to(
+            target.resolve()):
         raise UsageError(f"{target}: choose an empty folder outside the project's sources")
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"{target}: the folder is not empty; nothing was written")
 
-    plan_files = []
-    if plans_dir.is_dir():
-        result = check_paths([plans_dir], settings.policy, today)
-        if result.failed(settings.strict):
-            sys.stderr.write(format_text(result.findings))
-            raise UsageError("the plans have errors; nothing was exported")
-        plan_files = result.plan_files
-
     try:
-        site = build_site(plan_files, docs_dir, settings.policy, today)
-        context = site.page_context()
-        written = 0
+        result = build(project, today=today, audience=audience)
+        if result.failed():
+            sys.stderr.write(format_text(result.failing()))
+            raise UsageError(f"{result.failure_message()}; nothing was exported")
+        sources = sorted(path for path in docs_dir.rglob("*")
+                         if path.is_file() and _published(path.relative_to(docs_dir)))
+        result.check_clear_of(path.relative_to(docs_dir).as_posix() for path in sources)
         out_docs = target / EXPORTED_DOCS
-        for source in sorted(path for path in docs_dir.rglob("*") if path.is_file()):
-            relative = source.relative_to(docs_dir)
-            if not _published(relative):
-                continue
+        for source in sources:
+            relative = source.relative_to(docs_dir).as_posix()
             destination = out_docs / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             if source.suffix == ".md":
-                text = source.read_text(encoding="utf-8")
-                destination.write_text(render_page(text, f"{docs_dir.name}/{relative.as_posix()}", context),
-                                       encoding="utf-8")
+                markdown = result.render_markdown_page(source.read_text(encoding="utf-8"), relative)
+                destination.write_text(markdown, encoding="utf-8")
             else:
                 shutil.copyfile(source, destination)
-            written += 1
-    except TemplateProblem as exc:
+    except BuildError as exc:
         raise UsageError(str(exc)) from None
 
-    for uri, content in {**site.pages, **site.assets}.items():
+    generated = {**{uri: page.markdown for uri, page in result.pages.items()}, **result.assets}
+    for uri, content in generated.items():
         destination = out_docs / uri
-        if destination.exists():
-            raise UsageError(f"{docs_dir / uri} is in the way of a generated page; rename it")
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(content, encoding="utf-8")
-        written += 1
 
-    (target / "mkdocs.yml").write_text(_exported_config(config), encoding="utf-8")
-    return written + 1
+    config = read_mkdocs_yml(project.config_file, keep_env_tags=True)
+    overrides = not (config.get("theme") or {}).get("custom_dir") if isinstance(config.get("theme"), dict) else False
+    if overrides:
+        (target / OVERRIDES).mkdir()
+        (target / OVERRIDES / "main.html").write_text(ROBOTS_TEMPLATE, encoding="utf-8")
+    (target / "mkdocs.yml").write_text(_exported_config(config, result, overrides), encoding="utf-8")
+    return len(sources) + len(generated) + 1 + overrides
 
 
 def _with_required_extensions(extensions: list) -> list:
@@ -97,23 +101,35 @@ def _with_required_extensions(extensions: list) -> list:
     return result
 
 
-def _exported_config(config: dict) -> str:
+def _exported_config(config: dict, result: Build, overrides: bool) -> str:
     """The site's configuration without the plugin, pointing at the exported pages."""
     exported = dict(config)
     exported["docs_dir"] = EXPORTED_DOCS
     exported.pop("site_dir", None)
-    plugins = []
-    for entry in config.get("plugins") or []:
-        name = entry if isinstance(entry, str) else next(iter(entry), None)
-        if name != "playbook":
-            plugins.append(entry)
-    exported["plugins"] = plugins
+    exported["plugins"] = [entry for entry in config.get("plugins") or []
+                           if (entry if isinstance(entry, str) else next(iter(entry), None)) != "playbook"]
     extra_css = list(config.get("extra_css") or [])
     if STYLESHEET not in extra_css:
         extra_css.append(STYLESHEET)
     exported["extra_css"] = extra_css
     exported["markdown_extensions"] = _with_required_extensions(config.get("markdown_extensions") or [])
-    # The plugin keeps plan pages, team and manager pages out of the nav; a plain build is told so.
-    exported["not_in_nav"] = "/plans/*/\n/teams/\n/managers/\n"
-    header = "# Exported by `playbook export`: plain pages, no playbook plugin. Edit the sources, not this.\n"
-    return header + yaml.safe_dump(exported, sort_keys=False, allow_unicode=True)
+    if overrides:
+        exported["theme"] = {**config["theme"], "custom_dir": OVERRIDES}
+    # The plugin keeps plan, team and manager pages out of the nav; a plain build is told so.
+    exported["not_in_nav"] = "".join(f"/{uri}\n" for uri, page in sorted(result.pages.items()) if not page.in_nav)
+    header = (f"# Exported by `playbook export` for the audience `{result.audience}` as of {result.today}: "
+              "plain pages, no playbook plugin.\n# Edit the sources, not this.\n")
+    return header + yaml.dump(exported, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True)
+
+
+class _ConfigDumper(yaml.Dumper):
+    """Writes mkdocs.yml back as MkDocs reads it: `!ENV` stays a tag, `!!python/name:` stays a name."""
+
+
+def _represent_env(dumper: yaml.Dumper, tag: EnvTag) -> yaml.Node:
+    if isinstance(tag.value, list):
+        return dumper.represent_sequence("!ENV", tag.value)
+    return dumper.represent_scalar("!ENV", tag.value)
+
+
+_ConfigDumper.add_representer(EnvTag, _represent_env)

@@ -267,8 +267,8 @@ class Outcome(Record):
     decision: Literal["retained", "extended", "separated"]
 
 
-class Plan(Record):
-    """A growth plan, an informal coaching plan or a formal PIP (format v1)."""
+class PlanBody(Record):
+    """Every field of a plan but `private`: what both record types below share."""
 
     id: Slug | None = Field(None, description="The plan's id (a slug); defaults to the file name without `.yaml`.")
     kind: Kind = Field(description="`growth` (every rep, top performers too), `coaching` (the informal plan "
@@ -296,7 +296,6 @@ class Plan(Record):
     rebuttal: Rebuttal | None = Field(None, description="The employee's own written response, shown beside the plan.")
     log: list[LogEntry] = Field([], description="What happened: check-ins, ride-alongs, reviews, self-reviews.")
     outcome: Outcome | None = Field(None, description="How the plan ended (required when closed).")
-    private: str | None = Field(None, description="Free text for the record only: never rendered into any site.")
 
     @property
     def length_days(self) -> int:
@@ -307,6 +306,25 @@ class Plan(Record):
 
     def escalation_date(self, stage: str) -> date | None:
         return next((step.date for step in self.escalation if step.stage == stage), None)
+
+
+class Plan(PlanBody):
+    """A growth plan, an informal coaching plan or a formal PIP (format v1)."""
+
+    private: str | None = Field(None, description="Free text for the record only: never rendered into any site.")
+
+
+class PublicPlan(PlanBody):
+    """A plan as every output sees it: the record without `private`.
+
+    Rendering takes this type only, so a template that asks for `plan.private` finds no such
+    attribute and fails the build (templates run with `StrictUndefined`).
+    """
+
+    @classmethod
+    def of(cls, plan: Plan) -> "PublicPlan":
+        """The record with `private` left behind; the values are shared, not copied (they are frozen)."""
+        return cls.model_construct(**{name: getattr(plan, name) for name in cls.model_fields})
 
 
 def field_names() -> frozenset[str]:

@@ -1,64 +1,64 @@
-"""The MkDocs adapter: check the plans, add the generated pages, render HR's pages through Jinja.
+"""The MkDocs adapter: publish what `generator.build` returns, as pages of the site.
 
     plugins:
       - search
       - playbook:
           plans_dir: plans
+          audience: all
 
-A plan with errors fails the build with the same `file:line:col` lines as `playbook check`.
-Generated pages exist only in memory (`File.generated`); nothing is written into the repository.
+A plan with errors fails `mkdocs build` with the same `file:line:col` lines as `playbook check`.
+Under `mkdocs serve` the errors are shown at the top of every page instead, and the plans that
+pass stay visible, so a broken plan never leaves the preview hanging. Generated pages exist only
+in memory (`File.generated`); nothing is written into the repository.
 """
 
 from __future__ import annotations
 
-import os
+import re
 from datetime import date
 from pathlib import Path
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .check import check_paths
-from .config import Settings, UsageError, resolve_today, settings_from
-from .render.letters import TemplateProblem
-from .render.pages import MANAGERS_INDEX, PLANS_INDEX, TEAMS_INDEX
-from .render.site import STYLESHEET, Site, build_site, render_page, required_extensions
+from .build import Build, BuildError, build
+from .config import Project, Settings, UsageError, resolve_audience, resolve_today, settings_from
+from .render.jinja import attribute, markdown_text
+from .render.site import STYLESHEET, required_extensions
 
 log = get_plugin_logger("playbook")
 
-NAV_PAGES = frozenset({PLANS_INDEX, TEAMS_INDEX, MANAGERS_INDEX})
+_HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
 
 
-class PlaybookConfig(Config):
-    plans_dir = c.Type(str, default="plans")
-    today = c.Optional(c.Type((str, date)))
-    strict = c.Type(bool, default=False)
-    policy = c.Type(dict, default={})
-
-
-class PlaybookPlugin(BasePlugin[PlaybookConfig]):
+class PlaybookPlugin(BasePlugin):
+    # The options are `Settings`' fields; Settings validates them, so MkDocs only passes them on.
+    config_scheme = tuple((name, c.Optional(c.Type(object))) for name in Settings.model_fields)
     supports_multiple_instances = False
 
     def __init__(self):
-        self.settings = Settings()
-        self.site = Site()
-        self.generated: set[str] = set()
+        self.serving = False
+        self.result: Build | None = None
+        self.cache: dict[str, str] = {}  # rendered plan pages by content key, kept across `serve` rebuilds
+        self.plans_dir: Path | None = None
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
 
     def on_config(self, config):
         options = {key: value for key, value in self.config.items() if value is not None}
-        if isinstance(options.get("today"), str):
-            options["today"] = options["today"].strip() or None
         try:
-            self.settings = settings_from(options, "mkdocs.yml")
-            self.today = resolve_today(None, self.settings.today)
+            settings = settings_from(options, "mkdocs.yml")
+            self.today = resolve_today(None, settings.today)
+            self.audience = resolve_audience(None, settings.audience)
         except UsageError as exc:
             raise PluginError(str(exc)) from None
-        self.root = Path(config.config_file_path or ".").resolve().parent
-        self.plans_dir = self.root / self.settings.plans_dir
+        config_file = Path(config.config_file_path or "mkdocs.yml")
+        self.project = Project(config_file, {"docs_dir": config.docs_dir}, settings)
+        self.plans_dir = self.project.plans_dir
         for name, options in required_extensions(config.mdx_configs):
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -69,61 +69,57 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
-        plan_files = self._checked_plans()
         try:
-            self.site = build_site(plan_files, Path(config.docs_dir), self.settings.policy, self.today)
-        except TemplateProblem as exc:
+            self.result = result = build(self.project, today=self.today, audience=self.audience,
+                                         preview=self.serving, cache=self.cache)
+        except BuildError as exc:
             raise PluginError(f"playbook: {exc}") from None
-        self.generated = set(self.site.pages)
-        for uri, content in {**self.site.pages, **self.site.assets}.items():
-            existing = files.get_file_from_path(uri)
-            if existing is not None:
-                raise PluginError(f"playbook: {existing.src_path} is in the way of a generated page; rename it")
-            # Plan, team and manager pages stay out of the nav, with no notice per page: the indexes
-            # link to them, however many there are.
-            inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, uri, content=content, inclusion=inclusion))
-        log.info(f"{len(plan_files)} plans published, as of {self.today}")
+        for note in result.notes:
+            log.info(note)
+        for finding in result.findings:
+            (log.error if finding.fails(result.strict) else log.info)(finding.text())
+        if result.failed() and not self.serving:
+            raise PluginError(f"playbook: {result.failure_message()}")
+        try:
+            result.check_clear_of(file.src_uri for file in files)
+        except BuildError as exc:
+            raise PluginError(f"playbook: {exc}") from None
+        for page in result.pages.values():
+            # Plan, team and manager pages stay out of the nav: the listings link to them.
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.uri, content=page.markdown, inclusion=inclusion))
+        for uri, content in result.assets.items():
+            files.append(File.generated(config, uri, content=content))
+        log.info(f"{len(result.plans)} plans published for the audience `{self.audience}`, as of {self.today}")
         return files
 
-    def _checked_plans(self):
-        if not self.plans_dir.is_dir():
-            log.info(f"no plans folder at {self.plans_dir}: building the playbook without plans")
-            return []
-        shown = Path(os.path.relpath(self.plans_dir)) if _is_under(self.plans_dir, Path.cwd()) else self.plans_dir
-        try:
-            result = check_paths([shown], self.settings.policy, self.today)
-        except UsageError as exc:
-            raise PluginError(str(exc)) from None
-        strict = self.settings.strict
-        for finding in result.findings:
-            if finding.fails(strict):
-                log.error(finding.text())
-            else:
-                log.info(finding.text())
-        if result.failed(strict):
-            failing = sum(1 for finding in result.findings if finding.fails(strict))
-            raise PluginError(f"playbook: {failing} problem{'s' if failing != 1 else ''} in the plans; "
-                              "run `playbook check` for the list")
-        return result.plan_files
-
     def on_page_markdown(self, markdown: str, *, page: Page, config, files) -> str:
-        if page.file.src_uri in self.generated:
-            return markdown  # rendered from records already; never a template
-        try:
-            return render_page(markdown, f"{Path(config.docs_dir).name}/{page.file.src_uri}", self.site.page_context())
-        except TemplateProblem as exc:
-            raise PluginError(f"playbook: {exc}") from None
+        result = self.result
+        if page.file.src_uri not in result.pages:  # generated pages are rendered from records already
+            try:
+                markdown = result.render_markdown_page(markdown, page.file.src_uri)
+            except BuildError as exc:
+                raise PluginError(f"playbook: {exc}") from None
+        if result.failed():
+            markdown = _problems_banner(result) + markdown
+        return markdown
+
+    def on_post_page(self, output: str, *, page: Page, config) -> str:
+        robots = (page.meta or {}).get("robots")
+        if isinstance(robots, str) and robots:
+            tag = f'<meta name="robots" content="{attribute(robots)}">'
+            output = _HEAD.sub(lambda match: match.group(0) + tag, output, count=1)
+        return output
 
     def on_serve(self, server, *, config, builder):
-        if self.plans_dir.is_dir():
+        if self.plans_dir is not None and self.plans_dir.is_dir():
             server.watch(str(self.plans_dir))
         return server
 
 
-def _is_under(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
+def _problems_banner(result: Build) -> str:
+    """An admonition with every failing finding, for the preview under `mkdocs serve`."""
+    lines = "\n".join(f"    - {markdown_text(finding.text())}" for finding in result.failing())
+    return (f'!!! failure "{result.failure_message()}"\n'
+            f"    Plans with these problems are left out of this preview, and `mkdocs build` fails until they are mended.\n\n"
+            f"{lines}\n\n")

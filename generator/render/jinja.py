@@ -53,9 +53,11 @@ def page_title(text: str) -> str:
     return " ".join(text.translate(_TITLE_SAFE).split())
 
 
-def front_matter(title: str) -> str:
-    """YAML front matter that sets a page's title (a JSON string is valid YAML)."""
-    return f"---\ntitle: {json.dumps(page_title(title), ensure_ascii=False)}\n---\n\n"
+def front_matter(title: str, **meta: str) -> str:
+    """YAML front matter that sets a page's title and meta values (a JSON string is valid YAML)."""
+    lines = [f"title: {json.dumps(page_title(title), ensure_ascii=False)}"]
+    lines += [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
 def _finalize_markdown(value: Any) -> Any:

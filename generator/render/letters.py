@@ -7,6 +7,7 @@ body with Jinja. Filling one is a pure function of the template, the plan and "t
 
 from __future__ import annotations
 
+import hashlib
 import html
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ from urllib.parse import quote
 import yaml
 from jinja2 import FunctionLoader, TemplateError, UndefinedError
 
-from ..model import STAGES, Plan
+from ..model import STAGES, PublicPlan
 from .jinja import attribute, text_env
 from .progress import criterion_progress
 
@@ -63,6 +64,8 @@ class Letters:
             template, source = _read(path)
             self.templates[template.name] = template
             self._sources[template.name] = source
+        self.fingerprint = hashlib.sha256(
+            "\0".join(f"{name}\0{source}" for name, source in self._sources.items()).encode()).hexdigest()
         self.environment = text_env(FunctionLoader(self._load))
         try:
             self._subjects = {name: self.environment.from_string(template.subject)
@@ -75,10 +78,10 @@ class Letters:
             return None
         return self._sources[name], str(self.templates[name].path), lambda: True
 
-    def fitting(self, plan: Plan) -> list[LetterTemplate]:
+    def fitting(self, plan: PublicPlan) -> list[LetterTemplate]:
         return sorted((t for t in self.templates.values() if plan.kind in t.kinds), key=lambda t: t.order)
 
-    def fill(self, name: str, plan: Plan, today: date) -> FilledLetter:
+    def fill(self, name: str, plan: PublicPlan, today: date) -> FilledLetter:
         template = self.templates[name]
         context = {"plan": plan, "today": today, "standing": criterion_progress(plan, today)}
         try:

@@ -17,7 +17,7 @@ from importlib import resources
 from jinja2 import DictLoader
 from markupsafe import Markup
 
-from ..model import STAGES, Declined, Plan
+from ..model import STAGES, Declined, PublicPlan
 from ..schedule import RUNNING, first_of, next_review, upcoming
 from .jinja import front_matter, markdown_env, shortdate
 from .letters import Letters, letter_html, tabs_html
@@ -39,18 +39,21 @@ RESPONSES = {
     "market": ("Communication", "diagnose/market-communication.md"),
 }
 OWNERS = {"person": "Employee", "manager": "Manager", "hr": "HR"}
+NOINDEX = "noindex"  # pages that name people ask search engines to stay away
 
 
 def plan_uri(plan_id: str) -> str:
     return f"plans/{plan_id}/index.md"
 
 
+# Each kind of page has a folder of its own, so no id can take the place of a listing: a team
+# named `index` is `teams/index/`, beside the list of teams at `teams/`.
 def team_uri(team: str) -> str:
-    return f"teams/{team}.md"
+    return f"teams/{team}/index.md"
 
 
 def manager_uri(manager_id: str) -> str:
-    return f"managers/{manager_id}.md"
+    return f"managers/{manager_id}/index.md"
 
 
 def relative(from_uri: str, to_uri: str) -> str:
@@ -80,14 +83,10 @@ def _environment():
     return markdown_env(DictLoader(sources))
 
 
-def public(plan: Plan) -> Plan:
-    """The plan as any page may see it: `private` is dropped before anything renders."""
-    return plan.model_copy(update={"private": None}) if plan.private is not None else plan
-
-
-def render_plan(plan: Plan, letters: Letters, today: date) -> str:
-    """The Markdown of one plan's page."""
-    plan = public(plan)
+def render_plan(plan: PublicPlan, letters: Letters, today: date) -> str:
+    """The Markdown of one plan's page: a pure function of the record, the templates and today."""
+    if not isinstance(plan, PublicPlan):  # selection redacts every record before rendering
+        raise TypeError(f"pages render a PublicPlan, not a {type(plan).__name__}")
     uri = plan_uri(plan.id)
     metrics = {criterion.id: criterion.metric for criterion in plan.criteria}
     units = {criterion.id: criterion.unit for criterion in plan.criteria}
@@ -120,7 +119,7 @@ def render_plan(plan: Plan, letters: Letters, today: date) -> str:
         "milestone_label": lambda status: _milestone_label(status, today),
     }
     title = f"{plan.person.name}: {KIND_LABELS[plan.kind]}"
-    return front_matter(title) + _environment().get_template("plan.md.j2").render(context)
+    return front_matter(title, robots=NOINDEX) + _environment().get_template("plan.md.j2").render(context)
 
 
 def _milestone_label(status, today: date) -> str:
@@ -129,7 +128,7 @@ def _milestone_label(status, today: date) -> str:
     return {"met": "met", "missed": "missed", "no-result": "no result logged"}[status.state]
 
 
-def _letters_block(plan: Plan, letters: Letters, today: date) -> Markup | None:
+def _letters_block(plan: PublicPlan, letters: Letters, today: date) -> Markup | None:
     panels = []
     for template in letters.fitting(plan):
         filled = letters.fill(template.name, plan, today)
@@ -141,12 +140,15 @@ def _letters_block(plan: Plan, letters: Letters, today: date) -> Markup | None:
 
 @dataclass(frozen=True)
 class IndexRow:
-    plan: Plan
+    plan: PublicPlan
     next_review: date | None
 
 
-def render_indexes(plans: list[Plan], today: date) -> dict[str, str]:
-    """The plans index, a page per team and per manager, and the team and manager lists."""
+def render_indexes(plans: list[PublicPlan], today: date, intro: str, empty: str) -> dict[str, str]:
+    """The plans index, a page per team and per manager, and the team and manager lists.
+
+    `intro` says what the build holds (which audience), at the top of the plans index; `empty`
+    is what a listing says when the build holds no plan."""
     rows = sorted(
         (IndexRow(plan, _next_review_date(plan, today)) for plan in plans),
         key=lambda row: (row.plan.person.team, row.plan.person.name, row.plan.timetable.start, row.plan.id),
@@ -163,9 +165,10 @@ def render_indexes(plans: list[Plan], today: date) -> dict[str, str]:
     pages = {}
 
     def render(uri: str, title: str, intro: str, selected: list[IndexRow]) -> None:
-        pages[uri] = front_matter(title) + environment.get_template("index.md.j2").render(
+        pages[uri] = front_matter(title, robots=NOINDEX) + environment.get_template("index.md.j2").render(
             title=title,
             intro=intro,
+            empty=empty,
             rows=selected,
             today=today,
             kind_label=SHORT_KIND_LABELS,
@@ -175,22 +178,22 @@ def render_indexes(plans: list[Plan], today: date) -> dict[str, str]:
             counts=_counts(selected),
         )
 
-    render(PLANS_INDEX, "Plans", "Every plan in the repository.", rows)
+    render(PLANS_INDEX, "Plans", intro, rows)
     for team, selected in by_team.items():
         render(team_uri(team), f"Team {team}", f"The plans of team {team}.", selected)
     for manager_id, selected in by_manager.items():
         render(manager_uri(manager_id), f"{managers[manager_id]}'s team plans",
                f"The plans {managers[manager_id]} manages.", selected)
-    pages[TEAMS_INDEX] = environment.get_template("groups.md.j2").render(
-        title="Teams", groups=[(team, relative(TEAMS_INDEX, team_uri(team)), _counts(by_team[team]))
+    pages[TEAMS_INDEX] = front_matter("Teams", robots=NOINDEX) + environment.get_template("groups.md.j2").render(
+        title="Teams", empty=empty, groups=[(team, relative(TEAMS_INDEX, team_uri(team)), _counts(by_team[team]))
                                for team in sorted(by_team)])
-    pages[MANAGERS_INDEX] = environment.get_template("groups.md.j2").render(
-        title="Managers", groups=[(managers[m], relative(MANAGERS_INDEX, manager_uri(m)), _counts(by_manager[m]))
+    pages[MANAGERS_INDEX] = front_matter("Managers", robots=NOINDEX) + environment.get_template("groups.md.j2").render(
+        title="Managers", empty=empty, groups=[(managers[m], relative(MANAGERS_INDEX, manager_uri(m)), _counts(by_manager[m]))
                                   for m in sorted(by_manager, key=lambda m: managers[m])])
     return pages
 
 
-def _next_review_date(plan: Plan, today: date) -> date | None:
+def _next_review_date(plan: PublicPlan, today: date) -> date | None:
     item = next_review(plan, today)
     return item.date if item else None
 

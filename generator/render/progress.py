@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from ..model import Criterion, Milestone, Plan
+from ..model import Criterion, Milestone, PlanBody as Plan
 
 
 @dataclass(frozen=True)

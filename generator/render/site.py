@@ -1,33 +1,36 @@
-"""The whole site in memory: generated pages and assets, and the Jinja pass over HR's pages.
+"""The pages of one build, in memory: generated pages and assets, and the Jinja pass over HR's pages.
 
-Both adapters call this: the MkDocs plugin adds the pages as generated files, `playbook export`
-writes them to a folder. Neither renders anything on its own.
+`render_site` turns the plans one audience may see into `Page`s; it never reads a plan file and
+never sees a private field. Publishers (the MkDocs plugin, `playbook export`) take the pages as
+they are.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 from jinja2 import TemplateError, UndefinedError
 from markupsafe import Markup
 
-from ..check import PlanFile, check_paths
-from ..config import Policy
+from ..audience import Audience, SelectedPlan
+from ..model import PublicPlan
 from ..schema import schema_text
 from .jinja import markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
-from .pages import KIND_LABELS, RESPONSES, plan_uri, render_indexes, render_plan
+from .pages import (KIND_LABELS, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, TEAMS_INDEX, plan_uri, render_indexes,
+                    render_plan)
 from .reference import field_rows, rule_views
 
 TEMPLATES_DIR = "templates"  # inside the playbook folder; MkDocs leaves `templates/` out of the site
 SAMPLES_DIR = "templates/samples"
 STYLESHEET = "assets/playbook.css"
 SCHEMA = "schema/plan.schema.json"
-
+LISTINGS = frozenset({PLANS_INDEX, TEAMS_INDEX, MANAGERS_INDEX})  # the generated pages the nav names
 
 # Markdown extensions the generated pages rely on, with the options they need.
 REQUIRED_EXTENSIONS = {
@@ -47,41 +50,55 @@ def required_extensions(options: dict) -> list[tuple[str, dict]]:
             for name, needed in REQUIRED_EXTENSIONS.items()]
 
 
+@dataclass(frozen=True)
+class Page:
+    """One generated page: Markdown with front matter, ready for MkDocs.
+
+    `key` is a hash of everything the page is made from (the plan file's bytes, the templates,
+    today and the generator's version): two builds that give a page the same key give it the same
+    text, so a publisher may keep rendered pages between rebuilds.
+    """
+
+    uri: str  # the source path MkDocs sees, e.g. plans/jordan-lee-pip-2026-10/index.md
+    markdown: str
+    in_nav: bool = False
+    key: str | None = None
+
+
 @dataclass
 class Site:
     """Everything the site is made of besides HR's own pages."""
 
-    pages: dict[str, str] = field(default_factory=dict)  # src uri -> Markdown
+    audience: Audience
+    today: date
+    letters: Letters
+    samples: dict[str, PublicPlan] = field(default_factory=dict)  # kind -> sample plan
+    pages: dict[str, Page] = field(default_factory=dict)  # src uri -> page
     assets: dict[str, str] = field(default_factory=dict)  # src uri -> file content
-    letters: Letters | None = None
-    samples: dict[str, PlanFile] = field(default_factory=dict)  # kind -> sample plan
-    today: date | None = None
     _page_context: dict | None = field(default=None, repr=False)
 
     def page_context(self) -> dict:
         """What HR's Markdown pages may use in Jinja (the same for every page, so made once)."""
         if self._page_context is None:
-            self._page_context = self._make_page_context()
+            self._page_context = {
+                "template_example": self.template_example,
+                "rules": rule_views(),
+                "plan_fields": field_rows(),
+                "kinds": KIND_LABELS,
+                "responses": RESPONSES,
+                "today": self.today,
+                "audience": self.audience,
+            }
         return self._page_context
-
-    def _make_page_context(self) -> dict:
-        return {
-            "template_example": self.template_example,
-            "rules": rule_views(),
-            "plan_fields": field_rows(),
-            "kinds": KIND_LABELS,
-            "responses": RESPONSES,
-            "today": self.today,
-        }
 
     def template_example(self, name: str) -> Markup:
         """A template filled with the sample plan of a kind it fits, as a copyable block."""
-        if self.letters is None or name not in self.letters.templates:
+        if name not in self.letters.templates:
             raise TemplateProblem(f"no template `{name}` in {TEMPLATES_DIR}/")
         template = self.letters.templates[name]
         for kind in ("pip", "coaching", "growth"):
             if kind in template.kinds and kind in self.samples:
-                filled = self.letters.fill(name, self.samples[kind].plan, self.today)
+                filled = self.letters.fill(name, self.samples[kind], self.today)
                 return Markup("\n" + letter_html(filled, f"example-{name}") + "\n")
         raise TemplateProblem(f"no sample plan in {SAMPLES_DIR}/ fits template `{name}` ({', '.join(template.kinds)})")
 
@@ -90,23 +107,44 @@ def stylesheet() -> str:
     return resources.files("generator.render").joinpath("assets/playbook.css").read_text(encoding="utf-8")
 
 
-def build_site(plan_files: list[PlanFile], playbook_dir: Path, policy: Policy, today: date) -> Site:
-    """Render every generated page. Raises TemplateProblem for a template that cannot be filled."""
-    letters = Letters(playbook_dir / TEMPLATES_DIR)
-    samples_dir = playbook_dir / SAMPLES_DIR
-    samples: dict[str, PlanFile] = {}
-    if samples_dir.is_dir():
-        result = check_paths([samples_dir], policy, today)
-        errors = [finding.text() for finding in result.findings if finding.severity == "error"]
-        if errors:
-            raise TemplateProblem("sample plans have errors:\n" + "\n".join(errors))
-        for plan_file in result.plan_files:
-            samples.setdefault(plan_file.plan.kind, plan_file)
+def _version() -> str:
+    try:
+        return metadata.version("playbook")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "source"
 
-    site = Site(letters=letters, samples=samples, today=today)
-    for plan_file in plan_files:
-        site.pages[plan_uri(plan_file.plan.id)] = render_plan(plan_file.plan, letters, today)
-    site.pages.update(render_indexes([plan_file.plan for plan_file in plan_files], today))
+
+def _listing_texts(audience: Audience) -> tuple[str, str]:
+    """What the plans index says it holds, and what a listing says when it holds nothing."""
+    if not audience.shows_plans:
+        return ("This is the playbook's training site: it publishes no plan.",
+                "This site publishes no plan: plans are on each manager's and HR's own site.")
+    intro = "Every plan in the repository." if audience.kind == "all" else f"This site holds {audience.description}."
+    empty = "No plans yet. Start one with `playbook new`." if audience.kind == "all" else "No plan to show here."
+    return intro, empty
+
+
+def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[str, PublicPlan], audience: Audience,
+                today: date, cache: dict[str, str] | None = None) -> Site:
+    """Every generated page of one build. Raises TemplateProblem for a template that cannot be filled.
+
+    `cache` maps page keys to Markdown rendered before; pages found there are not rendered again,
+    and pages rendered now are added to it.
+    """
+    site = Site(audience=audience, today=today, letters=letters, samples=samples)
+    salt = f"{letters.fingerprint}|{today}|{_version()}"
+    for chosen in selected:
+        uri = plan_uri(chosen.plan.id)
+        key = hashlib.sha256(f"{chosen.digest}|{salt}".encode()).hexdigest()
+        markdown = cache.get(key) if cache is not None else None
+        if markdown is None:
+            markdown = render_plan(chosen.plan, letters, today)
+            if cache is not None:
+                cache[key] = markdown
+        site.pages[uri] = Page(uri, markdown, key=key)
+    intro, empty = _listing_texts(audience)
+    for uri, markdown in render_indexes([chosen.plan for chosen in selected], today, intro, empty).items():
+        site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS)
     site.assets[STYLESHEET] = stylesheet()
     site.assets[SCHEMA] = schema_text()
     return site

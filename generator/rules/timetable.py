@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..audience import retention_ends
 from ..model import Plan
 from ..schedule import RUNNING, expected_check_ins
 from . import Context, input_rule, plan_rule
@@ -130,3 +131,18 @@ def check_ins_missing(plan: Plan, context: Context):
     held = sum(1 for entry in plan.log if entry.kind == "check-in" and entry.date < context.today)
     if held < expected:
         yield ("timetable", "check_ins"), f"{held} check-in{'s' if held != 1 else ''} logged of {expected} expected by {context.today}"
+
+
+@plan_rule("PB210", "past-retention", "A closed plan is past its retention period", severity="warning")
+def past_retention_period(plan: Plan, context: Context):
+    """Plans hold personal data, kept only as long as the company's retention policy allows:
+    `retention_days` (730 by default) after a closed plan's outcome date. Past that, the plan is
+    left out of every site build, but its file still sits in the repository.
+
+    **Fix:** delete the file, or move it to the archive HR keeps for closed records (and, where
+    the policy demands it, remove it from the repository's history)."""
+    ends = retention_ends(plan, context.policy.retention_days)
+    if ends is not None and ends < context.today:
+        yield ("outcome", "date"), (
+            f"closed on {plan.outcome.date} and kept until {ends}: delete or archive this plan "
+            "(it is left out of every site build)")

@@ -1,0 +1,130 @@
+"""The build pipeline: discover -> load -> check -> select -> render, for one audience.
+
+    build(project, today=..., audience=...) -> Build: the findings, the selected plans, and the
+    pages and assets of one site
+
+Every publisher calls `build` and publishes what it returns: the MkDocs plugin adds the pages as
+files, `playbook export` writes them to a folder. None of them checks, selects or renders on its
+own, and each fails the same way on the same plans (`Build.failed`, `Build.check_clear_of`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from .audience import Audience, SelectedPlan, select
+from .check import CheckResult, check_paths
+from .config import Project
+from .findings import Finding
+from .model import PublicPlan
+from .render.letters import Letters, TemplateProblem
+from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_page, render_site
+
+
+class BuildError(Exception):
+    """The build cannot go on; the message says where and why."""
+
+
+@dataclass
+class Build:
+    """One site for one audience, as of one day."""
+
+    project: Project
+    audience: Audience
+    today: date
+    check: CheckResult
+    plans: list[SelectedPlan] = field(default_factory=list)
+    site: Site | None = None  # None when the plans failed and nothing was rendered
+    notes: list[str] = field(default_factory=list)  # what a publisher should tell the user
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.check.findings
+
+    @property
+    def strict(self) -> bool:
+        return self.project.settings.strict
+
+    def failing(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.fails(self.strict)]
+
+    def failed(self) -> bool:
+        return bool(self.failing())
+
+    def failure_message(self) -> str:
+        count = len(self.failing())
+        return f"{count} problem{'s' if count != 1 else ''} in the plans; run `playbook check` for the list"
+
+    @property
+    def pages(self) -> dict[str, Page]:
+        return self.site.pages if self.site else {}
+
+    @property
+    def assets(self) -> dict[str, str]:
+        return self.site.assets if self.site else {}
+
+    def check_clear_of(self, existing: Iterable[str]) -> None:
+        """BuildError if one of the site's own files has the path of a generated page or asset."""
+        for uri in existing:
+            if uri in self.pages or uri in self.assets:
+                raise BuildError(f"{self.project.docs_dir.name}/{uri} is in the way of a generated page; rename it")
+
+    def render_markdown_page(self, markdown: str, src_uri: str) -> str:
+        """One of HR's pages through Jinja, with what playbook pages may use (samples, rules, audience)."""
+        if self.site is None:
+            raise BuildError("the plans failed the check; nothing was rendered")
+        try:
+            return render_page(markdown, f"{self.project.docs_dir.name}/{src_uri}", self.site.page_context())
+        except TemplateProblem as exc:
+            raise BuildError(str(exc)) from None
+
+
+def load_samples(playbook_dir: Path, project: Project, today: date) -> dict[str, PublicPlan]:
+    """The sample plan of each kind that fills the templates on the playbook's tool pages."""
+    folder = playbook_dir / SAMPLES_DIR
+    if not folder.is_dir():
+        return {}
+    result = check_paths([project.shown(folder)], project.settings.policy, today)
+    errors = [finding.text() for finding in result.findings if finding.severity == "error"]
+    if errors:
+        raise BuildError("sample plans have errors:\n" + "\n".join(errors))
+    samples: dict[str, PublicPlan] = {}
+    for plan_file in result.plan_files:
+        samples.setdefault(plan_file.plan.kind, PublicPlan.of(plan_file.plan))
+    return samples
+
+
+def build(project: Project, *, today: date, audience: Audience, preview: bool = False,
+          cache: dict[str, str] | None = None) -> Build:
+    """Check every plan, select the audience's, and render the site.
+
+    A build whose plans fail renders nothing, unless `preview` (as under `mkdocs serve`): then
+    the plans without a failing finding are rendered, so the author sees the rest of the site
+    while mending the one that fails.
+    """
+    settings = project.settings
+    notes: list[str] = []
+    if project.plans_dir.is_dir():
+        result = check_paths([project.shown(project.plans_dir)], settings.policy, today)
+    else:
+        result = CheckResult()
+        notes.append(f"no plans folder at {project.shown(project.plans_dir)}: building the playbook without plans")
+    outcome = Build(project, audience, today, result, notes=notes)
+    failing_files = {finding.path for finding in outcome.failing()}
+    if failing_files and not preview:
+        return outcome
+
+    usable = [plan_file for plan_file in result.plan_files if plan_file.path not in failing_files]
+    outcome.plans = select(usable, audience, settings.policy.retention_days, today)
+    if audience.shows_plans and usable and not outcome.plans:
+        notes.append(f"no plan is visible to the audience `{audience}`")
+    try:
+        letters = Letters(project.docs_dir / TEMPLATES_DIR)
+        samples = load_samples(project.docs_dir, project, today)
+        outcome.site = render_site(outcome.plans, letters, samples, audience, today, cache)
+    except TemplateProblem as exc:
+        raise BuildError(str(exc)) from None
+    return outcome
