@@ -1,5 +1,5 @@
-"""Shared fixtures: the shared example plans, one small valid plan per kind, and ways to check a plan
-in-process (`generator.check.check_paths`) and through the real `playbook` command.
+"""Shared fixtures: the example plans the tests check against, one small valid plan per kind, and ways
+to check a plan in-process (`generator.check.check_paths`) and through the real `playbook` command.
 
 Each test takes a base plan, makes ONE change with `PlanText.change`, and asserts the code and the
 line of what `playbook check` reports; `PlanText.line` finds the line of a snippet, so the expected
@@ -20,8 +20,9 @@ import pytest
 from generator.check import check_paths
 from generator.config import Policy
 from generator.findings import Finding
+from sitekit import EXAMPLE_PLANS
 
-TODAY = date(2026, 11, 20)  # the date the shared examples are checked against
+TODAY = date(2026, 11, 20)  # the date the example plans are checked against
 
 
 class PlanText(str):
@@ -251,11 +252,17 @@ class Report:
 
 
 @pytest.fixture
-def shared_examples() -> Path:
-    """The shared example plans: `good/` must pass and each file in `bad/` must fail."""
-    path = Path(__file__).parents[1].parent / "shared" / "examples" / "plans"
-    assert path.is_dir(), f"the shared examples are missing at {path}"
-    return path
+def example_plans() -> Path:
+    """The example plans the tests check against (tests/examples/plans): `good/` must pass and each file
+    in `bad/` must fail where its first line says."""
+    assert EXAMPLE_PLANS.is_dir(), f"the example plans are missing at {EXAMPLE_PLANS}"
+    return EXAMPLE_PLANS
+
+
+@pytest.fixture
+def shared_examples(example_plans) -> Path:
+    """`example_plans` under its first name, which older tests still use."""
+    return example_plans
 
 
 @pytest.fixture

@@ -248,9 +248,9 @@ def test_schema_is_the_committed_copy(schema):
     assert schema == json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
-def test_schema_accepts_every_good_example(schema, shared_examples):
+def test_schema_accepts_every_good_example(schema, example_plans):
     validator = Draft7Validator(schema)
-    examples = sorted((shared_examples / "good").rglob("*.yaml"))
+    examples = sorted((example_plans / "good").rglob("*.yaml"))
 
     assert examples
     for path in examples:
@@ -261,8 +261,8 @@ def test_schema_accepts_every_good_example(schema, shared_examples):
     ("unknown-field.yaml", []),
     ("baseline-not-number.yaml", ["criteria", 0, "baseline"]),
 ])
-def test_schema_rejects_the_bad_examples_a_schema_can_see(schema, shared_examples, name, where):
-    errors = list(Draft7Validator(schema).iter_errors(_load_example(shared_examples / "bad" / name)))
+def test_schema_rejects_the_bad_examples_a_schema_can_see(schema, example_plans, name, where):
+    errors = list(Draft7Validator(schema).iter_errors(_load_example(example_plans / "bad" / name)))
 
     assert errors
     assert where in [list(error.absolute_path) for error in errors]

@@ -1,61 +1,32 @@
 """`playbook export DIR`: the whole site as plain files that build without the playbook plugin.
 
-The real `playbook` command exports a tmp site folder (mkdocs.yml, playbook/ and the shared good
-examples as plans/, one of them with a private note); the export is then built by the real
+The real `playbook` command exports a tmp site folder (mkdocs.yml, playbook/ and the good example
+plans as plans/, one of them with a private note); the export is then built by the real
 `mkdocs build --strict` and, where it is installed, by `zensical build`, and compared with what
 the plugin itself publishes.
 """
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-GOOD = REPO.parent / "shared" / "examples" / "plans" / "good"
-BIN = Path(sys.executable).parent
-MKDOCS = BIN / "mkdocs"
-PLAYBOOK = BIN / "playbook"
-TODAY = "2026-11-20"
+from sitekit import (PLAYBOOK, REPO, TODAY, Page, Run, files_holding, make_project, mkdocs_build, run,
+                     site_urls)
+
 JORDAN = "plans/jordan-lee-pip-2026-10/"
 PLAN_IDS = ["alex-kim-growth-2026-10", "jordan-lee-pip-2026-10", "sam-rivera-coaching-2026-11"]
 SECRET = "SECRET-TOKEN-123"
 
 
-@dataclass
-class Run:
-    returncode: int
-    output: str
-
-
-def run(command: list, cwd: Path, today: str | None = None, timeout: float = 120) -> Run:
-    """Run a command as a user would; PLAYBOOK_TODAY only when given, so `--today` is what counts."""
-    env = {key: value for key, value in os.environ.items() if key != "PLAYBOOK_TODAY"}
-    env["NO_MKDOCS_2_WARNING"] = "1"
-    if today:
-        env["PLAYBOOK_TODAY"] = today
-    done = subprocess.run([str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout)
-    return Run(done.returncode, done.stdout + done.stderr)
-
-
-def make_project(root: Path, config: str | None = None) -> Path:
-    root.mkdir(parents=True)
-    if config is None:
-        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    else:
-        (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    shutil.copytree(REPO / "playbook", root / "playbook")
-    shutil.copytree(GOOD, root / "plans")
+def make_project_with_a_private_note(root: Path, config: str | None = None) -> Path:
+    """The good example plans as a project, Jordan's PIP with a private note that must never be exported."""
+    root = make_project(root, config=config)
     plan = root / "plans" / "emea-west" / "jordan-lee-pip-2026-10.yaml"
     plan.write_text(plan.read_text(encoding="utf-8")
                     + f"private: |\n  {SECRET}: salary under review; see the HR case file.\n", encoding="utf-8")
@@ -63,65 +34,8 @@ def make_project(root: Path, config: str | None = None) -> Path:
 
 
 def export(root: Path, target: Path) -> Run:
+    """`playbook export`, with no PLAYBOOK_TODAY, so that `--today` is what counts."""
     return run([PLAYBOOK, "export", target, "--today", TODAY], cwd=root)
-
-
-def build(config: Path, site_dir: Path, today: str | None = TODAY) -> Run:
-    return run([MKDOCS, "build", "--strict", "-f", config, "-d", site_dir], cwd=config.parent, today=today)
-
-
-class ArticleText(HTMLParser):
-    """The text of a page's article, as a reader sees it (no scripts, no permalink marks)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.chunks: list[str] = []
-        self.depth = 0
-        self.skip = 0
-        self.anchors_open: list[bool] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "article":
-            self.depth += 1
-        if tag in ("script", "style"):
-            self.skip += 1
-        if tag == "a":
-            permalink = "headerlink" in (attributes.get("class") or "")
-            self.anchors_open.append(permalink)
-            self.skip += permalink
-        if tag in ("p", "li", "td", "th", "tr", "h1", "h2", "h3", "div", "pre", "br", "label"):
-            self.chunks.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag == "article":
-            self.depth -= 1
-        if tag in ("script", "style"):
-            self.skip -= 1
-        if tag == "a" and self.anchors_open:
-            self.skip -= self.anchors_open.pop()
-        if tag in ("p", "li", "td", "th", "tr", "h1", "h2", "h3", "div", "pre", "label"):
-            self.chunks.append(" ")
-
-    def handle_data(self, data):
-        if self.depth and not self.skip:
-            self.chunks.append(data)
-
-
-def article_text(path: Path) -> str:
-    parser = ArticleText()
-    parser.feed(path.read_text(encoding="utf-8"))
-    parser.close()
-    return re.sub(r"\s+", " ", "".join(parser.chunks)).strip()
-
-
-def pages(site: Path) -> set[str]:
-    return {path.relative_to(site).as_posix() for path in site.rglob("*.html")}
-
-
-def files_holding(folder: Path, needle: str) -> list[str]:
-    return [path.relative_to(folder).as_posix() for path in folder.rglob("*")
-            if path.is_file() and needle.encode() in path.read_bytes()]
 
 
 @dataclass
@@ -138,12 +52,12 @@ class Exported:
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> Exported:
     """The project built by the plugin, exported with `playbook export`, and the export built by plain MkDocs."""
-    root = make_project(tmp_path_factory.mktemp("export") / "project")
-    plugin_build = build(root / "mkdocs.yml", root / "site")
+    root = make_project_with_a_private_note(tmp_path_factory.mktemp("export") / "project")
+    plugin_build = mkdocs_build(root / "mkdocs.yml", root / "site")
     target = root.parent / "exported"
     result = export(root, target)
     site = root.parent / "exported-site"
-    site_build = (build(target / "mkdocs.yml", site, today=None) if result.returncode == 0
+    site_build = (mkdocs_build(target / "mkdocs.yml", site, today=None) if result.returncode == 0
                   else Run(-1, "not built: the export failed"))
     return Exported(root, target, result, root / "site", plugin_build, site, site_build)
 
@@ -187,25 +101,25 @@ def test_export_writes_the_rendered_playbook_and_the_plan_pages(exported):
 def test_the_export_builds_with_plain_mkdocs(exported):
     assert exported.site_build.returncode == 0, exported.site_build.output
     assert [line for line in exported.site_build.output.splitlines() if "WARNING" in line] == []
-    text = article_text(exported.site / JORDAN / "index.html")
+    page = Page(exported.site, JORDAN)
     for fact in ("Jordan Lee, Account Executive", "Sam Ortiz", "Performance improvement plan", "2026.2",
                  "Monday 5 October 2026 to Sunday 3 January 2027",
                  "Next: 60-day review on Fri 4 Dec 2026 (in 14 days)", "Cause: skill.",
                  "Check-ins every Monday and Thursday", "below 24 % by Fri 4 Dec 2026: written warning",
                  "(logged 21)", "Conversation: Thursday 1 October 2026", "Clear agenda sent before every meeting",
                  "First conversation", "Agreement email", "Written warning", "Final warning"):
-        assert fact in text, f"{fact!r} is missing from the exported Jordan page"
-    html = (exported.site / JORDAN / "index.html").read_text(encoding="utf-8")
-    assert 'class="tabbed-set tabbed-alternate"' in html and 'href="mailto:?subject=' in html
-    assert 'href="../../diagnose/skill-coaching/"' in html
+        assert fact in page.text, f"{fact!r} is missing from the exported Jordan page"
+    assert page.select("div.tabbed-set.tabbed-alternate")
+    assert any(link.href.startswith("mailto:?subject=") for link in page.links)
+    assert "../../diagnose/skill-coaching/" in [link.href for link in page.links]
 
 
 def test_the_exported_site_reads_like_the_plugin_site(exported):
     assert exported.plugin_build.returncode == 0, exported.plugin_build.output
     assert exported.site_build.returncode == 0, exported.site_build.output
-    assert pages(exported.site) == pages(exported.plugin_site)
-    different = [page for page in sorted(pages(exported.site)) if article_text(exported.site / page)
-                 != article_text(exported.plugin_site / page)]
+    assert site_urls(exported.site) == site_urls(exported.plugin_site)
+    different = [url for url in site_urls(exported.site)
+                 if Page(exported.site, url).text != Page(exported.plugin_site, url).text]
     assert different == []
 
 
@@ -244,9 +158,8 @@ def test_zensical_builds_the_export(exported):
     assert exported.export.returncode == 0, exported.export.output
     result = run([command, "build"], cwd=exported.target, timeout=180)
     assert result.returncode == 0, result.output
-    page = exported.target / "site" / JORDAN / "index.html"
-    assert page.is_file(), result.output
-    text = article_text(page)
+    assert (exported.target / "site" / JORDAN / "index.html").is_file(), result.output
+    text = Page(exported.target / "site", JORDAN).text
     assert "Jordan Lee, Account Executive" in text
     assert "Next: 60-day review on Fri 4 Dec 2026" in text
     assert files_holding(exported.target / "site", SECRET) == []
@@ -265,20 +178,18 @@ plugins:
 
 def test_export_of_a_minimal_config_keeps_what_the_pages_need(tmp_path):
     """The plugin adds the Markdown extensions its pages need; a plain build of the export needs them too."""
-    root = make_project(tmp_path / "minimal", config=MINIMAL_CONFIG)
-    plugin_build = build(root / "mkdocs.yml", root / "site")
+    root = make_project_with_a_private_note(tmp_path / "minimal", config=MINIMAL_CONFIG)
+    plugin_build = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert plugin_build.returncode == 0, plugin_build.output
-    plugin_page = (root / "site" / JORDAN / "index.html").read_text(encoding="utf-8")
-    assert '<div class="admonition info">' in plugin_page  # "Next: ..." as the plugin publishes it
+    assert Page(root / "site", JORDAN).select("div.admonition.info")  # "Next: ..." as the plugin publishes it
 
     target = tmp_path / "exported"
     result = export(root, target)
     assert result.returncode == 0, result.output
-    site_build = build(target / "mkdocs.yml", tmp_path / "exported-site", today=None)
+    site_build = mkdocs_build(target / "mkdocs.yml", tmp_path / "exported-site", today=None)
     assert site_build.returncode == 0, site_build.output
-    page = (tmp_path / "exported-site" / JORDAN / "index.html").read_text(encoding="utf-8")
-    assert '<div class="admonition info">' in page, "the next-due box is not rendered"
-    assert "!!! info" not in page
-    assert '<div class="pb-plan" markdown>' not in page, "the details table is left as Markdown"
-    rules = (tmp_path / "exported-site" / "reference" / "rules" / "index.html").read_text(encoding="utf-8")
-    assert 'id="pb204"' in rules
+    page = Page(tmp_path / "exported-site", JORDAN)
+    assert page.select("div.admonition.info"), "the next-due box is not rendered"
+    assert "!!! info" not in page.html
+    assert not page.select("div.pb-plan[markdown]"), "the details table is left as Markdown"
+    assert "pb204" in Page(tmp_path / "exported-site", "reference/rules/").ids

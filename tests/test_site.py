@@ -8,34 +8,17 @@ acceptance list (numbers in the section comments).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import posixpath
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_PLANS = REPO.parent / "shared" / "examples" / "plans"
-GOOD = SHARED_PLANS / "good"
-BAD = SHARED_PLANS / "bad"
-BIN = Path(sys.executable).parent
-MKDOCS = BIN / "mkdocs"
-PLAYBOOK = BIN / "playbook"
-TODAY = "2026-11-20"
+from sitekit import (BAD, GOOD, PLAYBOOK, REPO, TODAY, Built, Link, Page, build_site, files_holding,
+                     make_project, mkdocs_serve, require_ok, run, snapshot)
 
 JORDAN = "plans/jordan-lee-pip-2026-10/"
 SAM = "plans/sam-rivera-coaching-2026-11/"
@@ -44,321 +27,6 @@ ALEX = "plans/alex-kim-growth-2026-10/"
 SECRET = "SECRET-TOKEN-123"
 # Every kind of markup a record's text could smuggle in: HTML, a Markdown link, emphasis, Jinja.
 HOSTILE = "<script>alert(1)</script> [click](javascript:alert(1)) **bold** {{ 7 * 7 }} {% raw %}"
-
-
-# --------------------------------------------------------------------------------------------
-# Running the real commands
-# --------------------------------------------------------------------------------------------
-
-def environment(today: str | None = TODAY) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "PLAYBOOK_TODAY"}
-    env["NO_MKDOCS_2_WARNING"] = "1"
-    if today:
-        env["PLAYBOOK_TODAY"] = today
-    return env
-
-
-@dataclass
-class Run:
-    returncode: int
-    output: str  # stdout and stderr together, as a user reads them in a terminal
-
-
-def run(command: list, cwd: Path, today: str | None = TODAY, timeout: float = 120) -> Run:
-    done = subprocess.run([str(part) for part in command], cwd=cwd, env=environment(today),
-                          capture_output=True, text=True, timeout=timeout)
-    return Run(done.returncode, done.stdout + done.stderr)
-
-
-def mkdocs_build(root: Path, today: str | None = TODAY) -> Run:
-    return run([MKDOCS, "build", "--strict", "-f", root / "mkdocs.yml"], cwd=root, today=today)
-
-
-def make_project(root: Path, plans: Path | None = GOOD, *, repo_plans: bool = False) -> Path:
-    """A site folder as a user has it: mkdocs.yml, playbook/ and (unless None) plans/."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "playbook", root / "playbook")
-    if repo_plans:
-        shutil.copytree(REPO / "plans", root / "plans")
-    elif plans is not None:
-        shutil.copytree(plans, root / "plans")
-    return root
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under `folder` with a hash of its content."""
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-# --------------------------------------------------------------------------------------------
-# Reading the HTML
-# --------------------------------------------------------------------------------------------
-
-BLOCK_TAGS = {"p", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "div", "pre", "br", "table", "ul", "ol",
-              "label", "summary", "details", "blockquote"}
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-@dataclass
-class Block:
-    """One content tab: its text, its code blocks and its links."""
-
-    chunks: list[str] = field(default_factory=list)
-    pres: list[str] = field(default_factory=list)  # ids of the <pre> blocks inside
-    links: list[dict] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return squash("".join(self.chunks))
-
-
-class PageParser(HTMLParser):
-    """Collects what a reader sees: the article's text by section, table rows, links, code blocks, tabs."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict]] = []
-        self.links: list[dict] = []
-        self.title = ""
-        self.article: list[str] = []
-        self.sections: dict[str, list[str]] = {"": []}
-        self.rows: dict[str, list[list[str]]] = {}
-        self.pres: dict[str, dict] = {}
-        self.tab_labels: list[str] = []
-        self.blocks: list[Block] = []
-        self._skip = 0  # inside <script>, <style> or a permalink
-        self._in_title = False
-        self._in_article = 0
-        self._section = ""
-        self._heading: list[str] | None = None
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-        self._pre: str | None = None
-        self._last_start = ""
-        self._link: dict | None = None
-        self._divs: list[set[str]] = []
-        self._in_labels = 0
-        self._label: list[str] | None = None
-        self._block: Block | None = None
-        self._block_depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        attributes = {name: (value if value is not None else "") for name, value in attrs}
-        classes = set(attributes.get("class", "").split())
-        self.elements.append((tag, attributes))
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "a" and "headerlink" in classes:
-            self._skip += 1
-            self._last_start = "headerlink"
-            return
-        if tag == "title":
-            self._in_title = True
-        if tag == "article":
-            self._in_article += 1
-        if tag == "div":
-            self._divs.append(classes)
-            if "tabbed-labels" in classes:
-                self._in_labels = len(self._divs)
-            if "tabbed-block" in classes:
-                self._block = Block()
-                self.blocks.append(self._block)
-                self._block_depth = len(self._divs)
-        if tag == "label" and self._in_labels:
-            self._label = []
-        if tag == "h2" and self._in_article:
-            self._heading = []
-        if tag == "tr" and self._in_article:
-            self._row = []
-        if tag in ("td", "th") and self._row is not None:
-            self._cell = []
-        if tag == "pre":
-            self._pre = attributes.get("id", f"pre-{len(self.pres)}")
-            self.pres[self._pre] = {"text": [], "code": False}
-            if self._block is not None:
-                self._block.pres.append(self._pre)
-        if tag == "code" and self._last_start == "pre" and self._pre is not None:
-            self.pres[self._pre]["code"] = True
-        if tag == "a":
-            self._link = {"href": attributes.get("href", ""), "class": classes, "text": []}
-            self.links.append(self._link)
-            if self._block is not None:
-                self._block.links.append(self._link)
-        if tag in BLOCK_TAGS:
-            self._text("\n")
-        self._last_start = tag
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag in ("script", "style"):
-            self._skip -= 1
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self._skip -= 1
-            return
-        if tag == "a" and self._link is None and self._skip:
-            self._skip -= 1  # the end of a permalink
-            return
-        if tag == "a":
-            if self._link is not None:
-                self._link["text"] = squash("".join(self._link["text"]))
-            self._link = None
-        if tag == "title":
-            self._in_title = False
-        if tag == "article":
-            self._in_article -= 1
-        if tag == "h2" and self._heading is not None:
-            self._section = squash("".join(self._heading))
-            self.sections.setdefault(self._section, [])
-            self._heading = None
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(squash("".join(self._cell)))
-            self._cell = None
-        if tag == "tr" and self._row is not None:
-            self.rows.setdefault(self._section, []).append(self._row)
-            self._row = None
-        if tag == "pre":
-            self._pre = None
-        if tag == "label" and self._label is not None:
-            self.tab_labels.append(squash("".join(self._label)))
-            self._label = None
-        if tag == "div" and self._divs:
-            if self._block is not None and len(self._divs) == self._block_depth:
-                self._block = None
-            if self._in_labels == len(self._divs):
-                self._in_labels = 0
-            self._divs.pop()
-        if tag in BLOCK_TAGS:
-            self._text("\n")
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
-        if self._skip:
-            return
-        if self._pre is not None:
-            self.pres[self._pre]["text"].append(data)
-        if self._link is not None:
-            self._link["text"].append(data)
-        if self._label is not None:
-            self._label.append(data)
-        self._text(data)
-
-    def _text(self, data: str) -> None:
-        if self._skip or not self._in_article:
-            return
-        self.article.append(data)
-        self.sections[self._section].append(data)
-        if self._heading is not None:
-            self._heading.append(data)
-        if self._cell is not None:
-            self._cell.append(data)
-        if self._block is not None:
-            self._block.chunks.append(data)
-
-
-class Page:
-    """One built page, read as a reader sees it."""
-
-    def __init__(self, site_dir: Path, url: str):
-        self.site_dir = site_dir
-        self.url = url  # as the browser has it, relative to the site root: "plans/x/"
-        path = site_dir / url / "index.html" if url == "" or url.endswith("/") else site_dir / url
-        assert path.is_file(), f"{url or 'the home page'} was not built ({path} is missing)"
-        self.html = path.read_text(encoding="utf-8")
-        parser = PageParser()
-        parser.feed(self.html)
-        parser.close()
-        self.parser = parser
-        self.elements = parser.elements
-        self.links = parser.links
-        self.title = squash(parser.title)
-        self.text = squash("".join(parser.article))
-        self.tab_labels = parser.tab_labels
-        self.blocks = parser.blocks
-
-    def section(self, title: str) -> str:
-        assert title in self.parser.sections, f"no section {title!r} on {self.url}: {list(self.parser.sections)}"
-        return squash("".join(self.parser.sections[title]))
-
-    def rows(self, section: str) -> list[list[str]]:
-        return self.parser.rows.get(section, [])
-
-    def pre(self, pre_id: str) -> str:
-        assert pre_id in self.parser.pres, f"no <pre id={pre_id!r}> on {self.url}"
-        return "".join(self.parser.pres[pre_id]["text"])
-
-    def pre_in_code(self, pre_id: str) -> bool:
-        return self.parser.pres[pre_id]["code"]
-
-    def resolve(self, href: str) -> str:
-        """A relative link's target, relative to the site root ("" for the home page)."""
-        path = urlsplit(href).path
-        base = self.url if self.url.endswith("/") or self.url == "" else posixpath.dirname(self.url) + "/"
-        joined = posixpath.normpath(posixpath.join("/" + base, path))
-        target = joined.lstrip("/")
-        if path.endswith("/") and target:
-            target += "/"
-        return "" if target in (".", "/") else target
-
-    def target_exists(self, href: str) -> bool:
-        target = self.resolve(href)
-        path = self.site_dir / target
-        return (path / "index.html").is_file() if target == "" or target.endswith("/") else path.is_file()
-
-    def links_to(self, url: str) -> list[dict]:
-        return [link for link in self.links if link["href"] and not link["href"].startswith(("#", "mailto:"))
-                and "://" not in link["href"] and self.resolve(link["href"]) == url]
-
-
-@dataclass
-class Built:
-    root: Path
-    result: Run
-    before: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    @property
-    def site(self) -> Path:
-        return self.root / "site"
-
-    def page(self, url: str) -> Page:
-        assert self.result.returncode == 0, f"the build failed:\n{self.result.output}"
-        return Page(self.site, url)
-
-    def html_files(self) -> list[Path]:
-        return sorted(self.site.rglob("*.html"))
-
-    def urls(self) -> list[str]:
-        urls = []
-        for path in self.html_files():
-            relative = path.relative_to(self.site).as_posix()
-            if relative.endswith("index.html"):
-                urls.append(relative[: -len("index.html")])
-            else:
-                urls.append(relative)
-        return urls
-
-
-def build_site(root: Path, today: str | None = TODAY) -> Built:
-    before = {name: snapshot(root / name) for name in ("plans", "playbook") if (root / name).is_dir()}
-    before["."] = {entry.name: "" for entry in root.iterdir()}
-    return Built(root, mkdocs_build(root, today), before)
-
-
-def require_ok(built: Built) -> None:
-    assert built.result.returncode == 0, f"mkdocs build --strict failed:\n{built.result.output}"
 
 
 def plan_records(plans: Path) -> list[dict]:
@@ -376,7 +44,7 @@ def plan_records(plans: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def good_site(tmp_path_factory) -> Built:
-    """The shared good examples as plans/, built as of 2026-11-20."""
+    """The good example plans as plans/, built as of 2026-11-20."""
     built = build_site(make_project(tmp_path_factory.mktemp("good")))
     require_ok(built)
     return built
@@ -393,7 +61,7 @@ def december_site(tmp_path_factory) -> Built:
 @pytest.fixture(scope="module")
 def repo_site(tmp_path_factory) -> Built:
     """A copy of the whole repository layout: mkdocs.yml, playbook/ and the shipped plans/."""
-    return build_site(make_project(tmp_path_factory.mktemp("repo"), repo_plans=True))
+    return build_site(make_project(tmp_path_factory.mktemp("repo"), plans=REPO / "plans"))
 
 
 @pytest.fixture(scope="module")
@@ -488,11 +156,11 @@ def test_jordan_page_shows_who_what_and_when(good_site):
     assert facts["Status"] == "active"
     assert facts["Dates"].startswith("Monday 5 October 2026 to Sunday 3 January 2027")
     assert facts["Playbook version"] == "2026.2"
-    team = [link for link in page.links if link["text"] == "emea-west"]
-    manager = [link for link in page.links if link["text"] == "Priya Shah"]
-    assert team and page.resolve(team[0]["href"]) == "teams/emea-west/" and page.target_exists(team[0]["href"])
-    assert manager and page.resolve(manager[0]["href"]) == "managers/priya-shah/"
-    assert page.target_exists(manager[0]["href"])
+    team = [link for link in page.links if link.text == "emea-west"]
+    manager = [link for link in page.links if link.text == "Priya Shah"]
+    assert team and page.resolve(team[0].href) == "teams/emea-west/" and page.target_exists(team[0].href)
+    assert manager and page.resolve(manager[0].href) == "managers/priya-shah/"
+    assert page.target_exists(manager[0].href)
 
 
 def test_jordan_diagnosis_links_to_the_recommended_response(good_site):
@@ -503,7 +171,7 @@ def test_jordan_diagnosis_links_to_the_recommended_response(good_site):
     assert "Three of four lost deals in Q3 had no identified economic buyer." in diagnosis
     response = page.links_to("diagnose/skill-coaching/")
     assert response, "no link to the skill: coaching page"
-    assert page.target_exists(response[0]["href"])
+    assert page.target_exists(response[0].href)
 
 
 def test_jordan_timetable_reviews_and_next_due(good_site):
@@ -588,11 +256,11 @@ def test_jordan_templates_are_filled_in_as_content_tabs(good_site):
     assert len(labels) == 4
     for label, expected in zip(labels, ["First conversation", "Agreement email", "Written warning", "Final warning"]):
         assert label.startswith(expected)
-    assert len(page.blocks) == 4
-    for block, name in zip(page.blocks, LETTERS):
-        assert block.pres == [f"letter-{name}"], f"the {name} tab holds {block.pres}"
-        assert page.pre_in_code(f"letter-{name}"), f"{name} is not a pre > code block"
-        text = page.pre(f"letter-{name}")
+    assert len(page.tab_panels) == 4
+    for panel, name in zip(page.tab_panels, LETTERS):
+        assert panel.code_ids == [f"letter-{name}"], f"the {name} tab holds {panel.code_ids}"
+        assert page.code_blocks[f"letter-{name}"].in_code, f"{name} is not a pre > code block"
+        text = page.code(f"letter-{name}")
         for expected in ("Jordan", "Priya Shah", "Sam Ortiz", "Discovery-to-demo conversion",
                          "Monday 5 October 2026", "Sunday 3 January 2027"):
             assert expected in text, f"{expected!r} is missing from the {name} letter"
@@ -601,9 +269,9 @@ def test_jordan_templates_are_filled_in_as_content_tabs(good_site):
         assert met_objective_listed == (name not in ("written-warning", "final-warning")), name
         assert "{{" not in text and "{%" not in text and "TODO" not in text
     for name in ("first-conversation", "written-warning", "final-warning"):
-        assert "Jordan Lee" in page.pre(f"letter-{name}")
-    assert "Friday 4 December 2026: 60-day review" in page.pre("letter-agreement-email")
-    assert "below 24 % at the review on Friday 4 December 2026 leads to a written warning" in page.pre(
+        assert "Jordan Lee" in page.code(f"letter-{name}")
+    assert "Friday 4 December 2026: 60-day review" in page.code("letter-agreement-email")
+    assert "below 24 % at the review on Friday 4 December 2026 leads to a written warning" in page.code(
         "letter-first-conversation")
 
 
@@ -618,8 +286,8 @@ def mailto_parts(href: str) -> dict[str, str]:
 
 def test_jordan_emails_open_in_a_mail_app_with_the_encoded_letter(good_site):
     page = good_site.page(JORDAN)
-    for block, name in zip(page.blocks, LETTERS):
-        mailtos = [link["href"] for link in block.links if link["href"].startswith("mailto:")]
+    for panel, name in zip(page.tab_panels, LETTERS):
+        mailtos = [link.href for link in panel.links if link.href.startswith("mailto:")]
         if name not in EMAILS:
             assert mailtos == [], f"{name} is not an email but has a mailto link"
             continue
@@ -629,10 +297,10 @@ def test_jordan_emails_open_in_a_mail_app_with_the_encoded_letter(good_site):
         for value in parts.values():
             assert re.fullmatch(r"[A-Za-z0-9%._~-]*", value), f"not URL-encoded: {value[:80]!r}"
         body = unquote(parts["body"])
-        assert body.strip() == page.pre(f"letter-{name}").strip()
+        assert body.strip() == page.code(f"letter-{name}").strip()
         assert "\n" in body and "%0A" in parts["body"]
         subject = unquote(parts["subject"])
-        assert f"Subject: {subject}" in block.text
+        assert f"Subject: {subject}" in panel.text
         assert "Jordan" in subject
 
 
@@ -650,15 +318,14 @@ def test_no_unrendered_template_syntax_in_any_page(good_site):
 
 def test_plan_page_prints_with_signature_lines(good_site):
     page = good_site.page(JORDAN)
-    stylesheets = [attrs["href"] for tag, attrs in page.elements
-                   if tag == "link" and attrs.get("rel") == "stylesheet"]
+    stylesheets = [link["href"] for link in page.select('link[rel="stylesheet"]')]
     ours = [href for href in stylesheets if page.resolve(href) == "assets/playbook.css"]
     assert ours, f"the page does not link assets/playbook.css: {stylesheets}"
     css = (good_site.site / "assets" / "playbook.css").read_text(encoding="utf-8")
     assert "@media print" in css
     print_rules = css[css.index("@media print"):]
     assert ".pb-signatures" in print_rules and ".pb-no-print" in print_rules
-    assert re.search(r'<div class="pb-signatures"', page.html)
+    assert page.select('div[class="pb-signatures"]')
     signatures = [row[0] for row in page.rows("Signatures")[1:]]
     assert "Jordan Lee" in signatures and "Priya Shah" in signatures
 
@@ -671,20 +338,20 @@ def test_coaching_page_recommends_focus_and_has_no_warning_letters(good_site):
     page = good_site.page(SAM)
     assert "Cause: will." in page.section("Diagnosis")
     response = page.links_to("diagnose/will-focus/")
-    assert response and page.target_exists(response[0]["href"])
+    assert response and page.target_exists(response[0].href)
     assert any(label.startswith("First conversation") for label in page.tab_labels)
     assert any(label.startswith("Agreement email") for label in page.tab_labels)
     assert not any("warning" in label.lower() for label in page.tab_labels), page.tab_labels
-    assert "letter-written-warning" not in page.parser.pres and "letter-final-warning" not in page.parser.pres
+    assert "letter-written-warning" not in page.code_blocks and "letter-final-warning" not in page.code_blocks
 
 
 def test_growth_page_has_the_kickoff_and_no_warning_letters(good_site):
     page = good_site.page(ALEX)
     assert page.title.startswith("Alex Kim: Growth plan")
     assert "Growth plan kickoff" in page.tab_labels
-    assert "Alex" in page.pre("letter-growth-kickoff")
+    assert "Alex" in page.code("letter-growth-kickoff")
     assert not any("warning" in label.lower() for label in page.tab_labels), page.tab_labels
-    assert "letter-written-warning" not in page.parser.pres and "letter-final-warning" not in page.parser.pres
+    assert "letter-written-warning" not in page.code_blocks and "letter-final-warning" not in page.code_blocks
 
 
 # --------------------------------------------------------------------------------------------
@@ -719,7 +386,7 @@ def test_plans_index_lists_every_plan(good_site):
         assert row[6] == END_DATES[record["id"]]
         assert row[7] == NEXT_REVIEWS[record["id"]]
         links = page.links_to(f"plans/{record['id']}/")
-        assert links and links[0]["text"] == record["person"]["name"] and page.target_exists(links[0]["href"])
+        assert links and links[0].text == record["person"]["name"] and page.target_exists(links[0].href)
 
 
 def test_team_pages_list_only_their_plans(good_site):
@@ -742,8 +409,8 @@ def test_manager_pages_list_only_their_plans(good_site):
     assert managers.links_to("managers/priya-shah/") and managers.links_to("managers/dana-brooks/")
 
 
-def nav_links(page: Page) -> list[dict]:
-    return [link for link in page.links if "md-nav__link" in link["class"]]
+def nav_links(page: Page) -> list[Link]:
+    return [link for link in page.links if "md-nav__link" in link.classes]
 
 
 def test_navigation_does_not_grow_with_the_number_of_plans(good_site, many_site):
@@ -762,9 +429,9 @@ def test_no_plan_page_is_linked_from_the_navigation(many_site):
             continue
         page = many_site.page(url)
         navigation = [link for link in page.links
-                      if link["class"] & {"md-nav__link", "md-tabs__link", "md-footer__link"}]
+                      if link.classes & {"md-nav__link", "md-tabs__link", "md-footer__link"}]
         assert navigation, f"{url or 'home'} has no navigation"
-        linked = {page.resolve(link["href"]) for link in navigation if not link["href"].startswith("#")}
+        linked = {page.resolve(link.href) for link in navigation if not link.href.startswith("#")}
         assert not linked & plan_urls, f"{url or 'home'} links plan pages from the navigation"
 
 
@@ -813,7 +480,7 @@ def test_playbook_page_exists(good_site, url, heading):
 
 
 def numbered_headings(page: Page) -> list[int]:
-    return [int(title.split(".")[0]) for title in page.parser.sections if re.match(r"\d+\. ", title)]
+    return [int(title.split(".")[0]) for title in page.headings if re.match(r"\d+\. ", title)]
 
 
 def test_guide_has_eight_steps_and_six_ingredients(good_site):
@@ -821,7 +488,7 @@ def test_guide_has_eight_steps_and_six_ingredients(good_site):
     assert numbered_headings(good_site.page("guide/ingredients/")) == list(range(1, 7))
     diagnose = good_site.page("diagnose/").text.lower()
     assert "will" in diagnose and "skill" in diagnose and "market" in diagnose
-    drift = set(good_site.page("coaching/drift-and-enforcement/").parser.sections)
+    drift = set(good_site.page("coaching/drift-and-enforcement/").headings)
     assert {"Drift", "The hero manager", "Healthy enforcement"} <= drift
 
 
@@ -833,19 +500,19 @@ def sample_names() -> set[str]:
 @pytest.mark.parametrize("name", LETTERS + ["growth-kickoff"])
 def test_tools_pages_show_the_templates_filled_with_sample_data(good_site, name):
     page = good_site.page(f"tools/{name}/")
-    text = page.pre(f"example-{name}")
-    assert page.pre_in_code(f"example-{name}")
+    text = page.code(f"example-{name}")
+    assert page.code_blocks[f"example-{name}"].in_code
     assert any(sample.split()[0] in text for sample in sample_names()), text[:200]
     for mark in ("{{", "{%", "TODO"):
         assert mark not in page.html.replace("<code>TODO</code>", "")
     if name in EMAILS:
-        assert any(link["href"].startswith("mailto:?subject=") for link in page.links)
+        assert any(link.href.startswith("mailto:?subject=") for link in page.links)
 
 
 def test_role_plays_page_has_scenarios(good_site):
     page = good_site.page("training/role-plays/")
     assert len(numbered_headings(page)) >= 5
-    assert page.parser.sections.get("6. Delivering a written warning") is not None
+    assert "6. Delivering a written warning" in page.headings
     link = good_site.page("tools/written-warning/").links_to("training/role-plays/")
     assert link
 
@@ -856,13 +523,12 @@ def test_rules_reference_has_an_anchor_for_every_rule(good_site, tmp_path):
     codes = [rule["code"] for rule in json.loads(listed.output)]
     assert "PB204" in codes and len(codes) > 30
     page = good_site.page("reference/rules/")
-    ids = {attrs.get("id") for tag, attrs in page.elements}
-    missing = [code for code in codes if code.lower() not in ids]
+    missing = [code for code in codes if code.lower() not in page.ids]
     assert missing == []
     summary = {row[0]: row for row in page.rows("")[1:]}
     for code in codes:
         assert code in summary, f"{code} is not in the rules table"
-    table_links = {link["href"] for link in page.links if link["text"] in codes}
+    table_links = {link.href for link in page.links if link.text in codes}
     assert {f"#{code.lower()}" for code in codes} <= table_links
 
 
@@ -901,18 +567,11 @@ def is_relative(url: str) -> bool:
 
 def test_no_request_to_another_host(good_site):
     problems = []
-    for path in good_site.html_files():
-        page = Page(good_site.site, path.relative_to(good_site.site).as_posix())
+    for url in good_site.urls():
+        page = good_site.page(url)
         if "fonts.googleapis.com" in page.html or "fonts.gstatic.com" in page.html:
             problems.append(f"{page.url}: Google Fonts")
-        for tag, attrs in page.elements:
-            url = None
-            if tag in ("script", "img", "iframe", "video", "audio", "source") and "src" in attrs:
-                url = attrs["src"]
-            elif tag == "link" and attrs.get("rel") not in ("canonical", "alternate"):
-                url = attrs.get("href", "")
-            if url is not None and not is_relative(url):
-                problems.append(f"{page.url}: <{tag}> {url}")
+        problems += [f"{page.url}: <{tag}> {loaded}" for tag, loaded in page.loads if not is_relative(loaded)]
     for css in good_site.site.rglob("*.css"):
         text = css.read_text(encoding="utf-8")
         if re.search(r"@import|url\(\s*['\"]?(https?:)?//", text):
@@ -922,27 +581,23 @@ def test_no_request_to_another_host(good_site):
 
 def test_light_and_dark_palette_toggle(good_site):
     page = good_site.page("")
-    palette = [attrs for tag, attrs in page.elements if tag == "form" and attrs.get("data-md-component") == "palette"]
-    assert palette, "no palette form"
-    schemes = [attrs.get("data-md-color-scheme") for tag, attrs in page.elements
-               if tag == "input" and attrs.get("name") == "__palette"]
+    assert page.select('form[data-md-component="palette"]'), "no palette form"
+    schemes = [radio.get("data-md-color-scheme") for radio in page.select('input[name="__palette"]')]
     assert schemes == ["default", "slate"]
-    toggles = [attrs.get("title") for tag, attrs in page.elements if tag == "label" and attrs.get("title")]
+    toggles = [label["title"] for label in page.select("label[title]")]
     assert "Switch to dark mode" in toggles and "Switch to light mode" in toggles
 
 
 @pytest.mark.parametrize("url", [JORDAN, SAM, ALEX])
 def test_plan_pages_have_content_tabs_markup(good_site, url):
     page = good_site.page(url)
-    sets = [attrs for tag, attrs in page.elements if tag == "div" and "tabbed-set" in attrs.get("class", "")]
+    sets = page.select("div.tabbed-set")
     assert len(sets) == 1 and "tabbed-alternate" in sets[0]["class"]
-    radios = [attrs for tag, attrs in page.elements if tag == "input" and attrs.get("type") == "radio"
-              and attrs.get("name", "").startswith("pb_letters")]
-    assert len(radios) == len(page.tab_labels) == len(page.blocks) >= 2
-    labels_for = [attrs.get("for") for tag, attrs in page.elements if tag == "label" and attrs.get("for", "")
-                  .startswith("pb_letters")]
+    radios = page.select('input[type="radio"][name^="pb_letters"]')
+    assert len(radios) == len(page.tab_labels) == len(page.tab_panels) >= 2
+    labels_for = [label["for"] for label in page.select('label[for^="pb_letters"]')]
     assert labels_for == [radio["id"] for radio in radios]
-    assert sum("checked" in radio for radio in radios) == 1
+    assert sum(radio.has_attr("checked") for radio in radios) == 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -950,14 +605,12 @@ def test_plan_pages_have_content_tabs_markup(good_site, url):
 # --------------------------------------------------------------------------------------------
 
 def assert_no_markup_from_the_record(built: Built) -> None:
-    for path in built.html_files():
-        html = path.read_text(encoding="utf-8")
-        where = path.relative_to(built.site)
-        assert "<script>alert" not in html, f"{where}: a <script> from the record"
-        assert not re.search(r"href=\"\s*javascript:", html, re.IGNORECASE), f"{where}: a javascript: link"
-        assert "<strong>bold</strong>" not in html, f"{where}: emphasis from the record"
-        page = Page(built.site, where.as_posix())
-        assert not [link for link in page.links if link["href"].strip().lower().startswith("javascript:")]
+    for url in built.urls():
+        page = built.page(url)
+        assert "<script>alert" not in page.html, f"{url}: a <script> from the record"
+        assert not re.search(r"href=\"\s*javascript:", page.html, re.IGNORECASE), f"{url}: a javascript: link"
+        assert "<strong>bold</strong>" not in page.html, f"{url}: emphasis from the record"
+        assert not [link for link in page.links if link.href.strip().lower().startswith("javascript:")]
 
 
 def test_markup_in_plan_texts_is_shown_as_written(hostile_site):
@@ -976,7 +629,7 @@ def test_markup_in_plan_texts_is_shown_as_written(hostile_site):
         prefix = value.split()[0]
         assert "**bold** 49" not in where[name]
         assert f"{prefix} alert(1)" not in where[name]
-    letters = "".join(page.pre(f"letter-{name}") for name in LETTERS)
+    letters = "".join(page.code(f"letter-{name}") for name in LETTERS)
     for name in ("role", "summary", "support"):
         assert HOSTILE_FIELDS[name] in letters, f"the {name} is not written as given in the letters"
     assert "**bold** 49" not in letters
@@ -988,9 +641,7 @@ def test_markup_in_plan_texts_is_shown_as_written(hostile_site):
 def test_private_notes_are_never_published(hostile_site):
     assert hostile_site.result.returncode == 0, hostile_site.result.output
     assert (hostile_site.site / "plans" / "jordan-lee-pip-2026-10" / "index.html").is_file()
-    leaks = [path.relative_to(hostile_site.site).as_posix() for path in hostile_site.site.rglob("*")
-             if path.is_file() and SECRET.encode() in path.read_bytes()]
-    assert leaks == []
+    assert files_holding(hostile_site.site, SECRET) == []
     assert SECRET not in hostile_site.result.output
 
 
@@ -1106,49 +757,16 @@ def test_playbook_today_changes_what_is_next(good_site, december_site):
 # 13. mkdocs serve
 # --------------------------------------------------------------------------------------------
 
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=3) as response:
-            return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None
-
-
-def wait_for(url: str, text: str, server: subprocess.Popen, log: Path, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"mkdocs serve exited with {server.returncode}:\n{log.read_text()}")
-        body = fetch(url)
-        if body is not None and text in body:
-            return
-        time.sleep(0.3)
-    pytest.fail(f"{url} did not show {text!r} within {timeout} s:\n{log.read_text()}")
-
-
 @pytest.mark.slow
 def test_serve_rebuilds_when_a_plan_changes(tmp_path):
     root = make_project(tmp_path / "serve")
     plan = root / "plans" / "emea-west" / "jordan-lee-pip-2026-10.yaml"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/plans/jordan-lee-pip-2026-10/"
-    log = tmp_path / "serve.log"
-    with open(log, "w", encoding="utf-8") as output:
-        server = subprocess.Popen([str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")],
-                                  cwd=root, env=environment(), stdout=output, stderr=subprocess.STDOUT)
-        try:
-            wait_for(url, "Weekly call review with the manager", server, log)
-            text = plan.read_text(encoding="utf-8")
-            plan.write_text(text.replace("Weekly call review with the manager",
-                                         "Twice-weekly call review with the sales director"), encoding="utf-8")
-            wait_for(url, "Twice-weekly call review with the sales director", server, log)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+    with mkdocs_serve(root, tmp_path / "serve.log") as server:
+        server.wait_for(JORDAN, "Weekly call review with the manager")
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text.replace("Weekly call review with the manager",
+                                     "Twice-weekly call review with the sales director"), encoding="utf-8")
+        server.wait_for(JORDAN, "Twice-weekly call review with the sales director")
 
 
 def test_the_plugins_today_option_fixes_today_when_the_environment_does_not(tmp_path):
