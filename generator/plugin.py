@@ -76,8 +76,10 @@ class PlaybookPlugin(BasePlugin):
             raise PluginError(f"playbook: {exc}") from None
         for note in result.notes:
             log.info(note)
+        # Under `serve` the failing findings are shown on every page, and logged without failing the
+        # preview (MkDocs's strict mode would stop serving at the first logged error).
         for finding in result.findings:
-            (log.error if finding.fails(result.strict) else log.info)(finding.text())
+            (log.error if finding.fails(result.strict) and not self.serving else log.info)(finding.text())
         if result.failed() and not self.serving:
             raise PluginError(f"playbook: {result.failure_message()}")
         try:
