@@ -3,17 +3,25 @@
 Every refusal of hostile or surprising input lives here, before any value reaches the model:
 files over a size bound, bytes that are not UTF-8, YAML syntax errors, more than one document,
 a document that is not a mapping, tags, anchors and aliases (so no alias bomb can expand),
-duplicate keys, nesting deeper than a bound, impossible dates, and the YAML 1.1 readings
-(`no` -> false, `1:20` -> 80, `010` -> 8) that other tools would silently apply.
+duplicate keys, nesting deeper than a bound (whether we or libyaml notice it first), impossible
+dates, numbers beyond +-10^12 (so no later sum overflows and no huge integer is converted), and
+the YAML 1.1 readings (`no` -> false, `1:20` -> 80, `010` -> 8, `2026-10-5` -> a date) that
+other tools would silently apply, in keys as well as in values.
 
 The document is read from libyaml's event stream rather than its constructed objects: events
 keep each value's mark, show tags, anchors and aliases as they were written, and let us build
-the tree iteratively (no recursion, so no input can exhaust the stack).
+the tree iteratively (no recursion, so no input can exhaust the stack). Every pattern applied to
+a scalar is unambiguous or possessive, so it runs in time linear in the scalar's length.
+
+Positions are what an editor shows: lines break at `\n`, `\r\n` and `\r` only. libyaml also
+breaks them at NEL, LS and PS (U+0085, U+2028, U+2029); a text that holds one of those has its
+positions counted from the marks' character offsets instead.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,6 +41,7 @@ _DocumentStart, _StreamEnd = yaml.DocumentStartEvent, yaml.StreamEndEvent
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
+MAX_NUMBER = 10**12  # far beyond any measure in a plan, far below where arithmetic on one could overflow
 
 Path_ = tuple  # a path into the document: keys and list indexes, e.g. ("criteria", 0, "baseline")
 
@@ -94,21 +103,33 @@ class Document:
 
 
 # Plain scalars, resolved by the YAML 1.2 core schema, except where YAML 1.1 reads them otherwise.
+# Each pattern is used with `fullmatch`, and none can backtrack more than a step: repeats are
+# possessive (`*+`) or followed by a character they cannot match.
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _BOOLS_1_1 = frozenset(
     "y Y yes Yes YES n N no No NO on On ON off Off OFF".split()
 )
-_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_FLOAT_1_1 = re.compile(r"[-+]?[0-9]*\.[0-9]+[eE][-+][0-9]+\Z")  # YAML 1.1 wants the dot and the exponent's sign
-_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
-_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z")
-_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
-_OTHER_INT = re.compile(r"[-+]?(?:0[0-9_]+|0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9][0-9_]*_[0-9_]*)\Z")
+_NUMBER_START = frozenset("0123456789+-.")
+_INT = re.compile(r"[-+]?+(?:0|[1-9][0-9]*+)")
+_FLOAT = re.compile(r"[-+]?+(?:\.[0-9]++|(?:0|[1-9][0-9]*+)(?:\.[0-9]*+)?+)(?:[eE][-+]?+[0-9]++)?+")
+_FLOAT_1_1 = re.compile(r"[-+]?+[0-9]*+\.[0-9]++[eE][-+][0-9]++")  # YAML 1.1 wants the dot and the exponent's sign
+_SPECIAL_FLOAT = re.compile(r"[-+]?+\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DATE_TIME_1_1 = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]++)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*+)?+"
+    r"(?:[ \t]*+(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?+))?+")
+_SEXAGESIMAL = re.compile(r"[-+]?+[0-9][0-9_]*+(?::[0-5]?[0-9])++(?:\.[0-9_]*+)?+")
+_OTHER_INT = re.compile(r"[-+]?+(?:0[0-9_]++|0[xX][0-9a-fA-F_]++|0[oO][0-7_]++|0[bB][01_]++|[1-9][0-9]*+_[0-9_]*+)")
+_FLOAT_1_1_ANY = re.compile(r"[-+]?+(?:[0-9][0-9_]*+\.[0-9_]*+|\.[0-9][0-9_]*+)(?:[eE][-+][0-9]++)?+")
 
 
-def _ambiguity(text: str) -> str | None:
+def shorten(text: str, width: int = 60) -> str:
+    """`text` as a message quotes it: whole when short, else its start and `...`."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _version_difference(text: str) -> str | None:
     """Why a plain scalar is read differently by YAML 1.1 and 1.2, or None if it is not."""
     if text in _BOOLS_1_1:
         reading = "true" if text.lower() in ("y", "yes", "on") else "false"
@@ -116,49 +137,75 @@ def _ambiguity(text: str) -> str | None:
             f"`{text}` is {reading} in YAML 1.1 and the text \"{text}\" in YAML 1.2; "
             f"quote it (\"{text}\") if you mean the text"
         )
-    if _SEXAGESIMAL.match(text):
+    if not text or text[0] not in _NUMBER_START:
+        return None
+    shown = shorten(text)
+    if _SEXAGESIMAL.fullmatch(text):
         return (
-            f"`{text}` is a base-60 number in YAML 1.1 and text in YAML 1.2; "
-            f"quote it (\"{text}\") if you mean the text"
+            f"`{shown}` is a base-60 number in YAML 1.1 and text in YAML 1.2; "
+            f"quote it (\"{shown}\") if you mean the text"
         )
-    if _OTHER_INT.match(text):
+    if _OTHER_INT.fullmatch(text) or "_" in text and _FLOAT_1_1_ANY.fullmatch(text):
         return (
-            f"`{text}` is read differently by YAML 1.1 and 1.2 (leading zero, base prefix or `_`); "
+            f"`{shown}` is read differently by YAML 1.1 and 1.2 (leading zero, base prefix or `_`); "
             "write a plain decimal number, or quote it if you mean the text"
         )
+    if ("e" in text or "E" in text) and _FLOAT.fullmatch(text) and not _FLOAT_1_1.fullmatch(text):
+        return (f"`{shown}` is a number in YAML 1.2 and text in YAML 1.1; write it as a "
+                "plain decimal (or with a dot and a signed exponent: 1.0e+3)")
+    match = _DATE.fullmatch(text)
+    if match and (len(match[2]) == 1 or len(match[3]) == 1):
+        return (f"`{text}` is a date in YAML 1.1 and text in YAML 1.2; write the month and the day "
+                f"with two digits: `{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}`")
+    if _DATE_TIME_1_1.fullmatch(text):
+        return (f"`{shown}` is a date and time in YAML 1.1 and text in YAML 1.2; "
+                "write the date alone (YYYY-MM-DD), or quote it if you mean the text")
     return None
+
+
+def _number(text: str, kind: type) -> int | float | Problem:
+    """A plain number within +-MAX_NUMBER, or why it is refused.
+
+    An integer's digits are counted before it is converted: Python refuses to convert more than
+    4300 of them, and a float as large as 1e400 is infinite.
+    """
+    if kind is int and len(text.lstrip("+-")) > len(str(MAX_NUMBER)):
+        value = None
+    else:
+        value = kind(text)
+    if value is not None and abs(value) <= MAX_NUMBER:
+        return value
+    return Problem("PB117", f"`{shorten(text)}` is out of range: a number in a plan lies between "
+                            f"-{MAX_NUMBER} and {MAX_NUMBER}", 0, 0)
 
 
 def _resolve_plain(text: str) -> Any | Problem:
     """The value of a plain (unquoted) scalar, or the reason it is refused."""
     if not text:
         return None
-    first = text[0]
-    if first.isdigit() or first in "+-.":
-        if _INT.match(text):
-            return int(text)
-        if _FLOAT.match(text) and any(c in text for c in ".eE"):
-            if _FLOAT_1_1.match(text) or "e" not in text.lower():
-                return float(text)
-            return Problem("PB108", f"`{text}` is a number in YAML 1.2 and text in YAML 1.1; write it as a "
-                                    "plain decimal (or with a dot and a signed exponent: 1.0e+3)", 0, 0)
-        if _SPECIAL_FLOAT.match(text):
-            return Problem("PB108", f"`{text}` is not a finite number", 0, 0)
-        match = _DATE.match(text)
-        if match:
-            try:
-                return date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                return Problem("PB109", f"{text} is not a date that exists", 0, 0)
-    elif len(text) > 5:  # every special word below is at most five letters long
-        return text
+    if len(text) > 5 and text[0] not in _NUMBER_START:
+        return text  # every special word is at most five letters long, and no number starts so
+    reason = _version_difference(text)
+    if reason:
+        return Problem("PB108", reason, 0, 0)
     if text in _NULLS:
         return None
     if text in _BOOLS:
         return _BOOLS[text]
-    reason = _ambiguity(text)
-    if reason:
-        return Problem("PB108", reason, 0, 0)
+    if text[0] not in _NUMBER_START:
+        return text
+    if _INT.fullmatch(text):
+        return _number(text, int)
+    if _FLOAT.fullmatch(text):
+        return _number(text, float)
+    if _SPECIAL_FLOAT.fullmatch(text):
+        return Problem("PB108", f"`{text}` is not a finite number", 0, 0)
+    match = _DATE.fullmatch(text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return Problem("PB109", f"{text} is not a date that exists", 0, 0)
     return text
 
 
@@ -197,6 +244,11 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
     documents = 0
     # Tags need a `!`, anchors a `&` and aliases a `*`: most plans hold none, and skip the look.
     decorated = "!" in text or "&" in text or "*" in text
+    # Only a text with a break that libyaml counts and editors do not pays for counting lines itself.
+    starts = _line_starts(text) if "\x85" in text or "\u2028" in text or "\u2029" in text else None
+
+    def place(mark) -> tuple[int, int]:
+        return (mark.line + 1, mark.column + 1) if starts is None else _position(starts, mark.index)
 
     parser = None
     try:
@@ -214,11 +266,8 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
             elif kind is _DocumentStart:
                 documents += 1
                 if documents > 1:
-                    mark = event.start_mark
-                    raise LoadError(
-                        Problem("PB103", "a plan file holds one YAML document; remove the `---` and what follows",
-                                mark.line + 1, mark.column + 1)
-                    )
+                    raise LoadError(Problem("PB103", "a plan file holds one YAML document; remove the `---` and "
+                                                     "what follows", *place(event.start_mark)))
                 continue
             elif kind is _StreamEnd or event is None:
                 break
@@ -226,25 +275,30 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
                 continue
 
             mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
+            line, col = (mark.line + 1, mark.column + 1) if starts is None else _position(starts, mark.index)
             parent = stack[-1] if stack else None
 
-            # A mapping's key: remember it, refuse a repeat, and read its value next.
+            # A mapping's key: remember it, refuse a repeat or a YAML 1.1 reading, and read its value next.
             if parent is not None and parent.is_map and parent.key is _NO_KEY:
                 if kind is _Alias:
-                    raise LoadError(Problem("PB106", f"alias `*{event.anchor}` as a key: anchors and aliases "
-                                                     "are not allowed; write the key out", line, col))
+                    raise LoadError(Problem("PB106", f"alias `*{shorten(event.anchor or '')}` as a key: anchors "
+                                                     "and aliases are not allowed; write the key out",
+                                            line, col, parent.path))
                 if kind is not _Scalar:
-                    raise LoadError(Problem("PB100", "a key must be plain text", line, col))
-                if decorated:
-                    _refuse_decorations(event, line, col, problems, parent.path)
+                    raise LoadError(Problem("PB100", "a key must be plain text", line, col, parent.path))
                 key = event.value
+                if decorated:
+                    _refuse_decorations(event, line, col, problems, parent.path + (key,))
+                if not event.style and not parent.dropped:
+                    reason = _version_difference(key)
+                    if reason:
+                        problems.append(Problem("PB108", reason, line, col, parent.path + (key,)))
                 if key in parent.value:
                     if not parent.dropped:
                         first = key_positions.get(parent.path + (key,), (line, col))
                         problems.append(Problem(
                             "PB104",
-                            f"`{key}` is given twice (first on line {first[0]}); keep one",
+                            f"`{shorten(key)}` is given twice (first on line {first[0]}); keep one",
                             line, col, parent.path + (key,),
                         ))
                     parent.key = (key, True)
@@ -279,7 +333,7 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
             elif kind is _Alias:
                 if not dropped:
                     problems.append(Problem(
-                        "PB106", f"alias `*{event.anchor}`: anchors and aliases are not allowed; "
+                        "PB106", f"alias `*{shorten(event.anchor or '')}`: anchors and aliases are not allowed; "
                         "write the value out", line, col, path))
                 value = Unreadable("*" + (event.anchor or ""))
             else:
@@ -296,12 +350,15 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
                 _attach(parent, value)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if mark is not None and _LIBYAML_TOO_DEEP in (exc.problem or ""):
+            raise _too_deep(text, mark.index, max_depth, place(mark)) from None
+        line, col = place(mark) if mark else (1, 1)
         message = exc.problem or "YAML syntax error"
         if exc.context:
             began = exc.context_mark
+            began_line = place(began)[0] if began else line
             # libyaml notices a missing `:` or `]` on a later line: say where the construct began.
-            where = f" that starts on line {began.line + 1}" if began and mark and began.line != mark.line else ""
+            where = f" that starts on line {began_line}" if began and mark and began_line != line else ""
             message = f"{message} ({exc.context}{where})"
         raise LoadError(Problem("PB100", f"YAML syntax: {message}", line, col)) from None
     except yaml.reader.ReaderError as exc:
@@ -321,6 +378,25 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
         line, col = positions.get((), (1, 1))
         raise LoadError(Problem("PB110", f"a plan must be a mapping of fields, and this file is {what}", line, col))
     return Document(root, positions, key_positions, problems)
+
+
+# libyaml's own bound on nesting (PyYAML 6.0.4 and later): it may stop there before it has given
+# the events that would have crossed ours.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
+def _too_deep(text: str, index: int, max_depth: int, where: tuple[int, int]) -> LoadError:
+    """PB107 at the opening that crosses `max_depth`, found by reading the text up to libyaml's limit.
+
+    That limit is far deeper than ours, so the shorter text crosses ours and stops there; should it
+    stop otherwise, PB107 is reported where libyaml stopped.
+    """
+    try:
+        parse(text[:index], max_depth=max_depth)
+    except LoadError as exc:
+        if exc.problem.code == "PB107":
+            return exc
+    return LoadError(Problem("PB107", f"values nested deeper than {max_depth} levels", *where))
 
 
 def _attach(parent: _Frame | None, value: Any) -> None:
@@ -358,9 +434,23 @@ def _kind_of(value: Any) -> str:
     return "text"  # a string, or a plain value refused above (`no`, `.inf`)
 
 
+_EDITOR_BREAK = re.compile(r"\r\n?+|\n")
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset at which each line starts, as an editor breaks lines: at `\n`, `\r\n` and `\r`."""
+    return [0] + [match.end() for match in _EDITOR_BREAK.finditer(text)]
+
+
+def _position(starts: list[int], index: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of the character at `index`."""
+    line = bisect_right(starts, index)
+    return line, index - starts[line - 1] + 1
+
+
 def _line_col(text: str, index: int) -> tuple[int, int]:
-    """The 1-based line and column of `text[index]`, counting characters as libyaml's marks do."""
-    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+    """The 1-based line and column of `text[index]` as an editor shows them."""
+    return _position(_line_starts(text), index)
 
 
 def load_bytes(raw: bytes, *, max_bytes: int = MAX_BYTES) -> Document:

@@ -111,7 +111,7 @@ input_rule("PB114", "not-a-slug", "An id or name used in a path is not a slug", 
     most 80 characters, starting with a letter or digit), so that nothing like `../` can point a
     page outside the site.
 
-    **Fix:** use a slug such as `jordan-lee`.
+    **Fix:** use a slug such as `casey-morgan`.
 """)
 
 input_rule("PB115", "empty-list", "A list that needs at least one item is empty", """
@@ -126,4 +126,13 @@ input_rule("PB116", "placeholder", "A placeholder from `playbook new` is still i
     would publish a blank in a document an employee signs.
 
     **Fix:** replace each `TODO` with the real value.
+""")
+
+input_rule("PB117", "number-out-of-range", "A number beyond plus or minus 10^12", """
+    No baseline, target or result in a plan comes near a million millions. A number beyond that
+    is a typo or an attempt to break the tools that read plans: integers of thousands of digits
+    cannot even be converted, and a value such as `1.0e+400` is infinite, so every progress sum
+    made from it would be too.
+
+    **Fix:** write the real value; numbers in a plan lie between -10^12 and 10^12.
 """)
