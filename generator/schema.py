@@ -13,7 +13,9 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from .model import Plan
+from pydantic import BaseModel
+
+from .model import Plan, Record
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 SCHEMA_ID = "https://playbook.invalid/schema/plan-v1.json"
@@ -37,15 +39,40 @@ def _draft07(node: Any) -> Any:
         if "$ref" in node and len(node) > 1:
             ref = node.pop("$ref")
             node["allOf"] = [{"$ref": ref}] + node.get("allOf", [])
+        if list(node) == ["allOf"] and len(node["allOf"]) == 1:
+            return node["allOf"][0]  # some pydantic releases wrap a lone reference; others do not
         return node
     if isinstance(node, list):
         return [_draft07(item) for item in node]
     return node
 
 
+def _with_field_descriptions(schema: dict, model: type[BaseModel]) -> dict:
+    """Every field's description in the schema: pydantic releases differ on whether a field that
+    points at another model keeps its own, and the schema must not change with the release."""
+    for name, info in model.model_fields.items():
+        prop = schema.get("properties", {}).get(name)
+        if prop is not None and info.description and "description" not in prop:
+            prop["description"] = info.description
+    return schema
+
+
+def _models() -> dict[str, type[BaseModel]]:
+    found, pending = {}, [Record]
+    while pending:
+        model = pending.pop()
+        found[model.__name__] = model
+        pending += model.__subclasses__()
+    return found
+
+
 def json_schema() -> dict[str, Any]:
     schema = Plan.model_json_schema(ref_template="#/definitions/{model}", schema_generator=_Draft07)
     definitions = schema.pop("$defs", {})
+    models = _models()
+    schema = _with_field_descriptions(schema, Plan)
+    definitions = {name: _with_field_descriptions(node, models[name]) if name in models else node
+                   for name, node in definitions.items()}
     schema = _draft07(schema)
     result = {"$schema": DRAFT_07, "$id": SCHEMA_ID, "title": "Playbook plan (format v1)"}
     result.update({key: value for key, value in schema.items() if key != "title"})
