@@ -3,6 +3,9 @@
 One pass per file: read it (`load`), refuse placeholders, validate it against the model, then run
 every plan rule on the typed record. Repository rules run once over all records that validated.
 The CLI and the MkDocs plugin both call `check_paths`; neither checks anything on its own.
+
+`private:` holds text that must reach no output, findings included: placeholders are not looked
+for there, and a finding about a value under it names the field and the problem, never the value.
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ from pydantic import ValidationError
 
 from .config import Policy, UsageError
 from .findings import Finding
-from .load import Document, LoadError, Unreadable, load_bytes
+from .load import Document, LoadError, Unreadable, load_bytes, shorten
 from .model import SLUG_PATTERN, Plan, field_names
 from .rules import REGISTRY, Context, rules
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 PLACEHOLDER = "TODO"
+PRIVATE = "private"
 _SLUG = re.compile(SLUG_PATTERN)
 _FIELDS = sorted(field_names())
 
@@ -52,21 +56,39 @@ class CheckResult:
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """Plan files under the given files and folders, in a stable order; UsageError if one is missing."""
+    """Plan files under the given files and folders, in a stable order; UsageError if one is missing.
+
+    A folder is walked for files ending `.yaml` or `.yml` in any case (`X.YAML`), leaving out hidden
+    files and folders (`.git/`) and files whose names start with `_` (`_roster.yaml`): those hold
+    data beside the plans, not plans. A file named on its own is checked whatever its name. A file
+    reached twice (`plans plans/x.yaml`) is checked once, under the first spelling.
+    """
     found: list[Path] = []
+    seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found += sorted(
+            candidates = sorted(
                 candidate
                 for candidate in path.rglob("*")
-                if candidate.suffix in PLAN_SUFFIXES and candidate.is_file()
+                if candidate.suffix.lower() in PLAN_SUFFIXES and not candidate.name.startswith("_")
+                and candidate.is_file()
                 and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
             )
         elif path.is_file():
-            found.append(path)
+            candidates = [path]
         else:
             raise UsageError(f"{path}: no such file or folder")
+        for candidate in candidates:
+            same = candidate.resolve()
+            if same not in seen:
+                seen.add(same)
+                found.append(candidate)
     return found
+
+
+def displayed_path(path: Path) -> str:
+    """A path as findings and pages show it: bytes that are not UTF-8 written as `\\xff`."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def check_paths(paths: Iterable[Path], policy: Policy, today: date) -> CheckResult:
@@ -80,7 +102,7 @@ def check_paths(paths: Iterable[Path], policy: Policy, today: date) -> CheckResu
                 raw = handle.read(policy.max_file_bytes + 1)
         except OSError as exc:
             raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        plan_file, findings = check_bytes(raw, str(path), context)
+        plan_file, findings = check_bytes(raw, displayed_path(path), context)
         result.findings += findings
         if plan_file is not None:
             result.plan_files.append(plan_file)
@@ -92,28 +114,32 @@ def check_paths(paths: Iterable[Path], policy: Policy, today: date) -> CheckResu
 def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile | None, list[Finding]]:
     """Read, validate and check one plan file's bytes."""
 
-    def located(code: str, line: int, col: int, message: str) -> Finding:
+    def located(code: str, line: int, col: int, message: str, path: tuple | None = None) -> Finding:
+        if path and path[0] == PRIVATE:
+            message = _private_message(code)
         return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
 
     try:
         document = load_bytes(raw, max_bytes=context.policy.max_file_bytes)
     except LoadError as exc:
         problem = exc.problem
-        return None, [located(problem.code, problem.line, problem.col, problem.message)]
+        return None, [located(problem.code, problem.line, problem.col, problem.message, problem.path)]
 
-    findings = [located(p.code, p.line, p.col, p.message) for p in document.problems]
+    findings = [located(p.code, p.line, p.col, p.message, p.path) for p in document.problems]
     refused = [p.path for p in document.problems if p.path is not None]
-    placeholders = _placeholders(document.data) if PLACEHOLDER.encode() in raw else ()
+    public = {key: value for key, value in document.data.items() if key != PRIVATE}
+    placeholders = _placeholders(public) if PLACEHOLDER.encode() in raw else ()
     for path, text, is_key in placeholders:
         line, col = document.where(path, key=is_key)
-        findings.append(located("PB116", line, col, f"placeholder left: {text}"))
+        findings.append(located("PB116", line, col, f"placeholder left: {shorten(text)}"))
         refused.append(path)
 
     stem = os.path.splitext(os.path.basename(shown_path))[0]
     id_given = document.data.get("id") is not None  # an empty `id:` leaves the file name as the id
-    if not id_given and not _SLUG.match(stem):
-        findings.append(located("PB114", 1, 1, f"the file name `{stem}` is the plan's id and is not a slug: "
-                                               "rename the file (lowercase letters, digits, dashes) or set `id:`"))
+    if not id_given and not _SLUG.fullmatch(stem):
+        findings.append(located("PB114", 1, 1, f"the file name `{shorten(stem)}` is the plan's id and is not a "
+                                               "slug: rename the file (lowercase letters, digits, dashes) or set "
+                                               "`id:`"))
 
     try:
         plan = Plan.model_validate(document.data)
@@ -128,7 +154,7 @@ def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile
     for rule in rules("plan"):
         for path, message in rule.check(plan, context):
             line, col = document.where(path)
-            findings.append(Finding(shown_path, line, col, rule.code, rule.severity, message))
+            findings.append(located(rule.code, line, col, message, tuple(path)))
     digest = hashlib.sha256(raw).hexdigest()
     return PlanFile(shown_path, plan, document, digest, id_given), findings
 
@@ -185,7 +211,7 @@ def _model_findings(error: ValidationError, document: Document, refused: list[tu
             continue  # a union reports once per member
         seen.add((path, code))
         line, col = document.where(path, key=at_key)
-        findings.append(located(code, line, col, message))
+        findings.append(located(code, line, col, message, path))
     return findings
 
 
@@ -258,8 +284,15 @@ def _describe(detail: dict, path: tuple) -> tuple[str, str, bool]:
 
 
 def _show(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shorten(str(value))
+
+
+def _private_message(code: str) -> str:
+    """What a finding inside `private` says: the problem, without the text that must stay private."""
+    if code == "PB113":
+        return f"`{PRIVATE}` must be text; its content is not shown"
+    summary = re.sub(r" \([^)]*\)", "", REGISTRY[code].summary)  # its examples are not this plan's
+    return f"in `{PRIVATE}`: {summary[0].lower()}{summary[1:]}; its content is not shown"
 
 
 def _describe_value(value: Any) -> str:

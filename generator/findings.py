@@ -1,4 +1,11 @@
-"""Findings: what `playbook check` reports, and its three output formats (text, github, json)."""
+"""Findings: what `playbook check` reports, and its three output formats (text, github, json).
+
+A message can quote what a plan holds (a key, a value), so every format shows it as inert text:
+control characters (C0, DEL, C1, line and paragraph separators) and lone surrogates (a file
+name's bytes that are not UTF-8) become escapes such as `\\x1b` and `\\u2028`, one finding
+stays one line, and the job summary escapes Markdown and HTML. Every escape is one
+`str.translate`, linear in the text.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,26 @@ Severity = Literal["error", "warning"]
 
 # GitHub shows at most this many annotations of each severity for one step.
 GITHUB_ANNOTATION_CAP = 10
+
+# What a terminal, a log viewer or an editor acts on rather than shows.
+_CONTROLS = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
+_CONTROLS |= {ord("\t"): "\\t", ord("\r"): "\\r", ord("\n"): "\\n", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+# Lone surrogates cannot be written as UTF-8: Python reads a file name's undecodable bytes as
+# U+DC80..U+DCFF, shown here as the bytes they were.
+_UNPAIRED = {code: f"\\u{code:04x}" for code in range(0xD800, 0xE000)}
+_UNPAIRED |= {code: f"\\x{code - 0xDC00:02x}" for code in range(0xDC80, 0xDD00)}
+_VISIBLE = str.maketrans(_CONTROLS | _UNPAIRED)
+# Annotations: the Actions toolkit's own escaping carries \r and \n (`%0D`, `%0A`).
+_ANNOTATION = str.maketrans({code: text for code, text in (_CONTROLS | _UNPAIRED).items() if code not in (10, 13)})
+_ENCODABLE = str.maketrans(_UNPAIRED)
+# A job summary cell: Markdown that shows the text as written, with no emphasis, link, code or HTML.
+_MARKDOWN = {ord(c): "\\" + c for c in "\\`*_[]|~"} | {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+_CELL = str.maketrans(_CONTROLS | _UNPAIRED | _MARKDOWN)
+
+
+def visible(text: str) -> str:
+    """`text` on one line with every control character and lone surrogate escaped."""
+    return text.translate(_VISIBLE)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -24,8 +51,7 @@ class Finding:
     message: str
 
     def text(self) -> str:
-        line = f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
-        return line.replace("\r", "\\r").replace("\n", "\\n")  # one line per finding, whatever a key holds
+        return visible(f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}")
 
     def fails(self, strict: bool) -> bool:
         return self.severity == "error" or strict
@@ -40,12 +66,14 @@ def format_json(findings: Iterable[Finding]) -> str:
         {key: row[key] for key in ("path", "line", "col", "severity", "code", "message")}
         for row in map(asdict, findings)
     ]
+    for row in rows:  # JSON keeps the text exact, but only what UTF-8 can carry
+        row["path"], row["message"] = row["path"].translate(_ENCODABLE), row["message"].translate(_ENCODABLE)
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
 def _escape_data(value: str) -> str:
-    """The Actions toolkit's escaping of a command's message."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The Actions toolkit's escaping of a command's message, after ours of every other control."""
+    return value.translate(_ANNOTATION).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(value: str) -> str:
@@ -71,7 +99,7 @@ def format_github(findings: Iterable[Finding]) -> str:
 
 def github_summary(findings: list[Finding]) -> str:
     """A Markdown table of every finding, for the job summary when annotations are capped."""
-    cell = lambda text: str(text).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    cell = lambda text: str(text).translate(_CELL)  # noqa: E731
     rows = [
         "## playbook check",
         "",

@@ -255,6 +255,12 @@ def test_pb114_an_empty_id_leaves_the_file_name_as_the_id(check, pip_plan):
     assert check("id:\n" + pip_plan).findings == []
 
 
+@pytest.mark.parametrize("stem", ["jordan-lee\n", "jordan-lee\r", "jordan-lee\n\n", " jordan-lee", "jordan-lee\t",
+                                  "jordan-lee\u2028", "ｊｏｒｄａｎ"])
+def test_pb114_a_file_name_is_a_slug_only_as_a_whole(check, pip_plan, stem):
+    assert check(pip_plan, f"team/{stem}.yaml").at("PB114") == [(1, 1)]
+
+
 # PB115 empty-list
 
 @pytest.mark.parametrize("block", ["criteria:", "milestones:", "actions:"])
@@ -893,6 +899,48 @@ def test_pb602_a_draft_or_closed_pip_beside_a_running_one_passes(check, pip_plan
     report = check(pip_plan, "a/jordan-lee-pip-2026-11.yaml", others={"b/jordan-lee-pip-2026-12.yaml": second})
 
     assert "PB602" not in report.codes
+
+
+# Which files are plans
+
+@pytest.mark.parametrize("spellings, shown", [
+    (["plans", "plans/team/jordan-lee.yaml"], "plans/team/jordan-lee.yaml"),
+    (["plans/team/./jordan-lee.yaml", "plans"], "plans/team/jordan-lee.yaml"),
+    (["plans", "plans/./team/../team/jordan-lee.yaml", "plans/team"], "plans/team/jordan-lee.yaml"),
+    (["plans/team/jordan-lee.yaml", "plans/team/jordan-lee.yaml"], "plans/team/jordan-lee.yaml"),
+    (["link.yaml", "plans"], "link.yaml"),
+])
+def test_a_plan_reached_twice_is_checked_once_under_its_first_spelling(write_plan, pip_plan, tmp_path, monkeypatch,
+                                                                      spellings, shown):
+    write_plan(pip_plan, "team/jordan-lee.yaml")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "plans" / "team" / "jordan-lee.yaml")
+    monkeypatch.chdir(tmp_path)
+
+    result = check_paths([Path(spelling) for spelling in spellings], Policy(), TODAY)
+
+    assert result.findings == [] and result.files_checked == 1
+    assert [plan_file.path for plan_file in result.plan_files] == [shown]
+
+
+@pytest.mark.parametrize("name", ["team/jordan-lee.YAML", "team/jordan-lee.Yml", "team/jordan-lee.yML", "jordan-lee.YaMl"])
+def test_a_plan_is_found_whatever_the_case_of_its_suffix(check, write_plan, plans_dir, pip_plan, name):
+    write_plan(pip_plan.change("  days: 90", "  days: ninety"), name)
+
+    result = check_paths([plans_dir], Policy(), TODAY)
+
+    assert [(Path(f.path).name, f.code) for f in result.findings] == [(Path(name).name, "PB113")]
+
+
+def test_a_file_whose_name_starts_with_an_underscore_is_not_a_plan_when_a_folder_is_walked(write_plan, plans_dir,
+                                                                                             pip_plan):
+    roster = write_plan("- jordan-lee\n- alex-kim\n", "team/_roster.yaml")
+    write_plan(pip_plan, "team/jordan-lee.yaml")
+
+    walked = check_paths([plans_dir], Policy(), TODAY)
+    named = check_paths([roster], Policy(), TODAY)
+
+    assert walked.findings == [] and walked.files_checked == 1
+    assert [f.code for f in named.findings] == ["PB110"]  # named on its own, it is checked
 
 
 # Warnings and --strict

@@ -1,8 +1,12 @@
-"""Classes of hostile input, each refused with a located finding (or handled harmlessly), never a
-traceback, and in time linear in the input: days typed as text, ..."""
+"""Classes of hostile input, each refused with a located finding or handled harmlessly, never with
+a traceback: days typed as text, file names that are not UTF-8 or hold control characters, and
+private text, which no output may echo however it is malformed. (The loader's classes are in
+test_load.py, the output formats' in test_findings.py, Markdown's in test_escaping.py.)"""
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import date
 
 import pytest
@@ -56,3 +60,107 @@ def test_any_text_is_a_day_or_a_value_error(text):
         assert str(exc).startswith("`")
     else:
         assert day.isoformat() == text.strip()
+
+
+# --- file names the command must show, whatever bytes they hold ----------------------------------------------------
+
+ODD_NAMES = {  # the name's bytes -> how findings show it
+    b"\xffbad.yaml": "\\xffbad.yaml",
+    b"caf\xe9.yaml": "caf\\xe9.yaml",
+    b"\xc3(.yaml": "\\xc3(.yaml",
+    b"line\nbreak.yaml": "line\\nbreak.yaml",
+    b"esc\x1b[31mred.yaml": "esc\\x1b[31mred.yaml",
+    b"jordan-lee\n.yaml": "jordan-lee\\n.yaml",
+}
+STRICT_UTF8 = {"PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C.UTF-8"}
+
+
+@pytest.fixture
+def odd_names(plans_dir, pip_plan) -> dict[bytes, str]:
+    """A valid plan under each odd name, in `plans/t\\xfeam/` (a folder whose name is not UTF-8 either)."""
+    folder = os.path.join(os.fsencode(plans_dir), b"t\xfeam")
+    os.mkdir(folder)
+    for name in ODD_NAMES:
+        with open(os.path.join(folder, name), "wb") as handle:
+            handle.write(pip_plan.encode())
+    return {name: f"plans/t\\xfeam/{shown}" for name, shown in ODD_NAMES.items()}
+
+
+@pytest.mark.parametrize("form", ["text", "github", "json"])
+def test_a_file_name_that_is_not_utf8_or_holds_controls_is_shown_escaped_in_every_format(cli, odd_names, form):
+    result = cli("check", "--today", "2026-11-20", "--format", form, "plans", env=STRICT_UTF8)
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    if form == "json":  # JSON escapes control characters itself; only the bytes that are not UTF-8 are ours
+        shown = [row["path"] for row in json.loads(result.stdout)]
+        assert sorted(shown) == sorted("plans/t\\xfeam/" + name.decode("utf-8", "backslashreplace")
+                                       for name in odd_names)
+        return
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(odd_names)
+    assert all("PB114" in line for line in lines)  # none of them is a slug, so none is an id
+    for path in odd_names.values():
+        if form == "github":  # the Actions toolkit's escaping of a property, which GitHub reads back
+            path = path.replace("\\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+        started = f"::error file={path}," if form == "github" else f"{path}:1:1: error PB114"
+        assert sum(line.startswith(started) for line in lines) == 1, (started, lines)
+
+
+# --- private text reaches no output ---------------------------------------------------------------------------------
+
+PRIVATE_VALUES = {  # a `private:` value -> the text that must appear in no output
+    "mapping": ("\n  SECRET-key-1: SECRET-value-1\n  SECRET-key-2: [SECRET-item]", "SECRET"),
+    "number": ("987654321", "987654321"),
+    "huge number": ("424242424242424242424242", "4242424242"),
+    "infinite": ("1.0e+999", "e+999"),
+    "yaml 1.1 word": ("Off", "Off"),
+    "hex": ("0x5EC12E7", "5EC12E7"),
+    "base 60": ("1:23:45:59", "23:45:59"),
+    "one-digit date": ("2026-10-5", "2026-10-"),
+    "impossible date": ("2026-02-31", "2026-02-31"),
+    "placeholder": ("TODO SECRET-todo", "SECRET"),
+    "duplicate key": ("\n  SECRET-dup: 1\n  SECRET-dup: 2", "SECRET"),
+    "1.1 key": ("{yes: SECRET-yes, SECRET-k: 0o17}", "SECRET"),
+    "alias": ("*SECRET-alias", "SECRET"),
+    "anchor": ("&SECRET-anchor text", "SECRET"),
+    "tag": ("!SECRET-tag text", "SECRET"),
+    "alias key": ("{*SECRET-akey : x}", "SECRET"),
+    "tagged key": ("{!SECRET-t k: x}", "SECRET"),
+    "list": ("[SECRET-a, 99999999999999999, 2026-1-5]", "SECRET"),
+    "nested": ("{a: {SECRET-b: {c: SECRET-d}}}", "SECRET"),
+    "twice": ("SECRET-first\nprivate: SECRET-second", "SECRET"),
+    "text": ("SECRET-plain text", "SECRET"),
+}
+
+
+@pytest.fixture
+def private_plans(write_plan, pip_plan) -> int:
+    """One PIP per hostile `private:` value, each in its own file: more findings than GitHub annotates."""
+    for number, value in enumerate(value for value, _ in PRIVATE_VALUES.values()):
+        write_plan(pip_plan + f"private: {value}\n", f"team/plan-{number}.yaml")
+    return len(PRIVATE_VALUES)
+
+
+@pytest.mark.parametrize("form", ["text", "github", "json"])
+def test_no_private_text_reaches_any_output(cli, private_plans, tmp_path, form):
+    summary = tmp_path / "summary.md"
+
+    result = cli("check", "--today", "2026-11-20", "--format", form, "plans",
+                 env={"GITHUB_STEP_SUMMARY": str(summary)})
+
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    written = result.stdout + result.stderr + (summary.read_text(encoding="utf-8") if form == "github" else "")
+    assert form != "github" or "| plans/team/plan-" in written  # the summary was written
+    for name, (_, secret) in PRIVATE_VALUES.items():
+        assert secret not in written, name
+
+
+def test_each_hostile_private_value_is_refused_and_named_without_its_content(check, pip_plan):
+    for name, (value, _) in PRIVATE_VALUES.items():
+        report = check(pip_plan + f"private: {value}\n")
+        if name in ("placeholder", "text"):  # text, as private should be: nobody looks inside
+            assert report.findings == [], name
+        else:
+            assert report.errors, name
+            assert all("`private`" in finding.message for finding in report.findings), (name, report.findings)
