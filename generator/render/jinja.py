@@ -22,20 +22,30 @@ from markupsafe import Markup
 
 # Characters that Python-Markdown lets a backslash escape (with the tables extension: `|`).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-# At the start of a line these open a block that no backslash can stop: content tabs, definitions, fences.
-_BLOCK_OPENERS = "=:~"
 
 
 def markdown_text(value: Any) -> Markup:
-    """A value as literal text inside Markdown: no markup, no HTML, on one line."""
+    """A value as literal text inside Markdown: no markup, no HTML, no block, on one line.
+
+    Every block a value could open (`??? note`, `=== "tab"`, `: definition`, ```` ``` ````, `>`,
+    `- [ ]`, four spaces of code, ...) starts with a character that is neither a letter nor a
+    digit, at the start of a line; line breaks become `<br>`, so the value's only line start is
+    its first character, which is then written as a numeric character reference (`&#63;`) that
+    no block syntax matches. Trailing whitespace and tabs are kept the same way (a table cell
+    would drop the one, Python-Markdown expand the other), and the rest is escaped for HTML and
+    for Markdown's inline syntax.
+    """
     if isinstance(value, Markup):
         return value
-    text = html_escape(str(value), quote=False)
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    if text[:1] in _BLOCK_OPENERS and text:
-        text = f"&#{ord(text[0])};{text[1:]}"
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
-    return Markup(text)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    head = tail = ""
+    if text[:1] not in ("", "\n") and not text[0].isalnum():
+        head, text = f"&#{ord(text[0])};", text[1:]
+    if text[-1:].isspace() and text[-1:] != "\n":
+        text, tail = text[:-1], f"&#{ord(text[-1])};"
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", html_escape(text, quote=False))
+    # Python-Markdown expands tabs to spaces: a reference keeps the tab a tab.
+    return Markup(head + text.replace("\n", "<br>").replace("\t", "&#9;") + tail)
 
 
 def attribute(value: Any) -> Markup:
