@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from typing import Iterable, Literal
 
 from .model import SLUG_PATTERN, Plan, PublicPlan
+from .timeline import Timeline
 
 AudienceKind = Literal["all", "manager", "team", "person", "playbook"]
 _SCOPED = ("manager", "team", "person")
@@ -105,6 +106,7 @@ class SelectedPlan:
     plan: PublicPlan
     path: str  # the file, as findings show it
     digest: str  # sha256 of the file's bytes: with the templates and today, it decides the page
+    timeline: Timeline | None = None  # set by the timeline stage, after selection
 
 
 def select(plan_files: Iterable, audience: Audience, retention_days: int, today: date) -> list[SelectedPlan]:

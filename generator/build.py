@@ -10,7 +10,8 @@ own, and each fails the same way on the same plans (`Build.failed`, `Build.check
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Iterable
@@ -20,7 +21,9 @@ from .check import CheckResult, check_paths
 from .config import Project
 from .findings import Finding
 from .model import PublicPlan
-from .render.letters import Letters, TemplateProblem
+from .readiness import Readiness
+from .render.letters import FilledLetter, Letters, LetterTemplate, TemplateProblem
+from .timeline import build_timeline
 from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_page, render_site
 
 
@@ -118,13 +121,68 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
         return outcome
 
     usable = [plan_file for plan_file in result.plan_files if plan_file.path not in failing_files]
-    outcome.plans = select(usable, audience, settings.policy.retention_days, today)
+    days = settings.policy.acknowledgement_days
+    outcome.plans = [replace(chosen, timeline=build_timeline(chosen.plan, today, days))
+                     for chosen in select(usable, audience, settings.policy.retention_days, today)]
     if audience.shows_plans and usable and not outcome.plans:
         notes.append(f"no plan is visible to the audience `{audience}`")
     try:
         letters = Letters(project.docs_dir / TEMPLATES_DIR)
         samples = load_samples(project.docs_dir, project, today)
-        outcome.site = render_site(outcome.plans, letters, samples, audience, today, cache)
+        outcome.site = render_site(outcome.plans, letters, samples, audience, today, days, cache)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     return outcome
+
+
+class NotFound(Exception):
+    """No plan or template by the name given; the message lists what there is."""
+
+
+@dataclass(frozen=True)
+class PreparedLetter:
+    plan: PublicPlan
+    template: LetterTemplate
+    readiness: Readiness
+    letter: FilledLetter | None  # None when the letter is not due
+
+
+def prepare_letter(project: Project, plan_id: str, template_name: str, *, today: date) -> PreparedLetter:
+    """One plan's letter, as its page offers it: filled in when due, else why not. The same check,
+    selection and readiness as a build, for one plan."""
+    settings = project.settings
+    result = check_paths([project.shown(project.plans_dir)], settings.policy, today) \
+        if project.plans_dir.is_dir() else CheckResult()
+    files = {plan_file.plan.id: plan_file for plan_file in result.plan_files}
+    if plan_id not in files:
+        close = difflib.get_close_matches(plan_id, list(files), n=3)
+        raise NotFound(f"no plan `{plan_id}` under {project.shown(project.plans_dir)}"
+                       + (f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""))
+    failing = [f for f in result.findings if f.path == files[plan_id].path and f.fails(settings.strict)]
+    if failing:
+        raise BuildError("the plan has problems; mend them first (`playbook check`):\n"
+                         + "\n".join(f.text() for f in failing))
+    selected = {chosen.plan.id: chosen.plan
+                for chosen in select(result.plan_files, Audience("all"), settings.policy.retention_days, today)}
+    if plan_id not in selected:
+        raise BuildError(f"`{plan_id}` is past its retention period: no letter is made from it")
+    plan = selected[plan_id]
+    try:
+        letters = Letters(project.docs_dir / TEMPLATES_DIR)
+    except TemplateProblem as exc:
+        raise BuildError(str(exc)) from None
+    template = letters.templates.get(template_name)
+    if template is None:
+        fitting = ", ".join(t.name for t in letters.fitting(plan))
+        raise NotFound(f"no template `{template_name}` in {project.docs_dir.name}/{TEMPLATES_DIR}/; "
+                       f"for this {plan.kind} plan there are: {fitting}")
+    if plan.kind not in template.kinds:
+        ready = Readiness(False, f"`{template_name}` is for {' and '.join(template.kinds)} plans, "
+                                 f"and this is a {plan.kind} plan", today)
+        return PreparedLetter(plan, template, ready, None)
+    previous = selected.get(plan.follows) if plan.follows else None
+    try:
+        ready, filled = letters.prepare(template_name, plan, today, settings.policy.acknowledgement_days, previous)
+    except TemplateProblem as exc:
+        raise BuildError(str(exc)) from None
+    return PreparedLetter(plan, template, ready, filled)

@@ -113,6 +113,67 @@ def cmd_export(args) -> int:
     return EXIT_CLEAN
 
 
+def _prepared(args):
+    from .build import BuildError, NotFound, prepare_letter
+
+    project = _project(args)
+    today = resolve_today(args.today, project.settings.today)
+    try:
+        return prepare_letter(project, args.plan, args.template, today=today)
+    except NotFound as exc:
+        raise UsageError(str(exc)) from None
+    except BuildError as exc:
+        print(f"playbook: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_letter(args) -> int:
+    """Print a plan's letter when the record shows it due; otherwise say why not (exit 1)."""
+    from .render.document import letter_document
+    from .render.jinja import markdown_text
+
+    prepared = _prepared(args)
+    if prepared is None:
+        return EXIT_FINDINGS
+    if prepared.letter is None:
+        print(f"{prepared.template.title} for {prepared.plan.id} is not offered: {prepared.readiness.reason}",
+              file=sys.stderr)
+        return EXIT_FINDINGS
+    letter = prepared.letter
+    if args.format == "html":
+        sys.stdout.write(letter_document(letter, prepared.template.title))
+    elif args.format == "markdown":
+        subject = f"**Subject:** {markdown_text(letter.subject)}\n\n" if letter.subject else ""
+        sys.stdout.write(f"# {markdown_text(prepared.template.title)}\n\n{subject}```text\n{letter.body}```\n")
+    else:
+        sys.stdout.write((f"Subject: {letter.subject}\n\n" if letter.subject else "") + letter.body)
+    print(f"{prepared.readiness.reason}; dated {letter.date}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def cmd_pdf(args) -> int:
+    """Write a plan's signed document (or another of its letters) as a PDF."""
+    from .render.document import PdfUnavailable, letter_document, pdf_bytes
+
+    prepared = _prepared(args)
+    if prepared is None:
+        return EXIT_FINDINGS
+    if prepared.letter is None:
+        print(f"{prepared.template.title} for {prepared.plan.id} is not offered: {prepared.readiness.reason}",
+              file=sys.stderr)
+        return EXIT_FINDINGS
+    try:
+        data = pdf_bytes(letter_document(prepared.letter, prepared.template.title))
+    except PdfUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
+    return EXIT_CLEAN
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="playbook", description="Plans and playbooks as code.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -151,6 +212,19 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--start", metavar="DATE", help="default: today")
     new.add_argument("--output", metavar="FILE", help="default: plans/<team>/<person>-<kind>-<yyyy-mm>.yaml")
     common(new)
+
+    letter = add("letter", cmd_letter, "Print a plan's filled letter, script or document when its record shows it due.")
+    letter.add_argument("plan", metavar="PLAN", help="the plan's id, e.g. jordan-lee-pip-2026-10")
+    letter.add_argument("template", metavar="TEMPLATE", help="a template under playbook/templates/, e.g. written-warning")
+    letter.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+    common(letter)
+
+    pdf = add("pdf", cmd_pdf, "Write a plan's document to sign (or another template) as a PDF.")
+    pdf.add_argument("plan", metavar="PLAN", help="the plan's id")
+    pdf.add_argument("-o", "--output", metavar="FILE", required=True, help="the PDF file to write")
+    pdf.add_argument("--template", metavar="TEMPLATE", default="plan-document",
+                     help="the template to print (default: plan-document)")
+    common(pdf)
 
     export = add("export", cmd_export, "Write the whole site's pages and a plain mkdocs.yml to a folder.")
     export.add_argument("directory", metavar="DIR")

@@ -261,9 +261,26 @@ class LogEntry(Record):
     results: dict[Slug, Number] = {}
 
 
+class SupportGiven(Record):
+    """Support with the day it was given (or began): only dated support counts as given in a letter."""
+
+    what: Text
+    date: Day
+
+
+def _support_kind(value: Any) -> str:
+    return "dated" if isinstance(value, dict) else "text"
+
+
+SupportItem = Annotated[
+    Union[Annotated[Text, Tag("text")], Annotated[SupportGiven, Tag("dated")]],
+    Discriminator(_support_kind),
+]
+
+
 class Outcome(Record):
     date: Day
-    result: Literal["met", "not-met", "withdrawn"]
+    result: Literal["met", "not-met", "withdrawn", "escalated"]
     decision: Literal["retained", "extended", "separated"]
 
 
@@ -277,6 +294,8 @@ class PlanBody(Record):
     person: Person = Field(description="The employee the plan is for.")
     manager: Ref = Field(description="The manager who runs the plan.")
     hr_partner: Ref | None = Field(None, description="The HR partner (required for a PIP).")
+    follows: Slug | None = Field(None, description="The id of the plan this one grew out of, e.g. the coaching plan "
+                                                   "before a PIP.")
     playbook_version: Text | None = Field(None, description='The playbook release the plan was issued under, '
                                                             'e.g. `"2026.2"`.')
     diagnosis: Diagnosis | None = Field(None, description="Will, skill or market (required for coaching and PIP).")
@@ -287,7 +306,9 @@ class PlanBody(Record):
         description="The agreed improvement steps and who owns each.")
     milestones: Annotated[list[Milestone], Field(min_length=1)] = Field(
         description="Dated checkpoints, in ascending order, with targets per criterion.")
-    support: list[Text] = Field([], description="What the company provides: call reviews, training, ...")
+    support: list[SupportItem] = Field(
+        [], description="What the company provides: call reviews, training, ... Each item is text (support agreed), "
+                        "or `{what, date}` (support given, and when): letters count only dated support as given.")
     escalation: list[EscalationStep] = Field(
         [], description="The documented steps so far: conversation, agreement-email, written-warning, final-warning.")
     consequences: Text | None = Field(None, description="What follows if the objectives are not met (required for a PIP).")

@@ -1,35 +1,16 @@
-"""What is due when: the one computation of a plan's dates that rules, pages and calendars read.
+"""The calendar arithmetic of a timetable: which days its check-ins fall on.
 
 Check-ins repeat on the timetable's weekdays every `every_weeks` weeks, counted from the week
-the plan starts; reviews, milestones and trigger dates are as written; the plan ends on
-`timetable.last_day`. Everything here is a pure function of the record and a given "today".
+the plan starts, up to `timetable.last_day`. Everything here is a pure function of the record
+and a given day; `generator.timeline` builds what is due, done or missed on top of it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterator, Literal
+from typing import Iterator
 
-from .model import WEEKDAYS, Plan, Timetable
-
-DueKind = Literal["check-in", "review", "milestone", "trigger", "end"]
-
-# On the same day, the item a person would name first.
-_FIRST = {"review": 0, "milestone": 1, "trigger": 2, "check-in": 3, "end": 4}
-
-# Plans in these states have dates that are still to come.
-RUNNING = frozenset({"active", "extended"})
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class DueItem:
-    """One dated thing a plan expects to happen."""
-
-    date: date
-    kind: DueKind
-    title: str
-    path: tuple = ()  # where in the record it comes from
+from .model import WEEKDAYS, Timetable
 
 
 def check_in_dates(timetable: Timetable, until: date | None = None) -> Iterator[date]:
@@ -49,45 +30,3 @@ def check_in_dates(timetable: Timetable, until: date | None = None) -> Iterator[
 def expected_check_ins(timetable: Timetable, today: date) -> int:
     """How many check-ins should have been held before today (today's may still be under way)."""
     return sum(1 for _ in check_in_dates(timetable, until=today - timedelta(days=1)))
-
-
-def agenda(plan: Plan) -> list[DueItem]:
-    """Every dated item of the plan, in date order."""
-    timetable = plan.timetable
-    items = [DueItem(day, "check-in", "Check-in", ("timetable", "check_ins")) for day in check_in_dates(timetable)]
-    items += [
-        DueItem(review.date, "review", review.title, ("timetable", "reviews", index))
-        for index, review in enumerate(timetable.reviews)
-    ]
-    items += [
-        DueItem(milestone.date, "milestone", milestone.title, ("milestones", index))
-        for index, milestone in enumerate(plan.milestones)
-    ]
-    items += [
-        DueItem(criterion.trigger.by, "trigger", f"Trigger check: {criterion.metric}", ("criteria", index, "trigger"))
-        for index, criterion in enumerate(plan.criteria)
-        if criterion.trigger is not None
-    ]
-    items.append(DueItem(timetable.last_day, "end", "Plan ends", ("timetable",)))
-    items.sort(key=lambda item: (item.date, _FIRST[item.kind]))
-    return items
-
-
-def upcoming(plan: Plan, today: date) -> list[DueItem]:
-    """The items on or after today, in order, for a plan that is running; none otherwise."""
-    if plan.status not in RUNNING:
-        return []
-    return [item for item in agenda(plan) if item.date >= today]
-
-
-def first_of(items: list[DueItem], kinds: frozenset[str]) -> DueItem | None:
-    return next((item for item in items if item.kind in kinds), None)
-
-
-def next_due(plan: Plan, today: date, kinds: frozenset[str]) -> DueItem | None:
-    """The first item of these kinds on or after today, for a plan that is running; None otherwise."""
-    return first_of(upcoming(plan, today), kinds)
-
-
-def next_review(plan: Plan, today: date) -> DueItem | None:
-    return next_due(plan, today, frozenset({"review"}))

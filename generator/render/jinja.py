@@ -20,6 +20,8 @@ from typing import Any, Iterable
 from jinja2 import BaseLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
+from ..units import measure, number
+
 # Characters that Python-Markdown lets a backslash escape (with the tables extension: `|`).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
@@ -103,11 +105,6 @@ def weekdays(names: Iterable[str]) -> str:
     return and_join(name.capitalize() for name in names)
 
 
-def number(value: Any) -> str:
-    """18.0 -> 18, 2.50 -> 2.5: numbers as a person writes them."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def stage(name: str) -> str:
@@ -120,6 +117,7 @@ FILTERS = {
     "and_join": and_join,
     "weekdays": weekdays,
     "number": number,
+    "measure": measure,
     "stage": stage,
     "attr": attribute,
 }

@@ -20,7 +20,7 @@ from jinja2 import FunctionLoader, TemplateError, UndefinedError
 
 from ..model import STAGES, PublicPlan
 from .jinja import attribute, text_env
-from .progress import criterion_progress
+from ..readiness import REQUIREMENTS, Readiness, readiness
 
 
 class TemplateProblem(Exception):
@@ -32,14 +32,21 @@ class LetterTemplate:
     name: str
     title: str
     kinds: tuple[str, ...]
-    stage: str | None
+    stage: str | None  # the escalation step it records
+    requires: str | None  # or the state of the plan it follows (generator.readiness.REQUIREMENTS)
     email: bool
     subject: str
     path: Path
+    document: bool = False  # a document to print and sign, rather than a message
 
     @property
     def order(self) -> tuple[int, str]:
-        """Templates sort by the stage they record, as the escalation runs."""
+        """The plan document first, then scripts, then letters by the stage they record, as the escalation
+        runs, then the letters that close or extend a plan."""
+        if self.document:
+            return (-2, self.name)
+        if self.requires is not None:
+            return (len(STAGES), self.name)
         return (STAGES.index(self.stage) if self.stage in STAGES else -1, self.name)
 
 
@@ -48,6 +55,7 @@ class FilledLetter:
     template: LetterTemplate
     subject: str  # plain text
     body: str  # plain text
+    date: date | None = None  # the letter's date
 
     def mailto(self) -> str:
         return f"mailto:?subject={quote(self.subject, safe='')}&body={quote(self.body, safe='')}"
@@ -81,9 +89,21 @@ class Letters:
     def fitting(self, plan: PublicPlan) -> list[LetterTemplate]:
         return sorted((t for t in self.templates.values() if plan.kind in t.kinds), key=lambda t: t.order)
 
-    def fill(self, name: str, plan: PublicPlan, today: date) -> FilledLetter:
+    def readiness(self, name: str, plan: PublicPlan, today: date, acknowledgement_days: int = 7,
+                  previous: PublicPlan | None = None) -> Readiness:
         template = self.templates[name]
-        context = {"plan": plan, "today": today, "standing": criterion_progress(plan, today)}
+        return readiness(plan, template.stage, template.requires, today, acknowledgement_days, previous)
+
+    def prepare(self, name: str, plan: PublicPlan, today: date, acknowledgement_days: int = 7,
+                previous: PublicPlan | None = None) -> tuple[Readiness, FilledLetter | None]:
+        """Whether the letter is due and, when it is, the letter filled in as of its date."""
+        ready = self.readiness(name, plan, today, acknowledgement_days, previous)
+        return ready, (self.fill(name, plan, ready) if ready.ready else None)
+
+    def fill(self, name: str, plan: PublicPlan, ready: Readiness) -> FilledLetter:
+        """The template filled in from the record as of the letter's date (`ready.date`)."""
+        template = self.templates[name]
+        context = {"plan": plan, "today": ready.date, "letter": ready.facts}
         try:
             body = self.environment.get_template(name).render(context)
             subject = self._subjects[name].render(context) if name in self._subjects else ""
@@ -95,7 +115,7 @@ class Letters:
         except TemplateError as exc:
             line = getattr(exc, "lineno", None) or _template_line(exc, template.path)
             raise TemplateProblem(f"{shown(template.path)}:{line}: {exc.message or exc}") from None
-        return FilledLetter(template, html.unescape(subject).strip(), html.unescape(body).strip() + "\n")
+        return FilledLetter(template, html.unescape(subject).strip(), html.unescape(body).strip() + "\n", ready.date)
 
 
 def _read(path: Path) -> tuple[LetterTemplate, str]:
@@ -112,18 +132,24 @@ def _read(path: Path) -> tuple[LetterTemplate, str]:
         raise TemplateProblem(f"{shown(path)}:1: front matter needs a `title`")
     kinds = meta.get("kinds") or []
     stage = meta.get("stage")
+    requires = meta.get("requires")
     if not isinstance(kinds, list) or not set(kinds) <= {"growth", "coaching", "pip"} or not kinds:
         raise TemplateProblem(f"{shown(path)}:1: `kinds` lists the plan kinds the template fits (growth, coaching, pip)")
     if stage is not None and stage not in STAGES:
         raise TemplateProblem(f"{shown(path)}:1: `stage` is one of {', '.join(STAGES)}")
+    if requires is not None and (requires not in REQUIREMENTS or stage is not None):
+        raise TemplateProblem(f"{shown(path)}:1: `requires` is one of {', '.join(REQUIREMENTS)}, "
+                              "and a template has a `stage` or a `requires`, not both")
     template = LetterTemplate(
         name=path.stem,
         title=meta["title"],
         kinds=tuple(kinds),
         stage=stage,
+        requires=requires,
         email=bool(meta.get("email", False)),
         subject=str(meta.get("subject") or ""),
         path=path,
+        document=bool(meta.get("document", False)),
     )
     # The front matter becomes a comment of as many lines, so that Jinja's line numbers are the file's.
     body = "{#" + "\n" * (end + 1) + "#}" + "\n".join(lines[end + 1:])

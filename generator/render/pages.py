@@ -17,11 +17,11 @@ from importlib import resources
 from jinja2 import DictLoader
 from markupsafe import Markup
 
-from ..model import STAGES, Declined, PublicPlan
-from ..schedule import RUNNING, first_of, next_review, upcoming
+from ..model import STAGES, PublicPlan
+from ..audience import SelectedPlan
+from ..timeline import RUNNING, Timeline
 from .jinja import front_matter, markdown_env, shortdate
 from .letters import Letters, letter_html, tabs_html
-from .progress import criterion_progress, milestone_statuses
 
 PLANS_INDEX = "plans/index.md"
 TEAMS_INDEX = "teams/index.md"
@@ -83,59 +83,70 @@ def _environment():
     return markdown_env(DictLoader(sources))
 
 
-def render_plan(plan: PublicPlan, letters: Letters, today: date) -> str:
-    """The Markdown of one plan's page: a pure function of the record, the templates and today."""
+def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowledgement_days: int = 7,
+                previous: PublicPlan | None = None) -> str:
+    """The Markdown of one plan's page: a pure function of the record (and the plan it follows),
+    its timeline, the templates and the policy."""
     if not isinstance(plan, PublicPlan):  # selection redacts every record before rendering
         raise TypeError(f"pages render a PublicPlan, not a {type(plan).__name__}")
+    today = timeline.today
     uri = plan_uri(plan.id)
     metrics = {criterion.id: criterion.metric for criterion in plan.criteria}
     units = {criterion.id: criterion.unit for criterion in plan.criteria}
-    due = upcoming(plan, today)
-    next_item = first_of(due, frozenset({"review", "milestone", "trigger", "end"}))
-    check_in = first_of(due, frozenset({"check-in"}))
     response_title, response_uri = RESPONSES[plan.diagnosis.cause] if plan.diagnosis else (None, None)
+    triggers = {state.criterion.id: state for state in timeline.triggers}
     context = {
         "plan": plan,
         "today": today,
+        "timeline": timeline,
         "kind_label": KIND_LABELS[plan.kind],
-        "declined": plan.acknowledgement is not None and isinstance(plan.acknowledgement.person, Declined),
         "links": {
             "team": relative(uri, team_uri(plan.person.team)),
             "manager": relative(uri, manager_uri(plan.manager.id)),
             "response": relative(uri, response_uri) if response_uri else None,
         },
         "response": {"title": response_title},
-        "next_item": next_item,
-        "next_check_in": check_in.date if check_in else None,
-        "next_review": first_of(due, frozenset({"review"})),
-        "progress": criterion_progress(plan, today),
-        "milestones": milestone_statuses(plan, today),
+        "next_item": timeline.next("review", "milestone", "trigger", "acknowledgement", "escalation", "end")
+        if plan.status in RUNNING else None,
+        "next_check_in": timeline.next("check-in") if plan.status in RUNNING else None,
         "stages": STAGES,
-        "letters": _letters_block(plan, letters, today),
+        "letters": _letters(plan, letters, today, acknowledgement_days, previous),
         "due_in": lambda day: due_in(day, today),
         "metric_name": lambda criterion_id: metrics.get(criterion_id, criterion_id),
         "unit_of": lambda criterion_id: units.get(criterion_id, ""),
         "owner_label": OWNERS.get,
-        "milestone_label": lambda status: _milestone_label(status, today),
+        "trigger_of": triggers.get,
+        "targets_of": lambda state: plan.milestones[state.index].targets,
     }
     title = f"{plan.person.name}: {KIND_LABELS[plan.kind]}"
     return front_matter(title, robots=NOINDEX) + _environment().get_template("plan.md.j2").render(context)
 
 
-def _milestone_label(status, today: date) -> str:
-    if status.state == "upcoming":
-        return f"due {due_in(status.milestone.date, today)}"
-    return {"met": "met", "missed": "missed", "no-result": "no result logged"}[status.state]
+@dataclass(frozen=True)
+class LetterView:
+    """A template as the plan page offers it: filled in when it is due, else why it is not."""
+
+    title: str
+    ready: bool
+    reason: str
+    html: Markup | None
 
 
-def _letters_block(plan: PublicPlan, letters: Letters, today: date) -> Markup | None:
-    panels = []
+def _letters(plan: PublicPlan, letters: Letters, today: date, acknowledgement_days: int,
+             previous: PublicPlan | None) -> dict:
+    views = []
     for template in letters.fitting(plan):
-        filled = letters.fill(template.name, plan, today)
-        sent = plan.escalation_date(template.stage) if template.stage else None
-        title = template.title + (f" (sent {shortdate(sent)})" if sent and template.email else "")
-        panels.append((title, letter_html(filled, f"letter-{template.name}")))
-    return Markup(tabs_html(panels, "pb_letters")) if panels else None
+        ready, filled = letters.prepare(template.name, plan, today, acknowledgement_days, previous)
+        title = template.title + (f" (sent {shortdate(ready.sent_on)})" if ready.sent_on and template.email else "")
+        html = Markup(letter_html(filled, f"letter-{template.name}")) if filled else None
+        views.append(LetterView(title, ready.ready, ready.reason, html))
+    offered = [view for view in views if view.ready]
+    waiting = [view for view in views if not view.ready]
+    return {
+        "tabs": Markup(tabs_html([(view.title, view.html) for view in offered], "pb_letters")) if offered else None,
+        "waiting": waiting,
+        "next": waiting[0] if waiting else None,
+    }
 
 
 @dataclass(frozen=True)
@@ -144,13 +155,13 @@ class IndexRow:
     next_review: date | None
 
 
-def render_indexes(plans: list[PublicPlan], today: date, intro: str, empty: str) -> dict[str, str]:
+def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty: str) -> dict[str, str]:
     """The plans index, a page per team and per manager, and the team and manager lists.
 
     `intro` says what the build holds (which audience), at the top of the plans index; `empty`
     is what a listing says when the build holds no plan."""
     rows = sorted(
-        (IndexRow(plan, _next_review_date(plan, today)) for plan in plans),
+        (IndexRow(chosen.plan, _next_review_date(chosen)) for chosen in selected),
         key=lambda row: (row.plan.person.team, row.plan.person.name, row.plan.timetable.start, row.plan.id),
     )
     by_team: dict[str, list[IndexRow]] = defaultdict(list)
@@ -193,8 +204,10 @@ def render_indexes(plans: list[PublicPlan], today: date, intro: str, empty: str)
     return pages
 
 
-def _next_review_date(plan: PublicPlan, today: date) -> date | None:
-    item = next_review(plan, today)
+def _next_review_date(chosen: SelectedPlan) -> date | None:
+    if chosen.plan.status not in RUNNING:
+        return None
+    item = chosen.timeline.next("review")
     return item.date if item else None
 
 

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from ..audience import Audience, SelectedPlan
 from ..model import PublicPlan
+from ..dates import parse_day
 from ..schema import schema_text
 from .jinja import markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
@@ -73,6 +74,7 @@ class Site:
     today: date
     letters: Letters
     samples: dict[str, PublicPlan] = field(default_factory=dict)  # kind -> sample plan
+    acknowledgement_days: int = 7
     pages: dict[str, Page] = field(default_factory=dict)  # src uri -> page
     assets: dict[str, str] = field(default_factory=dict)  # src uri -> file content
     _page_context: dict | None = field(default=None, repr=False)
@@ -91,14 +93,23 @@ class Site:
             }
         return self._page_context
 
-    def template_example(self, name: str) -> Markup:
-        """A template filled with the sample plan of a kind it fits, as a copyable block."""
+    def template_example(self, name: str, on: str | date | None = None) -> Markup:
+        """A template filled with the sample plan of a kind it fits, as of `on` (a fixed day that suits the
+        letter's stage, so that the example does not change with the build date), as a copyable block."""
         if name not in self.letters.templates:
             raise TemplateProblem(f"no template `{name}` in {TEMPLATES_DIR}/")
         template = self.letters.templates[name]
+        try:
+            day = parse_day(on) if isinstance(on, str) else (on or self.today)
+        except ValueError as exc:
+            raise TemplateProblem(f"template_example(\"{name}\", on=...): {exc}") from None
         for kind in ("pip", "coaching", "growth"):
             if kind in template.kinds and kind in self.samples:
-                filled = self.letters.fill(name, self.samples[kind], self.today)
+                sample = self.samples[kind]
+                previous = next((s for s in self.samples.values() if s.id == sample.follows), None)
+                ready, filled = self.letters.prepare(name, sample, day, self.acknowledgement_days, previous)
+                if filled is None:
+                    raise TemplateProblem(f"the sample {kind} plan is not ready for `{name}` on {day}: {ready.reason}")
                 return Markup("\n" + letter_html(filled, f"example-{name}") + "\n")
         raise TemplateProblem(f"no sample plan in {SAMPLES_DIR}/ fits template `{name}` ({', '.join(template.kinds)})")
 
@@ -125,25 +136,30 @@ def _listing_texts(audience: Audience) -> tuple[str, str]:
 
 
 def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[str, PublicPlan], audience: Audience,
-                today: date, cache: dict[str, str] | None = None) -> Site:
+                today: date, acknowledgement_days: int = 7, cache: dict[str, str] | None = None) -> Site:
     """Every generated page of one build. Raises TemplateProblem for a template that cannot be filled.
 
     `cache` maps page keys to Markdown rendered before; pages found there are not rendered again,
     and pages rendered now are added to it.
     """
-    site = Site(audience=audience, today=today, letters=letters, samples=samples)
-    salt = f"{letters.fingerprint}|{today}|{_version()}"
+    site = Site(audience=audience, today=today, letters=letters, samples=samples,
+                acknowledgement_days=acknowledgement_days)
+    salt = f"{letters.fingerprint}|{today}|{acknowledgement_days}|{_version()}"
+    by_id = {chosen.plan.id: chosen for chosen in selected}
     for chosen in selected:
         uri = plan_uri(chosen.plan.id)
-        key = hashlib.sha256(f"{chosen.digest}|{salt}".encode()).hexdigest()
+        previous = by_id.get(chosen.plan.follows) if chosen.plan.follows else None
+        # The page reads the plan it follows too: its bytes are part of the key.
+        key = hashlib.sha256(f"{chosen.digest}|{previous.digest if previous else ''}|{salt}".encode()).hexdigest()
         markdown = cache.get(key) if cache is not None else None
         if markdown is None:
-            markdown = render_plan(chosen.plan, letters, today)
+            markdown = render_plan(chosen.plan, letters, chosen.timeline, acknowledgement_days,
+                                   previous.plan if previous else None)
             if cache is not None:
                 cache[key] = markdown
         site.pages[uri] = Page(uri, markdown, key=key)
     intro, empty = _listing_texts(audience)
-    for uri, markdown in render_indexes([chosen.plan for chosen in selected], today, intro, empty).items():
+    for uri, markdown in render_indexes(selected, today, intro, empty).items():
         site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS)
     site.assets[STYLESHEET] = stylesheet()
     site.assets[SCHEMA] = schema_text()

@@ -13,12 +13,13 @@ the file is read and validated; they are registered here for their documentation
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable, Iterator, Literal
 
 from ..config import Policy
 from ..model import Plan
+from ..timeline import Timeline, build_timeline
 
 Severity = Literal["error", "warning"]
 Located = tuple[tuple, str]  # (path into the record, message)
@@ -26,10 +27,18 @@ Located = tuple[tuple, str]  # (path into the record, message)
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule may know besides the plan: the policy and the date of "today"."""
+    """What a rule may know besides the plan: the policy, the date of "today", and each plan's timeline."""
 
     policy: Policy
     today: date
+    _timelines: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def timeline(self, plan: Plan) -> Timeline:
+        """What is due, done or missed in `plan` as of today: computed once, read by every rule."""
+        key = id(plan)
+        if key not in self._timelines:
+            self._timelines[key] = (plan, build_timeline(plan, self.today, self.policy.acknowledgement_days))
+        return self._timelines[key][1]
 
 
 @dataclass(frozen=True)

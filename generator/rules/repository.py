@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..schedule import RUNNING
+from ..timeline import RUNNING
 from . import Context, repository_rule
 
 

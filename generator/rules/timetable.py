@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..audience import retention_ends
 from ..model import Plan
-from ..schedule import RUNNING, expected_check_ins
+from ..timeline import RUNNING
 from . import Context, input_rule, plan_rule
 
 input_rule("PB201", "plan-length", "The timetable's length is missing, doubled or negative", """
@@ -113,8 +113,9 @@ def running_past_end(plan: Plan, context: Context):
     and HR cannot see whether it was met.
 
     **Fix:** close it (`status: closed` and an `outcome`), or extend it."""
-    if plan.status in RUNNING and plan.timetable.last_day < context.today:
-        yield ("status",), f"the plan is {plan.status} but ended on {plan.timetable.last_day}; close or extend it"
+    [end] = context.timeline(plan).of_kind("end")
+    if plan.status in RUNNING and end.state == "missed":
+        yield ("status",), f"the plan is {plan.status} but ended on {end.date}; close or extend it"
 
 
 @plan_rule("PB209", "check-ins-missing", "Fewer check-ins logged than the timetable expects so far",
@@ -127,8 +128,8 @@ def check_ins_missing(plan: Plan, context: Context):
     **Fix:** log each check-in held (a date and a one-line note is enough)."""
     if plan.status not in RUNNING:  # a draft has not started; a closed plan's record is history
         return
-    expected = expected_check_ins(plan.timetable, context.today)
-    held = sum(1 for entry in plan.log if entry.kind == "check-in" and entry.date < context.today)
+    timeline = context.timeline(plan)
+    expected, held = timeline.check_ins_expected, timeline.check_ins_held
     if held < expected:
         yield ("timetable", "check_ins"), f"{held} check-in{'s' if held != 1 else ''} logged of {expected} expected by {context.today}"
 

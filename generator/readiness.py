@@ -1,0 +1,187 @@
+"""Which letters a plan is ready for, and the facts a letter may state: all read from its timeline.
+
+A letter is evidence. Each template names the step it records (`stage:`) or the state it
+follows (`requires:`), and a letter is offered as ready only when the record shows that step is
+due; otherwise `Readiness.reason` says what would make it due. A letter is dated the day its
+stage was recorded, or today if it has not been sent yet, and every fact it may state is taken
+from the record as of that date: nothing a letter says can be later than the letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .model import STAGES, Declined, PublicPlan, SupportGiven
+from .units import measure
+from .timeline import Timeline, TriggerState, build_timeline
+
+# What a template may ask for besides an escalation stage.
+REQUIREMENTS = ("outcome-met", "extended")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One dated step already taken, as a letter lists it."""
+
+    date: date
+    what: str
+
+
+@dataclass(frozen=True)
+class Dated:
+    date: date
+    what: str
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    """What a letter dated `date` may state, each fact from the record on or before that day."""
+
+    date: date
+    timeline: Timeline
+    crossed: list[TriggerState]  # the triggers whose stage this letter records
+    steps: list[Step]
+    check_ins_held: int
+    support_given: list[Dated]
+    support_agreed: list[str]
+    reviews_held: list[Dated]
+    reviews_ahead: list[Dated]
+    declined: Declined | None
+    written_warning_on: date | None
+    previous: PublicPlan | None = None
+
+    @property
+    def standings(self):
+        return self.timeline.standings
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether a letter may be sent, as of which day, and why (or why not)."""
+
+    ready: bool
+    reason: str
+    date: date  # the letter's date: the day its stage was recorded, else today
+    sent_on: date | None = None
+    facts: LetterFacts | None = field(default=None, compare=False)
+
+
+def _d(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _steps(plan: PublicPlan, timeline: Timeline, on: date) -> list[Step]:
+    steps = [Step(step.date, f"{step.stage.replace('-', ' ')} {_STAGE_VERBS[step.stage]}")
+             for step in plan.escalation if step.date <= on]
+    ack = plan.acknowledgement
+    if ack is not None:
+        if isinstance(ack.person, Declined):
+            if ack.person.declined <= on:
+                steps.append(Step(ack.person.declined, f"{plan.person.name} declined to sign the plan, "
+                                                       f"in front of a witness ({ack.person.witness})"))
+        elif ack.person <= on:
+            steps.append(Step(ack.person, f"plan signed by {plan.person.name}"))
+        if ack.manager <= on:
+            steps.append(Step(ack.manager, f"plan signed by {plan.manager.name}"))
+    steps += [Step(review.held_on, f"{review.title} held")
+              for review in timeline.reviews if review.held_on is not None and review.held_on <= on]
+    return sorted(steps, key=lambda step: step.date)
+
+
+_STAGE_VERBS = {"conversation": "held", "agreement-email": "sent", "written-warning": "issued",
+                "final-warning": "issued"}
+
+
+def facts(plan: PublicPlan, on: date, acknowledgement_days: int, stage: str | None = None,
+          previous: PublicPlan | None = None) -> LetterFacts:
+    """Everything a letter dated `on` may state about `plan`."""
+    timeline = build_timeline(plan, on, acknowledgement_days)
+    support_given = [Dated(item.date, item.what) for item in plan.support
+                     if isinstance(item, SupportGiven) and item.date <= on]
+    support_given += [Dated(entry.date, f"ride-along: {entry.note}") for entry in plan.log
+                      if entry.kind == "ride-along" and entry.date <= on]
+    held = [Dated(r.held_on, r.title) for r in timeline.reviews if r.held_on is not None]
+    ahead = [Dated(r.date, r.title) for r in timeline.reviews if r.date > on]
+    ack = plan.acknowledgement
+    written = plan.escalation_date("written-warning")
+    return LetterFacts(
+        date=on,
+        timeline=timeline,
+        crossed=timeline.crossed(stage) if stage else [],
+        steps=_steps(plan, timeline, on),
+        check_ins_held=sum(1 for entry in plan.log if entry.kind == "check-in" and entry.date <= on),
+        support_given=sorted(support_given, key=lambda item: item.date),
+        support_agreed=[item.what if isinstance(item, SupportGiven) else item for item in plan.support],
+        reviews_held=held,
+        reviews_ahead=ahead,
+        declined=ack.person if ack is not None and isinstance(ack.person, Declined) else None,
+        written_warning_on=written if written is not None and written <= on else None,
+        previous=previous,
+    )
+
+
+def readiness(plan: PublicPlan, stage: str | None, requires: str | None, today: date,
+              acknowledgement_days: int = 7, previous: PublicPlan | None = None) -> Readiness:
+    """Whether the letter that records `stage` (or follows `requires`) may be sent, as of `today`."""
+    sent = plan.escalation_date(stage) if stage else None
+    on = sent if sent is not None and sent <= today else today
+
+    def answer(ready: bool, reason: str) -> Readiness:
+        return Readiness(ready, reason, on, sent if on == sent else None,
+                         facts(plan, on, acknowledgement_days, stage, previous))
+
+    if sent is not None and sent <= today:
+        return answer(True, f"sent on {_d(sent)}, as the escalation record shows")
+    if plan.status == "draft" and stage not in (None, "conversation"):
+        return answer(False, "the plan is a draft: nothing is sent until it is agreed")
+    if requires == "outcome-met":
+        if plan.outcome is not None and plan.outcome.result == "met":
+            return answer(True, f"the plan closed on {_d(plan.outcome.date)} with its objectives met")
+        return answer(False, "due when the plan closes with its objectives met (`outcome.result: met`)")
+    if requires == "extended":
+        if plan.status == "extended" or (plan.outcome is not None and plan.outcome.decision == "extended"):
+            return answer(True, "the plan is extended")
+        return answer(False, "due when the plan is extended (`status: extended`)")
+    if stage in (None, "conversation"):
+        return answer(True, "ready to use")
+    if stage == "agreement-email":
+        held = plan.escalation_date("conversation")
+        if held is not None and held <= today:
+            return answer(True, f"the conversation was held on {_d(held)}")
+        return answer(False, "due once the conversation is held: record `- stage: conversation` with its date")
+    return _warning(plan, stage, today, acknowledgement_days, answer)
+
+
+def _warning(plan: PublicPlan, stage: str, today: date, acknowledgement_days: int, answer) -> Readiness:
+    timeline = build_timeline(plan, today, acknowledgement_days)
+    mine = [t for t in timeline.triggers if t.trigger.then == stage]
+    if not mine:
+        return answer(False, f"no criterion of this plan has a trigger that leads to a {stage.replace('-', ' ')}")
+    crossed = [t for t in mine if t.crossed]
+    if stage == "final-warning":
+        written = plan.escalation_date("written-warning")
+        if written is None or written > today:
+            return answer(False, "a final warning comes only after a written warning is recorded "
+                                 "(`- stage: written-warning` with its date)")
+    if crossed:
+        which = "; ".join(f"{t.criterion.metric}: {measure(t.result, t.criterion.unit)} at the review held on "
+                          f"{_d(t.review_on)}, {t.trigger.line[0]} the line of "
+                          f"{measure(t.trigger.line[1], t.criterion.unit)}" for t in crossed)
+        return answer(True, f"due: a trigger was crossed ({which})")
+    reasons = []
+    for t in mine:
+        line = f"{t.trigger.line[0]} {measure(t.trigger.line[1], t.criterion.unit)}"
+        if t.verdict == "pending":
+            reasons.append(f"{t.criterion.metric} is judged at the review on {_d(t.trigger.by)}: "
+                           f"due if the result logged there is {line}")
+        elif t.verdict == "cleared":
+            reasons.append(f"{t.criterion.metric} cleared its line at the review held on {_d(t.review_on)} "
+                           f"({measure(t.result, t.criterion.unit)})")
+        else:
+            reasons.append(f"{t.criterion.metric} has no result logged at a held review for {_d(t.trigger.by)}: "
+                           "log the review and its result")
+    return answer(False, "not due: " + "; ".join(reasons))
+
+
+__all__ = ["LetterFacts", "Readiness", "REQUIREMENTS", "STAGES", "facts", "readiness"]

@@ -1,0 +1,337 @@
+"""What is due, done or missed: every dated obligation of one plan, as of one day.
+
+This is the one computation of a plan's progress through time. Rules (PB208, PB209), plan pages,
+letters, calendars, the agenda and the dashboard read a `Timeline`; none of them recomputes it.
+
+**Today.** An item dated today is *due*: the day is not over, so nothing dated today is missed
+yet. An item dated before today is *done* or *missed*; one dated after today is *upcoming*.
+
+What makes each kind of item done:
+
+- **check-in**: a `check-in` entry in the log on that day.
+- **review**: a `review` entry on or after its date. Each review entry counts for the latest
+  review dated on or before it that is not yet held, so one late review does not hold two.
+- **milestone**: results logged on or before its date reach every target (*met*); a target
+  with a result that falls short, or with no result at all, leaves it *missed*.
+- **trigger**: judged at the review held on its `by` date: *crossed* when the result logged at
+  that review is on the wrong side of the line, *cleared* when it is not. Before that review is
+  held, nothing is decided, whatever earlier results say; a review held after `by`, or one with
+  no result for the criterion, leaves it *undecided*.
+- **acknowledgement** (a PIP past draft): both signatures (or a recorded refusal to sign, with
+  its witness) by `start + acknowledgement_days`.
+- **escalation**: a crossed trigger makes its `then` stage due from the review that crossed it;
+  it is done when the escalation record holds that stage on or after that day.
+- **end**: the plan's last day; done once an outcome is recorded.
+
+A draft has not started: its items are all upcoming. A closed plan owes nothing after its outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Iterable, Literal
+
+from .model import Criterion, Declined, LogEntry, PlanBody, Trigger
+from .schedule import check_in_dates, expected_check_ins
+
+State = Literal["upcoming", "due", "done", "missed"]
+ItemKind = Literal["check-in", "review", "milestone", "trigger", "acknowledgement", "escalation", "end"]
+TriggerVerdict = Literal["pending", "crossed", "cleared", "undecided"]
+RUNNING = frozenset({"active", "extended"})
+
+# On the same day, the item a person would name first.
+_ORDER = {"review": 0, "milestone": 1, "trigger": 2, "escalation": 3, "acknowledgement": 4, "check-in": 5, "end": 6}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One dated obligation and where it stands."""
+
+    date: date
+    kind: ItemKind
+    title: str
+    state: State
+    path: tuple = ()  # where in the record it comes from
+    done_on: date | None = None  # the day the record shows it was done
+
+    @property
+    def open(self) -> bool:
+        """Still to do: upcoming or due today."""
+        return self.state in ("upcoming", "due")
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    date: date
+    title: str
+    held_on: date | None
+    entry: LogEntry | None  # the review entry that held it
+
+
+@dataclass(frozen=True)
+class MilestoneState:
+    date: date
+    title: str
+    verdict: Literal["upcoming", "met", "missed", "no-result"]
+    results: dict[str, float]  # criterion id -> the result it was judged on
+    index: int
+
+
+@dataclass(frozen=True)
+class TriggerState:
+    """A criterion's trigger: its line, and what the review on its `by` date decided."""
+
+    criterion: Criterion
+    trigger: Trigger
+    verdict: TriggerVerdict
+    review_on: date | None = None  # the day the deciding review was held
+    result: float | None = None  # the result logged at that review
+    index: int = 0
+
+    @property
+    def crossed(self) -> bool:
+        return self.verdict == "crossed"
+
+
+@dataclass(frozen=True)
+class EscalationDue:
+    """An escalation stage that a crossed trigger called for."""
+
+    stage: str
+    since: date  # the review that crossed the trigger
+    triggers: tuple[TriggerState, ...]
+    recorded_on: date | None
+
+    def days_overdue(self, today: date) -> int:
+        return 0 if self.recorded_on is not None else max(0, (today - self.since).days)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a criterion stands on a day: its latest logged result, and how far it has come."""
+
+    criterion: Criterion
+    latest: float | None
+    latest_date: date | None
+
+    @property
+    def share(self) -> float:
+        """0..1 of the way from the baseline to the target (clamped)."""
+        c = self.criterion
+        if self.latest is None:
+            return 0.0
+        if c.target == c.baseline:
+            return 1.0 if reaches(c, self.latest, c.target) else 0.0
+        return min(1.0, max(0.0, (self.latest - c.baseline) / (c.target - c.baseline)))
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
+    @property
+    def met(self) -> bool:
+        return self.latest is not None and reaches(self.criterion, self.latest, self.criterion.target)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Every dated obligation of a plan as of `today`, and the judgements they rest on."""
+
+    plan: PlanBody
+    today: date
+    items: tuple[Item, ...]
+    reviews: tuple[ReviewState, ...]
+    milestones: tuple[MilestoneState, ...]
+    triggers: tuple[TriggerState, ...]
+    escalations: tuple[EscalationDue, ...]
+    standings: tuple[Standing, ...]
+    check_ins_expected: int  # scheduled before today
+    check_ins_held: int  # days with a check-in logged before today
+    acknowledgement_deadline: date | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def of_kind(self, *kinds: str) -> list[Item]:
+        return [item for item in self.items if item.kind in kinds]
+
+    def next(self, *kinds: str) -> Item | None:
+        """The first open item (of these kinds, if given)."""
+        return next((item for item in self.items if item.open and (not kinds or item.kind in kinds)), None)
+
+    @property
+    def missed(self) -> list[Item]:
+        return [item for item in self.items if item.state == "missed"]
+
+    @property
+    def reviews_due(self) -> int:
+        return sum(1 for review in self.reviews if review.date <= self.today)
+
+    @property
+    def reviews_held(self) -> int:
+        return sum(1 for review in self.reviews if review.date <= self.today and review.held_on is not None)
+
+    def crossed(self, stage: str | None = None) -> list[TriggerState]:
+        return [t for t in self.triggers if t.crossed and (stage is None or t.trigger.then == stage)]
+
+    def escalation(self, stage: str) -> EscalationDue | None:
+        return next((due for due in self.escalations if due.stage == stage), None)
+
+    def standing(self, criterion_id: str) -> Standing | None:
+        return next((s for s in self.standings if s.criterion.id == criterion_id), None)
+
+
+def reaches(criterion: Criterion, value: float, target: float) -> bool:
+    """Whether `value` is at or beyond `target`, in the criterion's direction of improvement."""
+    return value >= target if criterion.target >= criterion.baseline else value <= target
+
+
+def crosses(trigger: Trigger, value: float) -> bool:
+    """Whether `value` is on the wrong side of the trigger's line."""
+    return value < trigger.below if trigger.below is not None else value > trigger.above
+
+
+def latest_result(log: Iterable[LogEntry], criterion_id: str, on_or_before: date) -> tuple[float, date] | None:
+    found = None
+    for entry in log:
+        if entry.date <= on_or_before and criterion_id in entry.results:
+            if found is None or entry.date >= found[1]:
+                found = (entry.results[criterion_id], entry.date)
+    return found
+
+
+def _state(day: date, today: date, done_on: date | None) -> State:
+    if done_on is not None:
+        return "done"
+    if day > today:
+        return "upcoming"
+    return "due" if day == today else "missed"
+
+
+def _held_reviews(plan: PlanBody, today: date) -> list[ReviewState]:
+    reviews = sorted(enumerate(plan.timetable.reviews), key=lambda pair: pair[1].date)
+    held: dict[int, LogEntry] = {}
+    for entry in sorted((e for e in plan.log if e.kind == "review" and e.date <= today), key=lambda e: e.date):
+        candidates = [index for index, review in reviews if review.date <= entry.date and index not in held]
+        if candidates:
+            held[candidates[-1]] = entry
+    return [ReviewState(review.date, review.title, held[index].date if index in held else None, held.get(index))
+            for index, review in enumerate(plan.timetable.reviews)]
+
+
+def _milestones(plan: PlanBody, today: date) -> list[MilestoneState]:
+    states = []
+    for index, milestone in enumerate(plan.milestones):
+        if milestone.date > today:
+            states.append(MilestoneState(milestone.date, milestone.title, "upcoming", {}, index))
+            continue
+        results: dict[str, float] = {}
+        verdict = "met"
+        for criterion_id, target in milestone.targets.items():
+            criterion = plan.criterion(criterion_id)
+            found = latest_result(plan.log, criterion_id, milestone.date)
+            if criterion is None or found is None:
+                verdict = "no-result" if verdict == "met" else verdict
+                continue
+            results[criterion_id] = found[0]
+            if not reaches(criterion, found[0], target):
+                verdict = "missed"
+        states.append(MilestoneState(milestone.date, milestone.title, verdict, results, index))
+    return states
+
+
+def _triggers(plan: PlanBody, reviews: list[ReviewState], today: date) -> list[TriggerState]:
+    states = []
+    for index, criterion in enumerate(plan.criteria):
+        trigger = criterion.trigger
+        if trigger is None:
+            continue
+        review = next((r for r in reviews if r.date == trigger.by and r.held_on is not None), None)
+        if review is None:
+            verdict = "pending" if trigger.by >= today else "undecided"
+            states.append(TriggerState(criterion, trigger, verdict, index=index))
+            continue
+        result = review.entry.results.get(criterion.id)
+        if result is None or review.held_on > trigger.by:  # a result after `by` cannot decide it
+            states.append(TriggerState(criterion, trigger, "undecided", review.held_on, index=index))
+        else:
+            verdict = "crossed" if crosses(trigger, result) else "cleared"
+            states.append(TriggerState(criterion, trigger, verdict, review.held_on, result, index))
+    return states
+
+
+def _escalations(plan: PlanBody, triggers: list[TriggerState]) -> list[EscalationDue]:
+    by_stage: dict[str, list[TriggerState]] = {}
+    for state in triggers:
+        if state.crossed:
+            by_stage.setdefault(state.trigger.then, []).append(state)
+    dues = []
+    for stage, crossed in by_stage.items():
+        since = min(state.review_on for state in crossed)
+        recorded = next((step.date for step in plan.escalation if step.stage == stage and step.date >= since), None)
+        dues.append(EscalationDue(stage, since, tuple(crossed), recorded))
+    return sorted(dues, key=lambda due: due.since)
+
+
+def acknowledgement_signed(plan: PlanBody) -> date | None:
+    """The day both parties had signed (or the employee had declined before a witness), if they have."""
+    ack = plan.acknowledgement
+    if ack is None:
+        return None
+    person = ack.person.declined if isinstance(ack.person, Declined) else ack.person
+    return max(person, ack.manager)
+
+
+def build_timeline(plan: PlanBody, today: date, acknowledgement_days: int = 7) -> Timeline:
+    """Every dated obligation of `plan` as of `today`, each upcoming, due, done or missed."""
+    timetable = plan.timetable
+    running = plan.status != "draft"
+    # A closed plan owes nothing after its outcome; a draft owes nothing yet.
+    horizon = plan.outcome.date if plan.status == "closed" and plan.outcome else timetable.last_day
+    as_of = today if running else min(today, timetable.start - timedelta(days=1))
+
+    check_in_days = {entry.date for entry in plan.log if entry.kind == "check-in"}
+    reviews = _held_reviews(plan, as_of)
+    milestones = _milestones(plan, as_of)
+    triggers = _triggers(plan, reviews, as_of)
+    escalations = _escalations(plan, triggers)
+
+    items: list[Item] = []
+    scheduled = [day for day in check_in_dates(timetable) if day <= horizon]
+    for day in scheduled:
+        items.append(Item(day, "check-in", "Check-in", _state(day, as_of, day if day in check_in_days and day <= as_of
+                                                               else None), ("timetable", "check_ins")))
+    for index, review in enumerate(reviews):
+        if review.date <= horizon or review.held_on:
+            items.append(Item(review.date, "review", review.title, _state(review.date, as_of, review.held_on),
+                              ("timetable", "reviews", index), review.held_on))
+    for milestone in milestones:
+        if milestone.date <= horizon or milestone.verdict != "upcoming":
+            done = milestone.date if milestone.verdict == "met" else None
+            state = "missed" if milestone.verdict in ("missed", "no-result") and milestone.date < as_of else _state(
+                milestone.date, as_of, done)
+            items.append(Item(milestone.date, "milestone", milestone.title, state, ("milestones", milestone.index),
+                              done))
+    for trigger in triggers:
+        done = trigger.review_on if trigger.verdict in ("crossed", "cleared") else None
+        items.append(Item(trigger.trigger.by, "trigger", f"Trigger check: {trigger.criterion.metric}",
+                          _state(trigger.trigger.by, as_of, done), ("criteria", trigger.index, "trigger"), done))
+    deadline = None
+    if plan.kind == "pip":
+        deadline = timetable.start + timedelta(days=acknowledgement_days)
+        signed = acknowledgement_signed(plan)
+        items.append(Item(deadline, "acknowledgement", "Plan signed by both parties",
+                          _state(deadline, as_of, signed if signed and signed <= as_of else None),
+                          ("acknowledgement",), signed))
+    for due in escalations:
+        items.append(Item(due.since, "escalation", due.stage.replace("-", " ").capitalize(),
+                          _state(due.since, as_of, due.recorded_on), ("escalation",), due.recorded_on))
+    ended = plan.outcome.date if plan.outcome else None
+    items.append(Item(timetable.last_day, "end", "Plan ends", _state(timetable.last_day, as_of, ended),
+                      ("timetable",), ended))
+    items.sort(key=lambda item: (item.date, _ORDER[item.kind]))
+
+    expected = expected_check_ins(timetable, min(as_of, horizon + timedelta(days=1)))
+    held = sum(1 for day in check_in_days if timetable.start <= day < as_of)
+    standings = tuple(Standing(c, *(latest_result(plan.log, c.id, as_of) or (None, None))) for c in plan.criteria)
+    return Timeline(plan, today, tuple(items), tuple(reviews), tuple(milestones), tuple(triggers),
+                    tuple(escalations), standings, expected, held, deadline)

@@ -1,0 +1,20 @@
+"""How numbers and their units read in text: `18`, not `18.0`; `18%`, not `18 %`; `5 meetings`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Units written straight after the number, as a person writes them.
+_ATTACHED = frozenset({"%", "‰", "°", "x", "×"})
+
+
+def number(value: Any) -> str:
+    """18.0 -> 18, 2.50 -> 2.5: numbers as a person writes them."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def measure(value: Any, unit: str) -> str:
+    """18, "%" -> 18%; 5, "meetings" -> 5 meetings."""
+    return f"{number(value)}{'' if unit in _ATTACHED else ' '}{unit}"
