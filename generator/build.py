@@ -129,7 +129,8 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
     try:
         letters = Letters(project.docs_dir / TEMPLATES_DIR)
         samples = load_samples(project.docs_dir, project, today)
-        outcome.site = render_site(outcome.plans, letters, samples, audience, today, days, cache)
+        outcome.site = render_site(outcome.plans, letters, samples, audience, today, days, cache,
+                                   settings.versions_url)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     return outcome

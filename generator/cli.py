@@ -36,6 +36,15 @@ def cmd_check(args) -> int:
     today = resolve_today(args.today, settings.today)
     paths = [Path(p) for p in args.paths] or [project.shown(project.plans_dir)]
     result = check_paths(paths, settings.policy, today)
+    if args.base:
+        from .gitrepo import GitError
+        from .lock import findings_against
+
+        try:
+            result.findings = sorted(result.findings + findings_against(args.base, project.plans_dir,
+                                                                        result.plan_files))
+        except GitError as exc:
+            raise UsageError(f"--base: {exc}") from None
     strict = args.strict or settings.strict
     found = result.findings
     if args.format == "json":
@@ -194,6 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH", help="plan files or folders (default: the plans folder)")
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
+    check.add_argument("--base", metavar="REV",
+                       help="compare each plan with its version at this git revision: the terms of a plan "
+                            "acknowledged there change only with an acknowledged amendment (PB701)")
     common(check)
 
     listing = add("rules", cmd_rules, "List every rule with its code and summary.")

@@ -102,6 +102,9 @@ class Settings(BaseModel):
     audience: str = "all"
     today: date | None = None
     strict: bool = False
+    # Where released playbook versions are published (`mike deploy`): a plan page links to
+    # <versions_url><playbook_version>/. The default, "/", is the host the site is served from.
+    versions_url: str = "/"
     policy: Policy = Field(default_factory=Policy)
 
     @field_validator("today", mode="before")
@@ -263,8 +266,18 @@ def resolve_today(given: date | str | None, configured: date | None = None) -> d
     return parse_date_option(value.isoformat() if isinstance(value, date) else value, source)
 
 
+RELEASE_VARIABLE = "MIKE_DOCS_VERSION"  # set by `mike deploy` while it builds a release
+
+
 def resolve_audience(given: str | None, configured: str = "all") -> Audience:
-    """The audience of a build: --audience, then PLAYBOOK_AUDIENCE, then config, then `all`."""
+    """The audience of a build: --audience, then PLAYBOOK_AUDIENCE, then config, then `all`.
+
+    A release of the playbook (built by `mike deploy`) is always built for the `playbook` audience:
+    plans are live data, and a plan frozen into an old version would outlive its retention and its
+    audience rules.
+    """
+    if os.environ.get(RELEASE_VARIABLE):
+        return Audience("playbook")
     value, source = _first_given(given, "PLAYBOOK_AUDIENCE") or (configured, "audience")
     try:
         return Audience.parse(value)

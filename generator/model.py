@@ -284,6 +284,19 @@ class Outcome(Record):
     decision: Literal["retained", "extended", "separated"]
 
 
+SignedTerm = Literal["timetable", "criteria", "milestones", "consequences"]
+SIGNED_TERMS: tuple[str, ...] = SignedTerm.__args__
+
+
+class Amendment(Record):
+    """A change to terms already signed: when, what changed, and its own acknowledgement."""
+
+    date: Day
+    summary: Text
+    changes: Annotated[list[SignedTerm], Field(min_length=1)]
+    acknowledgement: Acknowledgement | None = None
+
+
 class PlanBody(Record):
     """Every field of a plan but `private`: what both record types below share."""
 
@@ -314,6 +327,9 @@ class PlanBody(Record):
     consequences: Text | None = Field(None, description="What follows if the objectives are not met (required for a PIP).")
     acknowledgement: Acknowledgement | None = Field(
         None, description="Both parties' signature dates (required for a PIP past draft).")
+    amendments: list[Amendment] = Field(
+        [], description="Changes to the signed terms (timetable, criteria, milestones, consequences), each "
+                        "`{date, summary, changes: [...], acknowledgement}`: a signed plan changes only with one.")
     rebuttal: Rebuttal | None = Field(None, description="The employee's own written response, shown beside the plan.")
     log: list[LogEntry] = Field([], description="What happened: check-ins, ride-alongs, reviews, self-reviews.")
     outcome: Outcome | None = Field(None, description="How the plan ended (required when closed).")

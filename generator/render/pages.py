@@ -8,6 +8,7 @@ are the only pages that read every plan, and they hold one table row per plan.
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import quote
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -56,6 +57,11 @@ def manager_uri(manager_id: str) -> str:
     return f"managers/{manager_id}/index.md"
 
 
+def version_url(versions_url: str, version: str) -> str:
+    """Where a released playbook version lives: `mike` publishes each one in a folder of its own."""
+    return f"{versions_url.rstrip('/')}/{quote(version, safe='')}/"
+
+
 def relative(from_uri: str, to_uri: str) -> str:
     """A Markdown link from one page's source to another's, as MkDocs resolves it."""
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
@@ -84,7 +90,7 @@ def _environment():
 
 
 def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowledgement_days: int = 7,
-                previous: PublicPlan | None = None) -> str:
+                previous: PublicPlan | None = None, versions_url: str = "/") -> str:
     """The Markdown of one plan's page: a pure function of the record (and the plan it follows),
     its timeline, the templates and the policy."""
     if not isinstance(plan, PublicPlan):  # selection redacts every record before rendering
@@ -117,6 +123,7 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         "owner_label": OWNERS.get,
         "trigger_of": triggers.get,
         "targets_of": lambda state: plan.milestones[state.index].targets,
+        "version_link": version_url(versions_url, plan.playbook_version) if plan.playbook_version else None,
     }
     title = f"{plan.person.name}: {KIND_LABELS[plan.kind]}"
     return front_matter(title, robots=NOINDEX) + _environment().get_template("plan.md.j2").render(context)

@@ -136,7 +136,8 @@ def _listing_texts(audience: Audience) -> tuple[str, str]:
 
 
 def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[str, PublicPlan], audience: Audience,
-                today: date, acknowledgement_days: int = 7, cache: dict[str, str] | None = None) -> Site:
+                today: date, acknowledgement_days: int = 7, cache: dict[str, str] | None = None,
+                versions_url: str = "/") -> Site:
     """Every generated page of one build. Raises TemplateProblem for a template that cannot be filled.
 
     `cache` maps page keys to Markdown rendered before; pages found there are not rendered again,
@@ -144,7 +145,7 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
     """
     site = Site(audience=audience, today=today, letters=letters, samples=samples,
                 acknowledgement_days=acknowledgement_days)
-    salt = f"{letters.fingerprint}|{today}|{acknowledgement_days}|{_version()}"
+    salt = f"{letters.fingerprint}|{today}|{acknowledgement_days}|{versions_url}|{_version()}"
     by_id = {chosen.plan.id: chosen for chosen in selected}
     for chosen in selected:
         uri = plan_uri(chosen.plan.id)
@@ -154,7 +155,7 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
         markdown = cache.get(key) if cache is not None else None
         if markdown is None:
             markdown = render_plan(chosen.plan, letters, chosen.timeline, acknowledgement_days,
-                                   previous.plan if previous else None)
+                                   previous.plan if previous else None, versions_url)
             if cache is not None:
                 cache[key] = markdown
         site.pages[uri] = Page(uri, markdown, key=key)

@@ -48,7 +48,7 @@ class Rule:
     severity: Severity
     summary: str
     doc: str
-    scope: Literal["input", "plan", "repository"]
+    scope: Literal["input", "plan", "repository", "base"]
     check: Callable | None = None
 
     @property
@@ -91,6 +91,11 @@ def input_rule(code: str, name: str, summary: str, doc: str) -> None:
     _register(Rule(code, name, "error", summary, inspect.cleandoc(doc), "input"))
 
 
+def base_rule(code: str, name: str, summary: str, doc: str) -> None:
+    """Document a rule that `playbook check --base REV` enforces by comparing a plan with its version at REV."""
+    _register(Rule(code, name, "error", summary, inspect.cleandoc(doc), "base"))
+
+
 def rules(scope: str | None = None) -> Iterator[Rule]:
     for code in sorted(REGISTRY):
         rule = REGISTRY[code]
@@ -99,4 +104,4 @@ def rules(scope: str | None = None) -> Iterator[Rule]:
 
 
 # Importing the modules fills the registry.
-from . import criteria, escalation, input, people, repository, timetable  # noqa: E402,F401
+from . import amendments, criteria, escalation, input, people, repository, timetable  # noqa: E402,F401
