@@ -23,6 +23,7 @@ from .findings import Finding
 from .model import PublicPlan
 from .readiness import Readiness
 from .render.letters import FilledLetter, Letters, LetterTemplate, TemplateProblem
+from .roster import members_for, read_roster
 from .timeline import build_timeline
 from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_page, render_site
 
@@ -115,6 +116,8 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
     else:
         result = CheckResult()
         notes.append(f"no plans folder at {project.shown(project.plans_dir)}: building the playbook without plans")
+    roster, problems = read_roster(project.plans_dir, project.shown(project.plans_dir), settings.policy.max_file_bytes)
+    result.findings = sorted(result.findings + problems)
     outcome = Build(project, audience, today, result, notes=notes)
     failing_files = {finding.path for finding in outcome.failing()}
     if failing_files and not preview:
@@ -130,7 +133,7 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
         letters = Letters(project.docs_dir / TEMPLATES_DIR)
         samples = load_samples(project.docs_dir, project, today)
         outcome.site = render_site(outcome.plans, letters, samples, audience, today, days, cache,
-                                   settings.versions_url)
+                                   settings.versions_url, members_for(roster, audience))
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     return outcome

@@ -36,6 +36,11 @@ def cmd_check(args) -> int:
     today = resolve_today(args.today, settings.today)
     paths = [Path(p) for p in args.paths] or [project.shown(project.plans_dir)]
     result = check_paths(paths, settings.policy, today)
+    if not args.paths:  # the whole plans folder: its roster too
+        from .roster import read_roster
+
+        result.findings = sorted(result.findings + read_roster(project.plans_dir, paths[0],
+                                                               settings.policy.max_file_bytes)[1])
     if args.base:
         from .gitrepo import GitError
         from .lock import findings_against

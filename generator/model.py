@@ -364,6 +364,20 @@ class PublicPlan(PlanBody):
         return cls.model_construct(**{name: getattr(plan, name) for name in cls.model_fields})
 
 
+class RosterTeam(Record):
+    """One team on the roster: its manager and its members (person ids)."""
+
+    manager: Slug
+    name: Text | None = None
+    members: list[Slug] = []
+
+
+class Roster(Record):
+    """`plans/_roster.yaml`: everyone who should have a growth plan, by team (optional)."""
+
+    teams: dict[Slug, RosterTeam]
+
+
 def field_names() -> frozenset[str]:
     """Every field name of every record type: what an unknown key is compared with."""
     names: set[str] = set()

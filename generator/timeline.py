@@ -335,3 +335,38 @@ def build_timeline(plan: PlanBody, today: date, acknowledgement_days: int = 7) -
     standings = tuple(Standing(c, *(latest_result(plan.log, c.id, as_of) or (None, None))) for c in plan.criteria)
     return Timeline(plan, today, tuple(items), tuple(reviews), tuple(milestones), tuple(triggers),
                     tuple(escalations), standings, expected, held, deadline)
+
+
+Health = Literal["on-track", "at-risk", "off-track", "not-started", "closed"]
+HEALTH_LABELS = {"on-track": "On track", "at-risk": "At risk", "off-track": "Off track",
+                 "not-started": "Not started", "closed": "Closed"}
+# Below this share of expected check-ins held, a running plan is at risk.
+CHECK_IN_FLOOR = 0.75
+
+
+def health(timeline: Timeline) -> Health:
+    """How a plan is doing, as of the timeline's day.
+
+    - **Off track**: a trigger was crossed at a held review, or the latest milestone that fell due
+      was missed (its results fall short, or none was logged).
+    - **At risk**: an earlier milestone was missed; or a review or a trigger's deciding review
+      was not held when due; or fewer than three in four of the check-ins expected so far were
+      held.
+    - **On track**: none of the above.
+
+    A draft has not started, and a closed plan's outcome says how it ended.
+    """
+    plan = timeline.plan
+    if plan.status == "draft":
+        return "not-started"
+    if plan.status == "closed":
+        return "closed"
+    judged = [m for m in timeline.milestones if m.verdict != "upcoming"]
+    if timeline.crossed() or (judged and judged[-1].verdict in ("missed", "no-result")):
+        return "off-track"
+    missed_reviews = any(r.date < timeline.today and r.held_on is None for r in timeline.reviews)
+    undecided = any(t.verdict == "undecided" for t in timeline.triggers)
+    few_check_ins = timeline.check_ins_held < CHECK_IN_FLOOR * timeline.check_ins_expected
+    if any(m.verdict in ("missed", "no-result") for m in judged) or missed_reviews or undecided or few_check_ins:
+        return "at-risk"
+    return "on-track"

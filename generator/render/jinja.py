@@ -107,6 +107,11 @@ def weekdays(names: Iterable[str]) -> str:
 
 
 
+def sentence(text: str) -> str:
+    """The text with its first letter in capitals, and nothing else changed (unlike `capitalize`)."""
+    return text[:1].upper() + text[1:]
+
+
 def stage(name: str) -> str:
     return name.replace("-", " ")
 
@@ -119,6 +124,7 @@ FILTERS = {
     "number": number,
     "measure": measure,
     "stage": stage,
+    "sentence": sentence,
     "attr": attribute,
 }
 

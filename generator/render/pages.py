@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from ..model import STAGES, PublicPlan
 from ..audience import SelectedPlan
-from ..timeline import RUNNING, Timeline
+from ..timeline import HEALTH_LABELS, RUNNING, Timeline, health
 from .jinja import front_matter, markdown_env, shortdate
 from .letters import Letters, letter_html, tabs_html
 
@@ -55,6 +55,10 @@ def team_uri(team: str) -> str:
 
 def manager_uri(manager_id: str) -> str:
     return f"managers/{manager_id}/index.md"
+
+
+def person_uri(person_id: str) -> str:
+    return f"people/{person_id}/index.md"
 
 
 def version_url(versions_url: str, version: str) -> str:
@@ -106,9 +110,12 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         "today": today,
         "timeline": timeline,
         "kind_label": KIND_LABELS[plan.kind],
+        "kind_label_of": KIND_LABELS.get,
         "links": {
             "team": relative(uri, team_uri(plan.person.team)),
             "manager": relative(uri, manager_uri(plan.manager.id)),
+            "person": relative(uri, person_uri(plan.person.id)),
+            "follows": relative(uri, plan_uri(plan.follows)) if previous is not None else None,
             "response": relative(uri, response_uri) if response_uri else None,
         },
         "response": {"title": response_title},
@@ -123,6 +130,8 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         "owner_label": OWNERS.get,
         "trigger_of": triggers.get,
         "targets_of": lambda state: plan.milestones[state.index].targets,
+        "health": HEALTH_LABELS[health(timeline)],
+        "previous": previous,
         "version_link": version_url(versions_url, plan.playbook_version) if plan.playbook_version else None,
     }
     title = f"{plan.person.name}: {KIND_LABELS[plan.kind]}"

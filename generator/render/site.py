@@ -21,6 +21,8 @@ from ..audience import Audience, SelectedPlan
 from ..model import PublicPlan
 from ..dates import parse_day
 from ..schema import schema_text
+from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_JSON, PLANS_JSON_SCHEMA, plans_json, plans_schema_text,
+                        render_compliance, render_people)
 from .jinja import markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
 from .pages import (KIND_LABELS, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, TEAMS_INDEX, plan_uri, render_indexes,
@@ -31,7 +33,8 @@ TEMPLATES_DIR = "templates"  # inside the playbook folder; MkDocs leaves `templa
 SAMPLES_DIR = "templates/samples"
 STYLESHEET = "assets/playbook.css"
 SCHEMA = "schema/plan.schema.json"
-LISTINGS = frozenset({PLANS_INDEX, TEAMS_INDEX, MANAGERS_INDEX})  # the generated pages the nav names
+# The generated pages the nav names.
+LISTINGS = frozenset({PLANS_INDEX, TEAMS_INDEX, MANAGERS_INDEX, PEOPLE_INDEX, COMPLIANCE_PAGE})
 
 # Markdown extensions the generated pages rely on, with the options they need.
 REQUIRED_EXTENSIONS = {
@@ -137,7 +140,7 @@ def _listing_texts(audience: Audience) -> tuple[str, str]:
 
 def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[str, PublicPlan], audience: Audience,
                 today: date, acknowledgement_days: int = 7, cache: dict[str, str] | None = None,
-                versions_url: str = "/") -> Site:
+                versions_url: str = "/", roster: list[str] | None = None) -> Site:
     """Every generated page of one build. Raises TemplateProblem for a template that cannot be filled.
 
     `cache` maps page keys to Markdown rendered before; pages found there are not rendered again,
@@ -160,10 +163,14 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
                 cache[key] = markdown
         site.pages[uri] = Page(uri, markdown, key=key)
     intro, empty = _listing_texts(audience)
-    for uri, markdown in render_indexes(selected, today, intro, empty).items():
+    listings = {**render_indexes(selected, today, intro, empty), **render_people(selected),
+                COMPLIANCE_PAGE: render_compliance(selected, today, intro, empty, roster)}
+    for uri, markdown in listings.items():
         site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS)
     site.assets[STYLESHEET] = stylesheet()
     site.assets[SCHEMA] = schema_text()
+    site.assets[PLANS_JSON] = plans_json(selected, today, str(audience), _version())
+    site.assets[PLANS_JSON_SCHEMA] = plans_schema_text()
     return site
 
 

@@ -104,4 +104,4 @@ def rules(scope: str | None = None) -> Iterator[Rule]:
 
 
 # Importing the modules fills the registry.
-from . import amendments, criteria, escalation, input, people, repository, timetable  # noqa: E402,F401
+from . import amendments, criteria, escalation, input, people, repository, roster, timetable  # noqa: E402,F401

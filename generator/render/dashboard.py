@@ -1,0 +1,162 @@
+"""The HR view's pages and files: the compliance dashboard, a page per person, and `plans.json`.
+
+Each reads the selected plans and their timelines, as every other page does: nothing here sees a
+plan the build's audience may not, or a private field.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections import defaultdict
+from datetime import date
+
+from markupsafe import Markup
+
+from .. import compliance as compliance_module
+from ..audience import SelectedPlan
+from ..compliance import Row, compliance
+from ..timeline import HEALTH_LABELS, health
+from .jinja import front_matter
+from .pages import KIND_LABELS, NOINDEX, SHORT_KIND_LABELS, _environment, person_uri, plan_uri, relative
+
+COMPLIANCE_PAGE = "compliance/index.md"
+PEOPLE_INDEX = "people/index.md"
+PLANS_JSON = "plans.json"
+PLANS_JSON_SCHEMA = "schema/plans.schema.json"
+KIND_ORDER = {"growth": 0, "coaching": 1, "pip": 2}
+
+
+def percent(value: float | None) -> str:
+    return "not yet" if value is None else f"{round(value * 100)}%"
+
+
+def _plans_of(row: Row) -> str:
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for (kind, status), count in sorted(row.kinds.items(), key=lambda item: (KIND_ORDER[item[0][0]], item[0][1])):
+        by_kind[kind].append(f"{count} {status}")
+    return "; ".join(f"{SHORT_KIND_LABELS[kind]}: {', '.join(parts)}" for kind, parts in by_kind.items())
+
+
+def _health_of(row: Row) -> str:
+    return ", ".join(f"{count} {HEALTH_LABELS[name].lower()}" for name, count in sorted(row.health.items()))
+
+
+def render_compliance(selected: list[SelectedPlan], today: date, intro: str, empty: str,
+                      roster_members: list[str] | None, chart=None) -> str:
+    figures = compliance(selected, roster_members or [])
+    rows = [row for row in figures.managers + figures.hr_partners if row.rate is not None]
+    chart_html = chart([(f"{row.name} ({row.role})", round(row.rate * 100, 1)) for row in rows]) if chart and rows else None
+    return front_matter("Compliance", robots=NOINDEX) + _environment().get_template("compliance.md.j2").render(
+        intro=intro,
+        empty=empty,
+        today=today,
+        rows_count=len(figures.managers) + len(figures.hr_partners),
+        tables=[("Managers", figures.managers), ("HR partners", figures.hr_partners)],
+        org=figures.organisation,
+        roster=roster_members is not None,
+        chart=Markup(chart_html) if chart_html else None,
+        plans_of=_plans_of,
+        health_of=_health_of,
+        percent=percent,
+        method=Markup(inspect.getdoc(compliance_module).split("\n\n", 1)[1]),
+        health_rule=Markup(inspect.getdoc(health)),
+    )
+
+
+def render_people(selected: list[SelectedPlan]) -> dict[str, str]:
+    """A page per person: their plans in order, growth, then coaching, then PIP, each by start date."""
+    by_person: dict[str, list[SelectedPlan]] = defaultdict(list)
+    for chosen in selected:
+        by_person[chosen.plan.person.id].append(chosen)
+    pages = {}
+    environment = _environment()
+    names = {}
+    for person_id, plans in by_person.items():
+        plans.sort(key=lambda c: (KIND_ORDER[c.plan.kind], c.plan.timetable.start, c.plan.id))
+        person = plans[-1].plan.person
+        names[person_id] = person.name
+        uri = person_uri(person_id)
+        pages[uri] = front_matter(person.name, robots=NOINDEX) + environment.get_template("person.md.j2").render(
+            person=person,
+            rows=[(c.plan, relative(uri, plan_uri(c.plan.id)), HEALTH_LABELS[health(c.timeline)],
+                   relative(uri, plan_uri(c.plan.follows)) if c.plan.follows in {p.plan.id for p in plans} else None)
+                  for c in plans],
+            kind_label=KIND_LABELS,
+        )
+    pages[PEOPLE_INDEX] = front_matter("People", robots=NOINDEX) + environment.get_template("people.md.j2").render(
+        people=[(names[pid], relative(PEOPLE_INDEX, person_uri(pid)), len(by_person[pid]))
+                for pid in sorted(by_person, key=lambda pid: (names[pid], pid))])
+    return pages
+
+
+PLANS_SCHEMA = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "title": "Playbook plans.json",
+    "type": "object",
+    "required": ["generator", "today", "audience", "plans"],
+    "properties": {
+        "$schema": {"type": "string"},
+        "generator": {"type": "object", "properties": {"name": {"type": "string"}, "version": {"type": "string"}}},
+        "today": {"type": "string", "format": "date"},
+        "audience": {"type": "string"},
+        "plans": {"type": "array", "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["id", "person", "team", "manager", "kind", "status", "start", "end", "health"],
+            "properties": {
+                "id": {"type": "string"},
+                "person": {"$ref": "#/definitions/ref"},
+                "team": {"type": "string"},
+                "manager": {"$ref": "#/definitions/ref"},
+                "hr_partner": {"oneOf": [{"$ref": "#/definitions/ref"}, {"type": "null"}]},
+                "kind": {"enum": ["growth", "coaching", "pip"]},
+                "status": {"enum": ["draft", "active", "extended", "closed"]},
+                "start": {"type": "string", "format": "date"},
+                "end": {"type": "string", "format": "date"},
+                "health": {"enum": list(HEALTH_LABELS)},
+                "next_due": {"oneOf": [{"type": "null"}, {
+                    "type": "object", "required": ["date", "kind", "title"],
+                    "properties": {"date": {"type": "string", "format": "date"}, "kind": {"type": "string"},
+                                   "title": {"type": "string"}}}]},
+                "follows": {"type": ["string", "null"]},
+            },
+        }},
+    },
+    "definitions": {"ref": {"type": "object", "required": ["id", "name"], "additionalProperties": False,
+                            "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}},
+}
+
+
+def plans_json(selected: list[SelectedPlan], today: date, audience: str, version: str) -> str:
+    """The selected plans for BI and spreadsheets: the same bytes for the same input."""
+
+    def ref(who):
+        return {"id": who.id, "name": who.name} if who is not None else None
+
+    rows = []
+    for chosen in sorted(selected, key=lambda c: c.plan.id):
+        plan, timeline = chosen.plan, chosen.timeline
+        next_item = timeline.next() if plan.status in ("active", "extended") else None
+        rows.append({
+            "id": plan.id,
+            "person": ref(plan.person),
+            "team": plan.person.team,
+            "manager": ref(plan.manager),
+            "hr_partner": ref(plan.hr_partner),
+            "kind": plan.kind,
+            "status": plan.status,
+            "start": plan.timetable.start.isoformat(),
+            "end": plan.timetable.last_day.isoformat(),
+            "health": health(timeline),
+            "next_due": {"date": next_item.date.isoformat(), "kind": next_item.kind, "title": next_item.title}
+            if next_item else None,
+            "follows": plan.follows,
+        })
+    document = {"$schema": PLANS_JSON_SCHEMA, "generator": {"name": "playbook", "version": version},
+                "today": today.isoformat(), "audience": audience, "plans": rows}
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def plans_schema_text() -> str:
+    return json.dumps(PLANS_SCHEMA, indent=2) + "\n"

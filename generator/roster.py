@@ -1,0 +1,66 @@
+"""The roster, `plans/_roster.yaml`: who is in which team, so the dashboard can show who has no growth plan.
+
+    teams:
+      emea-west:
+        manager: priya-shah
+        name: EMEA West        # optional: how pages name the team
+        members: [jordan-lee, alex-kim]
+
+It is optional. Files whose names start with `_` are not plans, so `playbook check` does not read
+it as one; it is read here with the same loader, and a problem in it is a located finding (PB119).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .audience import Audience
+from .findings import Finding
+from .load import LoadError, load_bytes
+from .model import Roster
+
+ROSTER_FILE = "_roster.yaml"
+
+
+def read_roster(plans_dir: Path, shown: Path, max_bytes: int) -> tuple[Roster | None, list[Finding]]:
+    """The roster in `plans_dir`, if there is one, and the problems found in it."""
+    path = plans_dir / ROSTER_FILE
+    if not path.is_file():
+        return None, []
+    where = str(shown / ROSTER_FILE)
+    try:
+        with open(path, "rb") as handle:
+            document = load_bytes(handle.read(max_bytes + 1), max_bytes=max_bytes)
+    except LoadError as exc:
+        problem = exc.problem
+        return None, [Finding(where, problem.line, problem.col, "PB119", "error", f"roster: {problem.message}")]
+    except OSError as exc:
+        return None, [Finding(where, 1, 1, "PB119", "error", f"roster: cannot read: {exc.strerror or exc}")]
+    findings = [Finding(where, p.line, p.col, "PB119", "error", f"roster: {p.message}") for p in document.problems]
+    try:
+        roster = Roster.model_validate(document.data)
+    except ValidationError as exc:
+        for error in exc.errors(include_input=False):
+            path_ = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
+            line, col = document.where(path_)
+            findings.append(Finding(where, line, col, "PB119", "error",
+                                    f"roster: {'.'.join(map(str, path_)) or 'the file'}: {error['msg']}"))
+        return None, findings
+    return (None, findings) if findings else (roster, [])
+
+
+def members_for(roster: Roster | None, audience: Audience) -> list[str] | None:
+    """The roster's people this audience may see (None without a roster)."""
+    if roster is None:
+        return None
+    if audience.kind == "all":
+        teams = roster.teams.values()
+    elif audience.kind == "team":
+        teams = [roster.teams[audience.id]] if audience.id in roster.teams else []
+    elif audience.kind == "manager":
+        teams = [team for team in roster.teams.values() if team.manager == audience.id]
+    else:
+        return None
+    return sorted({member for team in teams for member in team.members})
