@@ -108,3 +108,13 @@ def thin_ride_along(plan: Plan, context: Context):
                 f"ride-along on {entry.date} logs {len(entry.wins)} wins and "
                 f"{len(entry.opportunities)} opportunities; three of each are expected"
             )
+
+
+@plan_rule("PB409", "escalated-not-coaching", "Only a coaching plan closes as `escalated`")
+def escalated_not_coaching(plan: Plan, context: Context):
+    """`result: escalated` records that an informal coaching plan gave way to a formal PIP (which
+    then `follows` it). A growth plan or a PIP that ends is met, not met or withdrawn.
+
+    **Fix:** use `met`, `not-met` or `withdrawn`, or check the plan's `kind`."""
+    if plan.outcome is not None and plan.outcome.result == "escalated" and plan.kind != "coaching":
+        yield ("outcome", "result"), f"a {plan.kind} plan is not `escalated`: only a coaching plan gives way to a PIP"

@@ -46,3 +46,51 @@ def two_running_pips(plan_files, context: Context):
 
     for plan_file, others, person_id in _clashes(plan_files, running_pip_person):
         yield plan_file, ("status",), f"`{person_id}` has another running pip: {others}"
+
+
+@repository_rule("PB603", "follows-unknown", "`follows` names no plan in the repository")
+def follows_unknown(plan_files, context: Context):
+    """`follows` links a plan to the one it grew out of (a PIP to the coaching plan before it), so
+    that the plan document can recap the informal plan and the person's page can show the path.
+    A link to a plan that does not exist is a typo, or points at a plan that was deleted.
+
+    **Fix:** correct the id (the file name of the earlier plan, or its `id:`), or remove `follows`."""
+    known = {plan_file.plan.id for plan_file in plan_files}
+    for plan_file in plan_files:
+        follows = plan_file.plan.follows
+        if follows is not None and follows not in known:
+            yield plan_file, ("follows",), f"`follows: {follows}` names no plan in the repository"
+
+
+@repository_rule("PB604", "follows-circle", "`follows` links go round in a circle")
+def follows_circle(plan_files, context: Context):
+    """Plans follow one another in time: a plan cannot, through its chain of `follows`, follow
+    itself.
+
+    **Fix:** remove the `follows` that points back to a later plan."""
+    following = {plan_file.plan.id: plan_file.plan.follows for plan_file in plan_files}
+    for plan_file in plan_files:
+        seen, current = {plan_file.plan.id}, following.get(plan_file.plan.id)
+        chain = [plan_file.plan.id]
+        while current is not None and current in following:
+            chain.append(current)
+            if current in seen:
+                break
+            seen.add(current)
+            current = following[current]
+        if len(chain) > 1 and chain[-1] == plan_file.plan.id:
+            yield plan_file, ("follows",), f"`follows` goes round in a circle: {' -> '.join(chain)}"
+
+
+@repository_rule("PB605", "follows-other-person", "`follows` names another person's plan")
+def follows_other_person(plan_files, context: Context):
+    """A plan grows out of the same person's earlier plan; linking another person's plan would put
+    their history into this person's documents.
+
+    **Fix:** correct the id."""
+    by_id = {plan_file.plan.id: plan_file.plan for plan_file in plan_files}
+    for plan_file in plan_files:
+        earlier = by_id.get(plan_file.plan.follows) if plan_file.plan.follows else None
+        if earlier is not None and earlier.person.id != plan_file.plan.person.id:
+            yield plan_file, ("follows",), (
+                f"`follows: {earlier.id}` is a plan of `{earlier.person.id}`, not of `{plan_file.plan.person.id}`")
