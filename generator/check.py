@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import heapq
 import os
 import re
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from .rules import REGISTRY, Context, rules
 PLAN_SUFFIXES = (".yaml", ".yml")
 PLACEHOLDER = "TODO"
 PRIVATE = "private"
+MAX_FINDINGS = 200  # in one file: past that, it is not a plan with mistakes, and the rest would flood the log
 _SLUG = re.compile(SLUG_PATTERN)
 _FIELDS = sorted(field_names())
 
@@ -112,7 +114,18 @@ def check_paths(paths: Iterable[Path], policy: Policy, today: date) -> CheckResu
 
 
 def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile | None, list[Finding]]:
-    """Read, validate and check one plan file's bytes."""
+    """Read, validate and check one plan file's bytes; at most MAX_FINDINGS findings, then PB118."""
+    plan_file, findings = _check_bytes(raw, shown_path, context)
+    if len(findings) <= MAX_FINDINGS:
+        return plan_file, findings
+    first = heapq.nsmallest(MAX_FINDINGS + 1, findings, key=lambda finding: (finding.line, finding.col, finding.code))
+    stop = first.pop()
+    return plan_file, first + [Finding(shown_path, stop.line, stop.col, "PB118", REGISTRY["PB118"].severity,
+                                       f"more than {MAX_FINDINGS} findings in this file, and only the first "
+                                       f"{MAX_FINDINGS} are shown; fix them and check again")]
+
+
+def _check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile | None, list[Finding]]:
 
     def located(code: str, line: int, col: int, message: str, path: tuple | None = None) -> Finding:
         if path and path[0] == PRIVATE:
@@ -126,13 +139,13 @@ def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile
         return None, [located(problem.code, problem.line, problem.col, problem.message, problem.path)]
 
     findings = [located(p.code, p.line, p.col, p.message, p.path) for p in document.problems]
-    refused = [p.path for p in document.problems if p.path is not None]
+    refused = {p.path for p in document.problems if p.path is not None}
     public = {key: value for key, value in document.data.items() if key != PRIVATE}
     placeholders = _placeholders(public) if PLACEHOLDER.encode() in raw else ()
     for path, text, is_key in placeholders:
         line, col = document.where(path, key=is_key)
         findings.append(located("PB116", line, col, f"placeholder left: {shorten(text)}"))
-        refused.append(path)
+        refused.add(path)
 
     stem = os.path.splitext(os.path.basename(shown_path))[0]
     id_given = document.data.get("id") is not None  # an empty `id:` leaves the file name as the id
@@ -144,7 +157,7 @@ def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile
     try:
         plan = Plan.model_validate(document.data)
     except ValidationError as exc:
-        findings += _model_findings(exc, document, refused, located)
+        findings += _model_findings(exc, document, refused, located, MAX_FINDINGS + 1 - len(findings))
         return None, findings
     if findings:  # the model accepted what the loader refused, e.g. a tagged string
         return None, findings
@@ -199,12 +212,15 @@ _TYPE_NAMES = {
 }
 
 
-def _model_findings(error: ValidationError, document: Document, refused: list[tuple], located) -> list[Finding]:
+def _model_findings(error: ValidationError, document: Document, refused: set[tuple], located,
+                    most: int) -> list[Finding]:
     findings = []
     seen: set[tuple] = set()
     for detail in error.errors(include_url=False, include_input=True):
+        if len(findings) >= most:
+            break  # enough to show: describing every one of thousands would take seconds
         path = _data_path(document.data, detail["loc"], detail["type"])
-        if any(path[: len(bad)] == bad for bad in refused):
+        if any(path[:length] in refused for length in range(len(path) + 1)):
             continue  # already reported by the loader
         code, message, at_key = _describe(detail, path)
         if (path, code) in seen:

@@ -42,6 +42,7 @@ _DocumentStart, _StreamEnd = yaml.DocumentStartEvent, yaml.StreamEndEvent
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 MAX_NUMBER = 10**12  # far beyond any measure in a plan, far below where arithmetic on one could overflow
+_MAX_INT_CHARS = len(str(-MAX_NUMBER))  # an integer written with more characters is out of range
 
 Path_ = tuple  # a path into the document: keys and list indexes, e.g. ("criteria", 0, "baseline")
 
@@ -169,12 +170,10 @@ def _number(text: str, kind: type) -> int | float | Problem:
     An integer's digits are counted before it is converted: Python refuses to convert more than
     4300 of them, and a float as large as 1e400 is infinite.
     """
-    if kind is int and len(text.lstrip("+-")) > len(str(MAX_NUMBER)):
-        value = None
-    else:
+    if kind is float or len(text) <= _MAX_INT_CHARS:
         value = kind(text)
-    if value is not None and abs(value) <= MAX_NUMBER:
-        return value
+        if abs(value) <= MAX_NUMBER:
+            return value
     return Problem("PB117", f"`{shorten(text)}` is out of range: a number in a plan lies between "
                             f"-{MAX_NUMBER} and {MAX_NUMBER}", 0, 0)
 
@@ -185,6 +184,8 @@ def _resolve_plain(text: str) -> Any | Problem:
         return None
     if len(text) > 5 and text[0] not in _NUMBER_START:
         return text  # every special word is at most five letters long, and no number starts so
+    if _INT.fullmatch(text):  # the commonest plain value, and never read otherwise by YAML 1.1
+        return _number(text, int)
     reason = _version_difference(text)
     if reason:
         return Problem("PB108", reason, 0, 0)
@@ -194,8 +195,6 @@ def _resolve_plain(text: str) -> Any | Problem:
         return _BOOLS[text]
     if text[0] not in _NUMBER_START:
         return text
-    if _INT.fullmatch(text):
-        return _number(text, int)
     if _FLOAT.fullmatch(text):
         return _number(text, float)
     if _SPECIAL_FLOAT.fullmatch(text):
@@ -289,7 +288,7 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
                 key = event.value
                 if decorated:
                     _refuse_decorations(event, line, col, problems, parent.path + (key,))
-                if not event.style and not parent.dropped:
+                if not event.style and not parent.dropped and (key[:1] in _NUMBER_START or key in _BOOLS_1_1):
                     reason = _version_difference(key)
                     if reason:
                         problems.append(Problem("PB108", reason, line, col, parent.path + (key,)))

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from generator.check import check_paths
+from generator.check import check_bytes, check_paths
 from generator.config import Policy
-from generator.rules import REGISTRY
+from generator.rules import REGISTRY, Context
 
 TODAY = date(2026, 11, 20)
 TEXT_LINE = re.compile(
@@ -121,7 +122,7 @@ def test_the_three_formats_report_the_same_findings(bad_example_output):
 
 RULES_UNDER_TEST = """
     PB100 PB101 PB102 PB103 PB104 PB105 PB106 PB107 PB108 PB109 PB110
-    PB111 PB112 PB113 PB114 PB115 PB116 PB117
+    PB111 PB112 PB113 PB114 PB115 PB116 PB117 PB118
     PB201 PB202 PB203 PB204 PB205 PB206 PB207 PB208 PB209
     PB300 PB301 PB302 PB303 PB304 PB305 PB306 PB307
     PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408
@@ -308,6 +309,40 @@ def test_pb116_the_word_todo_inside_a_note_is_not_a_placeholder(check, pip_plan)
     plan = pip_plan.change("note: Plan signed;", "note: Went through the TODO list; plan signed;")
 
     assert check(plan).findings == []
+
+
+# PB118 too-many-findings
+
+MANY_PROBLEMS = {  # a line that is one finding, repeated to fill a file under the size bound
+    "duplicate keys": "a: 1\n",
+    "YAML 1.1 keys": "0{n}: 1\n",
+    "unknown fields": "field{n}: 1\n",
+    "aliases": "- *alias{n}\n",
+    "placeholders": "- TODO {n}\n",
+    "huge numbers": "- {n}000000000000000\n",
+    "private keys twice": "  secret: {n}\n",
+}
+
+
+@pytest.mark.parametrize("line", MANY_PROBLEMS.values(), ids=MANY_PROBLEMS.keys())
+def test_pb118_a_file_with_thousands_of_findings_shows_the_first_200_fast(line):
+    head = {"- ": "a:\n", "  ": "private:\n"}.get(line[:2], "")
+    text = head + "".join(line.format(n=n) for n in range((1024 * 1024 - 100) // len(line.format(n=10**5))))
+    assert len(text) < 1024 * 1024
+
+    started = time.perf_counter()
+    _, findings = check_bytes(text.encode(), "plans/team/plan.yaml", Context(Policy(), TODAY))
+
+    assert time.perf_counter() - started < 2
+    assert len(findings) == 201
+    assert findings[-1].code == "PB118" and "first 200" in findings[-1].message
+    assert findings[-1].line >= max(finding.line for finding in findings[:-1])
+
+
+def test_pb118_two_hundred_findings_are_all_shown(check, pip_plan):
+    report = check(pip_plan + "".join(f"extra-{n}: x\n" for n in range(200)))
+
+    assert len(report.findings) == 200 and "PB118" not in report.codes
 
 
 # PB201 plan-length

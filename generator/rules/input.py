@@ -136,3 +136,12 @@ input_rule("PB117", "number-out-of-range", "A number beyond plus or minus 10^12"
 
     **Fix:** write the real value; numbers in a plan lie between -10^12 and 10^12.
 """)
+
+input_rule("PB118", "too-many-findings", "More findings in one file than are shown", """
+    A plan with mistakes has a few findings, perhaps a few dozen. A file with hundreds is not a
+    plan but something else (a data dump, a damaged file, an attempt to flood the CI log), and
+    listing every finding would bury the ones that matter. The first 200 are shown, by
+    position, then this one at the place where the list stops.
+
+    **Fix:** fix the findings shown (often a few mistakes repeated), then check again.
+""")
