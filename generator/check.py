@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from .config import Policy, UsageError
-from .findings import Finding
+from .findings import Finding, visible
 from .load import Document, LoadError, Unreadable, load_bytes, shorten
 from .model import SLUG_PATTERN, Plan, field_names
 from .rules import REGISTRY, Context, rules
@@ -79,7 +79,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         elif path.is_file():
             candidates = [path]
         else:
-            raise UsageError(f"{path}: no such file or folder")
+            raise UsageError(f"{visible(displayed_path(path))}: no such file or folder")
         for candidate in candidates:
             same = candidate.resolve()
             if same not in seen:
@@ -103,7 +103,7 @@ def check_paths(paths: Iterable[Path], policy: Policy, today: date) -> CheckResu
             with open(path, "rb") as handle:
                 raw = handle.read(policy.max_file_bytes + 1)
         except OSError as exc:
-            raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            raise UsageError(f"{visible(displayed_path(path))}: cannot read: {exc.strerror or exc}") from None
         plan_file, findings = check_bytes(raw, displayed_path(path), context)
         result.findings += findings
         if plan_file is not None:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -105,6 +108,15 @@ def test_a_file_name_that_is_not_utf8_or_holds_controls_is_shown_escaped_in_ever
             path = path.replace("\\n", "%0A").replace(":", "%3A").replace(",", "%2C")
         started = f"::error file={path}," if form == "github" else f"{path}:1:1: error PB114"
         assert sum(line.startswith(started) for line in lines) == 1, (started, lines)
+
+
+@pytest.mark.parametrize("name, shown", list(ODD_NAMES.items())[:5])
+def test_a_missing_file_with_an_odd_name_is_named_escaped_on_stderr(tmp_path, name, shown):
+    result = subprocess.run([Path(sys.executable).with_name("playbook"), b"check", b"plans/" + name], cwd=tmp_path,
+                            env=os.environ | STRICT_UTF8, capture_output=True, timeout=30)
+
+    assert result.returncode == 2
+    assert result.stderr.decode("utf-8") == f"playbook: error: plans/{shown}: no such file or folder\n"
 
 
 # --- private text reaches no output ---------------------------------------------------------------------------------

@@ -536,3 +536,15 @@ def test_a_position_counts_characters_beyond_the_basic_plane_as_one(check, pip_p
     plan = pip_plan.change('    unit: "%"', '    unit: "😀\u2028%"').change("  days: 90", "  days: 😀")
 
     assert check(plan).at("PB113") == [_editor_position(plan, plan.index("😀\n"))]
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_every_line_ending_an_editor_knows_gives_the_same_positions(check, pip_plan, ending):
+    plan = pip_plan.change("  days: 90", "  days: ninety").change("note: Plan signed;", "note: Plan signé\x07;")
+    line = plan.line("Plan signé")
+
+    assert check(plan.replace("\n", ending)).at("PB100") == [(line, len("    note: Plan signé") + 1)]
+    assert check(pip_plan.replace("\n", ending).encode().replace(b"Jordan Lee", b"J\xf6rdan Lee")).at("PB101") == [
+        (pip_plan.line("name: Jordan Lee"), 10)]
+    assert check(pip_plan.change("  days: 90", "  days: ninety").replace("\n", ending)).at("PB113") == [
+        (plan.line("days: ninety"), 9)]
