@@ -3,6 +3,7 @@
 One pass per file: read it (`load`), refuse placeholders, validate it against the model, then run
 every plan rule on the typed record. Repository rules run once over all records that validated.
 The CLI and the MkDocs plugin both call `check_paths`; neither checks anything on its own.
+A file reports at most MAX_FINDINGS findings, the last of them PB118 when there were more.
 
 `private:` holds text that must reach no output, findings included: placeholders are not looked
 for there, and a finding about a value under it names the field and the problem, never the value.
@@ -126,6 +127,7 @@ def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile
 
 
 def _check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile | None, list[Finding]]:
+    """Read, validate and check one plan file's bytes."""
 
     def located(code: str, line: int, col: int, message: str, path: tuple | None = None) -> Finding:
         if path and path[0] == PRIVATE:
