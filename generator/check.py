@@ -266,7 +266,7 @@ def _field_name(path: tuple) -> str:
         if isinstance(part, int):
             parts[-1:] = [f"{parts[-1] if parts else ''}[{part}]"]
         else:
-            parts.append(str(part))
+            parts.append(shorten(str(part)))
     return ".".join(parts) or "the plan"
 
 
@@ -283,10 +283,10 @@ def _describe(detail: dict, path: tuple) -> tuple[str, str, bool]:
         field_ = str(path[-1])
         close = difflib.get_close_matches(field_, _FIELDS, n=1, cutoff=0.75)
         hint = f"; did you mean `{close[0]}`?" if close else ""
-        return "PB111", f"unknown field `{field_}`{hint}", True
+        return "PB111", f"unknown field `{shorten(field_)}`{hint}", True
     if kind == "string_pattern_mismatch":
         return "PB114", (
-            f"{name}: `{value}` is not a slug (lowercase letters, digits and dashes, like `jordan-lee`)"
+            f"{name}: `{_show(value)}` is not a slug (lowercase letters, digits and dashes, like `jordan-lee`)"
         ), False
     if kind == "too_short":
         return "PB115", f"{name} needs at least one item", False

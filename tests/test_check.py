@@ -311,6 +311,27 @@ def test_pb116_the_word_todo_inside_a_note_is_not_a_placeholder(check, pip_plan)
     assert check(plan).findings == []
 
 
+# Long values in messages
+
+LONG = "x" * 100_000
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ("kind: pip\n", f"kind: pip\n? {LONG}\n: 1\n", "PB111"),
+    ("targets: {discovery-to-demo: 24}", f"targets: {{discovery-to-demo: 24, {'a' * 1000}: 5}}", "PB114"),
+    ("  id: jordan-lee", f"  id: {LONG}", "PB114"),
+    ("    title: Objectives met", f"    title: TODO {LONG}", "PB116"),
+    ("    baseline: 18", f"    baseline: {'1_' * 50_000}x", "PB113"),
+    ("    baseline: 18", f"    baseline: {'9' * 100_000}", "PB117"),
+    ("  role: Account Executive\n", f"  role: Account Executive\n  {'r' * 1000}: x\n  {'r' * 1000}: y\n", "PB104"),
+])
+def test_a_message_quotes_only_the_start_of_a_long_value(check, pip_plan, old, new, code):
+    finding = check(pip_plan.change(old, new)).findings[0]
+
+    assert finding.code == code
+    assert len(finding.message) < 300
+
+
 # PB118 too-many-findings
 
 MANY_PROBLEMS = {  # a line that is one finding, repeated to fill a file under the size bound
