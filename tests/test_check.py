@@ -17,6 +17,8 @@ import pytest
 from generator.check import check_bytes, check_paths
 from generator.config import Policy
 from generator.rules import REGISTRY, Context
+from conftest import PlanText
+from sitekit import BAD, GOOD
 
 TODAY = date(2026, 11, 20)
 TEXT_LINE = re.compile(
@@ -26,17 +28,15 @@ GITHUB_LINE = re.compile(
     r"title=(?P<code>PB\d{3})::(?P<message>.+)")
 
 
-# --- the shared examples ---------------------------------------------------------------------------------------
+# --- the example plans (a copy in tests/examples) ---------------------------------------------------------------------------------------
 
 
 def _good_examples() -> list[Path]:
-    root = Path(__file__).parents[1].parent / "shared" / "examples" / "plans" / "good"
-    return sorted(root.rglob("*.yaml"))
+    return sorted(GOOD.rglob("*.yaml"))
 
 
 def _bad_examples() -> list[Path]:
-    root = Path(__file__).parents[1].parent / "shared" / "examples" / "plans" / "bad"
-    return sorted(root.glob("*.yaml"))
+    return sorted(BAD.glob("*.yaml"))
 
 
 def _expected_line(path: Path) -> int:
@@ -122,17 +122,20 @@ def test_the_three_formats_report_the_same_findings(bad_example_output):
 
 RULES_UNDER_TEST = """
     PB100 PB101 PB102 PB103 PB104 PB105 PB106 PB107 PB108 PB109 PB110
-    PB111 PB112 PB113 PB114 PB115 PB116 PB117 PB118
-    PB201 PB202 PB203 PB204 PB205 PB206 PB207 PB208 PB209
+    PB111 PB112 PB113 PB114 PB115 PB116 PB117 PB118 PB119
+    PB201 PB202 PB203 PB204 PB205 PB206 PB207 PB208 PB209 PB210
     PB300 PB301 PB302 PB303 PB304 PB305 PB306 PB307
-    PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408
+    PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408 PB409
     PB501 PB502 PB503 PB504
-    PB601 PB602
+    PB601 PB602 PB603 PB604 PB605
+    PB701 PB702 PB703
 """.split()
 
 
 def test_every_registered_rule_is_under_test():
     # A new rule needs its tests (here, or in test_load.py for the loader) and its code in this list.
+    # PB119 is tested in test_hr_view.py (the roster), PB210 in test_audiences.py (retention), PB701 and
+    # PB702 in test_lock.py (check --base against real git).
     assert sorted(REGISTRY) == RULES_UNDER_TEST
 
 
@@ -1012,3 +1015,66 @@ def test_warnings_exit_0_and_fail_with_strict(cli, write_plan, coaching_plan):
     assert re.fullmatch(r".+:\d+:5: warning PB209 .+\n", relaxed.stdout)
     assert strict.returncode == 1
     assert strict.stdout == relaxed.stdout
+
+
+# PB409 escalated-not-coaching
+
+def test_pb409_only_a_coaching_plan_closes_escalated(check, pip_plan, coaching_plan):
+    outcome = "outcome:\n  date: 2026-12-14\n  result: escalated\n  decision: retained\n"
+    pip = pip_plan.change("status: active", "status: closed") + outcome
+    assert check(pip).at("PB409") == [(pip.line("result: escalated"), 11)]
+    coaching = coaching_plan.change("status: active", "status: closed") + outcome
+    assert "PB409" not in check(coaching).codes
+
+
+# PB603, PB604, PB605: `follows`
+
+def _following(plan: PlanText, target: str) -> PlanText:
+    kind = plan.split("\n", 1)[0]
+    return plan.change(kind + "\n", f"{kind}\nfollows: {target}\n")
+
+
+def test_pb603_follows_must_name_a_plan(check, pip_plan):
+    plan = _following(pip_plan, "jordan-lee-coaching-2026-01")
+    report = check(plan)
+    assert report.at("PB603") == [(plan.line("follows:"), 10)]
+    assert "jordan-lee-coaching-2026-01" in report.only("PB603").message
+
+
+def test_pb603_a_follows_that_names_a_plan_passes(check, pip_plan, coaching_plan):
+    jordan_coaching = coaching_plan.change("  name: Sam Rivera\n  id: sam-rivera", "  name: Jordan Lee\n  id: jordan-lee")
+    plan = _following(pip_plan, "jordan-lee-coaching-2026-11")
+    report = check(plan, others={"na-east/jordan-lee-coaching-2026-11.yaml": jordan_coaching})
+    assert not {"PB603", "PB604", "PB605"} & report.codes
+
+
+def test_pb604_follows_may_not_go_round_in_a_circle(check, pip_plan, coaching_plan):
+    jordan_coaching = coaching_plan.change("  name: Sam Rivera\n  id: sam-rivera", "  name: Jordan Lee\n  id: jordan-lee")
+    plan = _following(pip_plan, "jordan-lee-coaching-2026-11")
+    other = _following(jordan_coaching, "jordan-lee-pip-2026-11")
+    report = check(plan, others={"na-east/jordan-lee-coaching-2026-11.yaml": other})
+    messages = sorted(f.message for f in report.findings if f.code == "PB604")
+    assert messages == [
+        "`follows` goes round in a circle: jordan-lee-coaching-2026-11 -> jordan-lee-pip-2026-11 -> "
+        "jordan-lee-coaching-2026-11",
+        "`follows` goes round in a circle: jordan-lee-pip-2026-11 -> jordan-lee-coaching-2026-11 -> "
+        "jordan-lee-pip-2026-11"]
+    itself = _following(pip_plan, "jordan-lee-pip-2026-11")
+    assert check(itself).lines("PB604") == [itself.line("follows:")]
+
+
+def test_pb605_follows_names_the_same_persons_plan(check, pip_plan, coaching_plan):
+    plan = _following(pip_plan, "sam-rivera-coaching-2026-11")
+    report = check(plan, others={"na-east/sam-rivera-coaching-2026-11.yaml": coaching_plan})
+    assert report.at("PB605") == [(plan.line("follows:"), 10)]
+
+
+# PB703 amendment-outside-window
+
+def test_pb703_an_amendment_falls_within_the_plan(check, pip_plan):
+    amendment = ("amendments:\n  - date: 2027-03-01\n    summary: Moved the final review.\n    changes: [timetable]\n"
+                 "    acknowledgement: {person: 2027-03-02, manager: 2027-03-02}\n")
+    plan = pip_plan + amendment
+    assert check(plan).at("PB703") == [(plan.line("  - date: 2027-03-01"), 11)]
+    inside = plan.change("2027-03-01", "2026-12-01").change("2027-03-02, manager: 2027-03-02", "2026-12-02, manager: 2026-12-02")
+    assert not {"PB703", "PB702"} & check(inside).codes
