@@ -120,8 +120,14 @@ def cmd_export(args) -> int:
 
     project = _project(args)
     target = Path(args.directory)
-    count = export_site(project, target, today=resolve_today(args.today, project.settings.today),
-                        audience=resolve_audience(args.audience, project.settings.audience))
+    today = resolve_today(args.today, project.settings.today)
+    audience = resolve_audience(args.audience, project.settings.audience)
+    if args.format == "json":
+        from .export import export_json
+
+        print(export_json(project, target, today=today, audience=audience))
+        return EXIT_CLEAN
+    count = export_site(project, target, today=today, audience=audience)
     print(f"wrote {count} files to {target} (build it with `mkdocs build -f {target / 'mkdocs.yml'}`)",
           file=sys.stderr)
     return EXIT_CLEAN
@@ -188,6 +194,26 @@ def cmd_pdf(args) -> int:
     return EXIT_CLEAN
 
 
+def cmd_agenda(args) -> int:
+    """Print what the running plans owe: overdue, today and the next days (exit 0: it informs)."""
+    from .agenda import FORMATS, collect
+
+    project = _project(args)
+    today = resolve_today(args.today, project.settings.today)
+    if not 0 <= args.days <= 3660:
+        raise UsageError(f"--days: {args.days} is not a number of days from 0 to 3660")
+    agenda = collect(project, today, args.days, manager=args.manager, hr_partner=args.hr_partner)
+    if agenda.failed:
+        print(formats.summary(agenda.check.findings, agenda.check.files_checked, agenda.strict), file=sys.stderr)
+        print("playbook: the agenda needs plans that pass the check; run `playbook check` for the list",
+              file=sys.stderr)
+        return EXIT_FINDINGS
+    sys.stdout.write(FORMATS[args.format](agenda))
+    for note in agenda.notes:
+        print(f"playbook: {note}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="playbook", description="Plans and playbooks as code.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -243,8 +269,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the template to print (default: plan-document)")
     common(pdf)
 
+    agenda = add("agenda", cmd_agenda, "List what the running plans owe: overdue, due today and due soon.")
+    agenda.add_argument("--days", type=int, default=7, metavar="N", help="how many days ahead to look (default: 7)")
+    agenda.add_argument("--manager", metavar="ID", help="only the plans this manager runs")
+    agenda.add_argument("--hr-partner", metavar="ID", help="only the plans with this HR partner")
+    agenda.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    common(agenda)
+
     export = add("export", cmd_export, "Write the whole site's pages and a plain mkdocs.yml to a folder.")
     export.add_argument("directory", metavar="DIR")
+    export.add_argument("--format", choices=("site", "json"), default="site",
+                        help="site: every page and a plain mkdocs.yml; json: plans.json only, as the site publishes it")
     export.add_argument("--audience", metavar="AUDIENCE",
                         help="all, manager:<id>, team:<team>, person:<id> or playbook "
                              "(default: PLAYBOOK_AUDIENCE, else the plugin's `audience` option, else all)")

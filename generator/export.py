@@ -19,6 +19,7 @@ from .audience import Audience
 from .build import Build, BuildError, build
 from .config import EnvTag, Project, UsageError, read_mkdocs_yml
 from .findings import format_text
+from .render.dashboard import PLANS_JSON
 from .render.site import STYLESHEET, TEMPLATES_DIR, required_extensions
 
 EXPORTED_DOCS = "docs"
@@ -31,6 +32,21 @@ ROBOTS_TEMPLATE = """{% extends "base.html" %}
   {% if page and page.meta and page.meta.robots %}<meta name="robots" content="{{ page.meta.robots|e }}">{% endif %}
 {% endblock %}
 """
+
+
+def export_json(project: Project, target: Path, *, today: date, audience: Audience) -> Path:
+    """Write the build's `plans.json` (the same bytes the site publishes) into the folder `target`."""
+    try:
+        result = build(project, today=today, audience=audience)
+    except BuildError as exc:
+        raise UsageError(str(exc)) from None
+    if result.failed():
+        sys.stderr.write(format_text(result.failing()))
+        raise UsageError(f"{result.failure_message()}; nothing was exported")
+    target.mkdir(parents=True, exist_ok=True)
+    destination = target / PLANS_JSON
+    destination.write_text(result.assets[PLANS_JSON], encoding="utf-8")
+    return destination
 
 
 def _published(relative: Path) -> bool:

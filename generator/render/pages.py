@@ -8,6 +8,7 @@ are the only pages that read every plan, and they hold one table row per plan.
 from __future__ import annotations
 
 import posixpath
+from html import escape as html_escape
 from urllib.parse import quote
 from collections import defaultdict
 from dataclasses import dataclass
@@ -61,14 +62,16 @@ def person_uri(person_id: str) -> str:
     return f"people/{person_id}/index.md"
 
 
-def version_url(versions_url: str, version: str) -> str:
+def version_url(versions_url: str, version: str) -> Markup:
     """Where a released playbook version lives: `mike` publishes each one in a folder of its own."""
-    return f"{versions_url.rstrip('/')}/{quote(version, safe='')}/"
+    return Markup(html_escape(f"{versions_url.rstrip('/')}/{quote(version, safe='')}/", quote=True))
 
 
-def relative(from_uri: str, to_uri: str) -> str:
-    """A Markdown link from one page's source to another's, as MkDocs resolves it."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+def relative(from_uri: str, to_uri: str) -> Markup:
+    """A Markdown link from one page's source to another's, as MkDocs resolves it.
+
+    Page paths are made of slugs and fixed names only, so the link is safe to write as it is."""
+    return Markup(posixpath.relpath(to_uri, posixpath.dirname(from_uri) or "."))
 
 
 def due_in(day: date, today: date) -> str:

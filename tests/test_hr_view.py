@@ -1,0 +1,206 @@
+"""The HR view: health, the compliance dashboard, people pages and plans.json, with figures worked out by hand.
+
+Small plans are written to real files and go through the real pipeline (`generator.build.build`,
+as the plugin calls it); the site-level promises are checked on a real `mkdocs build --strict`
+of the example plans with `PLAYBOOK_TODAY=2026-11-20`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft7Validator
+
+from conftest import COACHING, GROWTH, PIP, TODAY
+from generator.audience import Audience
+from generator.build import build
+from generator.compliance import compliance
+from generator.config import Project, Settings
+from generator.render.dashboard import PLANS_JSON, PLANS_SCHEMA
+from generator.timeline import health
+from sitekit import GOOD, REPO, Page, make_project, mkdocs_build
+
+REVIEW = "  - date: 2026-12-16\n    kind: review\n    note: 30-day review.\n    results: {{discovery-to-demo: {value}}}\n"
+
+
+def project_with(tmp_path: Path, plans: dict[str, str]) -> Project:
+    for name, text in plans.items():
+        path = tmp_path / "plans" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return Project(tmp_path / "mkdocs.yml", {"docs_dir": str(REPO / "playbook")}, Settings())
+
+
+def built(tmp_path, plans, today=TODAY, audience="all"):
+    result = build(project_with(tmp_path, plans), today=today, audience=Audience.parse(audience))
+    assert not result.failed(), result.failing()
+    return result
+
+
+def health_of(result, plan_id):
+    return next(health(c.timeline) for c in result.plans if c.plan.id == plan_id)
+
+
+# --------------------------------------------------------------------------------------------
+# Health
+# --------------------------------------------------------------------------------------------
+
+PIP_NAME = "emea-west/jordan-lee-pip-2026-11.yaml"
+
+
+def test_a_plan_that_missed_a_milestone_and_crossed_a_trigger_is_off_track(tmp_path):
+    result = built(tmp_path, {PIP_NAME: PIP + REVIEW.format(value=20)}, today=date(2026, 12, 17))
+    assert health_of(result, "jordan-lee-pip-2026-11") == "off-track"
+
+
+def test_a_plan_that_met_its_milestone_and_cleared_its_trigger_is_on_track(tmp_path):
+    weekly = "".join(f"  - {{date: {day}, kind: check-in, note: Weekly.}}\n"
+                     for day in ("2026-11-23", "2026-11-30", "2026-12-07", "2026-12-14"))
+    result = built(tmp_path, {PIP_NAME: PIP + weekly + REVIEW.format(value=26)}, today=date(2026, 12, 17))
+    assert health_of(result, "jordan-lee-pip-2026-11") == "on-track"
+
+
+def test_too_few_check_ins_put_a_plan_at_risk(tmp_path):
+    result = built(tmp_path, {PIP_NAME: PIP}, today=date(2026, 12, 8))  # 1 of 4 Mondays logged
+    assert health_of(result, "jordan-lee-pip-2026-11") == "at-risk"
+
+
+def test_a_review_not_held_puts_a_plan_at_risk_at_least(tmp_path):
+    weekly = "".join(f"  - {{date: {day}, kind: check-in, note: Weekly.}}\n"
+                     for day in ("2026-11-23", "2026-11-30", "2026-12-07", "2026-12-14"))
+    result = built(tmp_path, {PIP_NAME: PIP + weekly}, today=date(2026, 12, 17))
+    assert health_of(result, "jordan-lee-pip-2026-11") in ("at-risk", "off-track")
+
+
+# --------------------------------------------------------------------------------------------
+# The dashboard's figures, by hand
+# --------------------------------------------------------------------------------------------
+
+def test_dashboard_figures_for_two_managers(tmp_path):
+    # Priya: the PIP (1 of 2 Mondays logged by 2026-11-24 ... see below) and the growth plan (1 of 1).
+    # Dana: the coaching plan, 2 of 2 check-ins (Mon 16 and Thu 19 Nov) before 2026-11-20.
+    plans = {PIP_NAME: PIP, "emea-west/alex-kim-growth-2026-11.yaml": GROWTH,
+             "na-east/sam-rivera-coaching-2026-11.yaml": COACHING}
+    result = built(tmp_path, plans, today=date(2026, 11, 24))
+    figures = compliance(result.plans)
+    rows = {row.id: row for row in figures.managers}
+    priya, dana = rows["priya-shah"], rows["dana-brooks"]
+    # PIP: Mondays 16 and 23 Nov expected, 16 held; ack due 23 Nov, signed 16 Nov. Growth: Tue 17 Nov held.
+    assert (priya.check_ins_held_counted, priya.check_ins_expected) == (2, 3)
+    assert (priya.acknowledgements_due, priya.acknowledgements_missing, priya.acknowledgements_late) == (1, 0, 0)
+    assert priya.rate == pytest.approx(3 / 4)
+    # Coaching: Mon 16, Thu 19 and Mon 23 Nov expected; 16 and 19 held.
+    assert (dana.check_ins_held_counted, dana.check_ins_expected, dana.rate) == (2, 3, pytest.approx(2 / 3))
+    assert [row.id for row in figures.managers] == ["dana-brooks", "priya-shah"]  # worst first
+    assert [row.id for row in figures.hr_partners] == ["sam-ortiz"]
+    org = figures.organisation
+    assert (org.people, org.on_growth_plan, org.on_pip) == (3, 1, 1)
+
+
+def test_an_unrecorded_escalation_is_counted_with_its_days(tmp_path):
+    result = built(tmp_path, {PIP_NAME: PIP + REVIEW.format(value=20)}, today=date(2026, 12, 20))
+    [row] = compliance(result.plans).managers
+    [overdue] = row.escalations_overdue
+    assert (overdue.stage, overdue.since, overdue.days) == ("written-warning", date(2026, 12, 16), 4)
+
+
+def test_pip_success_rate_and_days_to_escalation(tmp_path):
+    closed = (PIP + REVIEW.format(value=20)).change("status: active", "status: closed").change(
+        "escalation:\n  - stage: conversation\n    date: 2026-11-13\n",
+        "escalation:\n  - stage: conversation\n    date: 2026-11-13\n  - stage: written-warning\n    date: 2026-12-19\n",
+    ) + "outcome:\n  date: 2027-02-14\n  result: met\n  decision: retained\n"
+    result = built(tmp_path, {PIP_NAME: closed}, today=date(2027, 3, 1))
+    org = compliance(result.plans).organisation
+    assert (org.pips_closed, org.pips_met, org.pip_success) == (1, 1, 1.0)
+    assert org.days_to_escalation == [3] and org.median_days_to_escalation == 3
+
+
+def test_the_roster_shows_who_has_no_growth_plan(tmp_path):
+    roster = "teams:\n  emea-west:\n    manager: priya-shah\n    members: [jordan-lee, alex-kim, noor-ali]\n"
+    result = built(tmp_path, {PIP_NAME: PIP, "emea-west/alex-kim-growth-2026-11.yaml": GROWTH,
+                              "_roster.yaml": roster})
+    page = result.pages["compliance/index.md"].markdown
+    assert "jordan\\-lee" in page and "noor\\-ali" in page
+    assert "alex\\-kim and" not in page and "alex-kim and" not in page
+
+
+def test_a_broken_roster_is_a_located_finding(tmp_path):
+    result = build(project_with(tmp_path, {PIP_NAME: PIP, "_roster.yaml": "teams:\n  emea-west:\n    managr: x\n"}),
+                   today=TODAY, audience=Audience("all"))
+    found = [f for f in result.findings if f.code == "PB119"]
+    assert (3, 5) in [(f.line, f.col) for f in found] and all(f.path.endswith("_roster.yaml") for f in found)
+    assert result.failed()
+
+
+def test_the_dashboard_keeps_to_one_manager_when_asked(tmp_path):
+    plans = {PIP_NAME: PIP, "na-east/sam-rivera-coaching-2026-11.yaml": COACHING}
+    result = built(tmp_path, plans, audience="manager:dana-brooks")
+    page = result.pages["compliance/index.md"].markdown
+    assert "Dana Brooks" in page and "Priya Shah" not in page and "Sam Ortiz" not in page
+
+
+# --------------------------------------------------------------------------------------------
+# People pages and plans.json
+# --------------------------------------------------------------------------------------------
+
+def test_a_persons_page_lists_growth_then_coaching_then_pip(tmp_path):
+    coaching = COACHING.change("  name: Sam Rivera\n  id: sam-rivera", "  name: Jordan Lee\n  id: jordan-lee").change(
+        "  team: na-east", "  team: emea-west").change("  name: Dana Brooks\n  id: dana-brooks",
+                                                        "  name: Priya Shah\n  id: priya-shah")
+    growth = GROWTH.change("  name: Alex Kim\n  id: alex-kim", "  name: Jordan Lee\n  id: jordan-lee")
+    result = built(tmp_path, {PIP_NAME: PIP.change("kind: pip\n", "kind: pip\nfollows: jordan-lee-coaching-2026-11\n"),
+                              "emea-west/jordan-lee-coaching-2026-11.yaml": coaching,
+                              "emea-west/jordan-lee-growth-2026-11.yaml": growth})
+    page = result.pages["people/jordan-lee/index.md"].markdown
+    order = [page.index(f"jordan\\-lee\\-{kind}\\-2026\\-11") for kind in ("growth", "coaching", "pip")]
+    assert order == sorted(order)
+    plan_page = result.pages["plans/jordan-lee-pip-2026-11/index.md"].markdown
+    assert "Grew out of" in plan_page and "../jordan-lee-coaching-2026-11/index.md" in plan_page
+
+
+def test_plans_json_is_valid_complete_and_byte_identical(tmp_path):
+    plans = {PIP_NAME: PIP + "private: SECRET-IN-JSON\n", "na-east/sam-rivera-coaching-2026-11.yaml": COACHING}
+    first = built(tmp_path, plans).assets[PLANS_JSON]
+    second = built(tmp_path, plans).assets[PLANS_JSON]
+    assert first == second and "SECRET-IN-JSON" not in first
+    document = json.loads(first)
+    assert list(Draft7Validator(PLANS_SCHEMA).iter_errors(document)) == []
+    assert [row["id"] for row in document["plans"]] == ["jordan-lee-pip-2026-11", "sam-rivera-coaching-2026-11"]
+    assert {row["health"] for row in document["plans"]} <= {"on-track", "at-risk", "off-track"}
+    assert document["plans"][0]["next_due"] == {"date": "2026-11-23", "kind": "check-in", "title": "Check-in"}
+    assert document["generator"]["name"] == "playbook" and document["generator"]["version"]
+
+
+# --------------------------------------------------------------------------------------------
+# The examples, built as a user builds them
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = make_project(tmp_path_factory.mktemp("hr") / "site", GOOD)
+    done = mkdocs_build(root / "mkdocs.yml")
+    assert done.returncode == 0, done.output
+    return root / "site"
+
+
+def test_compliance_lists_every_manager_and_hr_partner_with_their_rates(site):
+    page = Page(site, "compliance/")
+    managers = [row[0] for row in page.rows("Managers")[1:]]
+    assert sorted(managers) == ["Dana Brooks", "Priya Shah"]
+    assert [row[0] for row in page.rows("HR partners")[1:]] == ["Sam Ortiz"]
+    assert all(row[-1].endswith("%") for row in page.rows("Managers")[1:] + page.rows("HR partners")[1:])
+    assert "How the figures are computed" in page.headings
+
+
+def test_plans_json_gives_every_example_plan_its_health(site):
+    document = json.loads((site / "plans.json").read_text(encoding="utf-8"))
+    assert len(document["plans"]) == 3 and all(row["health"] for row in document["plans"])
+    assert (site / "schema" / "plans.schema.json").is_file()
+
+
+def test_every_plan_page_shows_its_health(site):
+    page = Page(site, "plans/jordan-lee-pip-2026-10/")
+    assert any(row[0] == "Health" for row in page.rows(""))
