@@ -1,0 +1,158 @@
+"""Calendars (iCalendar, RFC 5545) from timelines: one per plan, and feeds that gather several.
+
+Every event is an all-day date read from the plan's `Timeline`; nothing here computes a date.
+A plan's calendar holds its review meetings, its milestones, its check-ins (one event that
+repeats: `FREQ=WEEKLY;INTERVAL=<every_weeks>;BYDAY=...;UNTIL=<last check-in>`, which expands to
+exactly the timeline's check-in days), the day each trigger is judged, a PIP's deadline for
+both signatures and the plan's end. An escalation that a crossed trigger calls for is not a
+planned date, and is left to the agenda.
+
+**Drafts** are planned, not agreed: they get their dates, each marked `STATUS:TENTATIVE`.
+**Closed plans** keep only what lay on or before their outcome: the rest will not happen, and
+the end is shown on the day the plan closed.
+
+**Stable output.** A UID names the plan and the item, never a date, so a re-import after a
+review moves updates that event instead of adding one:
+
+    <plan-id>/check-ins@<domain>        <plan-id>/review/<n>@<domain>      (n: place in `timetable.reviews`)
+    <plan-id>/milestone/<n>@<domain>    <plan-id>/trigger/<criterion-id>@<domain>
+    <plan-id>/acknowledgement@<domain>  <plan-id>/end@<domain>
+
+DTSTAMP is the latest day on which the record says the planned dates changed (the start, an
+amendment, the outcome), at 00:00 UTC: the same record gives the same bytes on every build.
+There is no SEQUENCE, since nothing in the record counts revisions that only go up.
+
+Every text value is a record's name or title, handed to `icalendar` as TEXT so that commas,
+semicolons and line breaks are escaped; control characters, which RFC 5545 text may not hold,
+are replaced. The record type has no private field, and no description holds a link.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Iterable
+
+from icalendar import Calendar, Event, vText
+
+from ..model import PublicPlan
+from ..timeline import Item, Timeline
+from ..units import measure
+from .jinja import sentence, stage, weekdays
+from .pages import KIND_LABELS
+
+DEFAULT_DOMAIN = "playbook.invalid"
+_ALL_DAY = timedelta(days=1)
+_CATEGORIES = {"check-in": "Check-in", "review": "Review", "milestone": "Milestone", "trigger": "Trigger",
+               "acknowledgement": "Acknowledgement", "end": "End of plan"}
+# RFC 5545 text holds no control character but the tab and the line break (which it escapes).
+_NO_CONTROLS = str.maketrans({code: "\ufffd" for code in [*range(0x20), *range(0x7F, 0xA0)]
+                              if code not in (0x09, 0x0A, 0x0D)})
+
+
+def plan_calendar(plan: PublicPlan, timeline: Timeline, *, prodid_domain: str = DEFAULT_DOMAIN) -> bytes:
+    """One plan's dates as one VCALENDAR."""
+    name = f"{plan.person.name}: {KIND_LABELS[plan.kind]}"
+    return feed(name, [(plan, timeline)], prodid_domain=prodid_domain)
+
+
+def feed(name: str, entries: Iterable[tuple[PublicPlan, Timeline]], *,
+         prodid_domain: str = DEFAULT_DOMAIN) -> bytes:
+    """One VCALENDAR named `name` with the events of every plan given, in the order given
+    (a manager's or a team's feed)."""
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{prodid_domain}//Playbook//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    # icalendar escapes these two only when given as vText: as str, a line break would end the line.
+    calendar.add("name", _text(name))
+    calendar.add("x-wr-calname", _text(name))
+    for plan, timeline in entries:
+        for event in plan_events(plan, timeline, prodid_domain):
+            calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def plan_events(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMAIN) -> list[Event]:
+    """The events of one plan, in the timeline's order."""
+    closed_on = plan.outcome.date if plan.status == "closed" and plan.outcome else None
+    items = [item for item in timeline.items if closed_on is None or item.date <= closed_on]
+    check_ins = [item.date for item in items if item.kind == "check-in"]
+    events = []
+    for item in items:
+        if item.kind == "check-in" and item.date == check_ins[0]:
+            events.append(_check_ins(plan, check_ins, domain))
+        elif item.kind in ("review", "milestone", "trigger", "acknowledgement"):
+            events.append(_dated(plan, item, domain))
+    end = next(item for item in timeline.items if item.kind == "end")
+    what = "closed" if closed_on else "ends"
+    events.append(_event(plan, f"{plan.id}/end", end.done_on if closed_on else end.date, f"Plan {what}", "end",
+                         domain, f"{sentence(_whose(plan))} {what} on this day."))
+    return events
+
+
+def _check_ins(plan: PublicPlan, days: list[date], domain: str) -> Event:
+    check_ins = plan.timetable.check_ins
+    every = "every week" if check_ins.every_weeks == 1 else f"every {check_ins.every_weeks} weeks"
+    event = _event(plan, f"{plan.id}/check-ins", days[0], "Check-in", "check-in", domain,
+                   f"Check-in of {_whose(plan)} with {plan.manager.name}: "
+                   f"{weekdays(check_ins.weekdays)}, {every}, until {days[-1].isoformat()}.")
+    event.add("rrule", {"freq": "weekly", "interval": check_ins.every_weeks, "wkst": "MO", "until": days[-1],
+                        "byday": [day[:2].upper() for day in check_ins.weekdays]})
+    return event
+
+
+def _dated(plan: PublicPlan, item: Item, domain: str) -> Event:
+    """A review, milestone, trigger or signature deadline, named after where it is in the record."""
+    if item.kind == "review":
+        return _event(plan, f"{plan.id}/review/{item.path[2]}", item.date, item.title, "review", domain,
+                      f"{item.title}: a review meeting of {_whose(plan)}, run by {plan.manager.name}.")
+    if item.kind == "milestone":
+        milestone = plan.milestones[item.path[1]]
+        targets = "; ".join(f"{criterion.metric}: {measure(target, criterion.unit)}"
+                            for criterion_id, target in milestone.targets.items()
+                            if (criterion := plan.criterion(criterion_id)) is not None)
+        return _event(plan, f"{plan.id}/milestone/{item.path[1]}", item.date, f"Milestone: {item.title}",
+                      "milestone", domain, f"A milestone of {_whose(plan)}."
+                      + (f" Targets: {targets}." if targets else ""))
+    if item.kind == "trigger":
+        criterion = plan.criteria[item.path[1]]
+        side, line = criterion.trigger.line
+        return _event(plan, f"{plan.id}/trigger/{criterion.id}", item.date, item.title, "trigger", domain,
+                      f"The review on this day judges {criterion.metric} against its line: a result {side} "
+                      f"{measure(line, criterion.unit)} calls for a {stage(criterion.trigger.then)}.")
+    return _event(plan, f"{plan.id}/acknowledgement", item.date, "Plan to be signed by both parties",
+                  "acknowledgement", domain,
+                  f"The last day for {plan.person.name} and {plan.manager.name} to sign {_whose(plan)}.")
+
+
+def _event(plan: PublicPlan, key: str, day: date, title: str, kind: str, domain: str, description: str) -> Event:
+    event = Event()
+    event.add("uid", f"{key}@{domain}")
+    event.add("dtstamp", _stamp(plan))
+    event.add("dtstart", day)
+    event.add("dtend", day + _ALL_DAY)
+    event.add("summary", _text(f"{plan.person.name}: {title}"))
+    event.add("description", _text(description))
+    event.add("categories", [_text(_CATEGORIES[kind])])
+    event.add("status", "TENTATIVE" if plan.status == "draft" else "CONFIRMED")
+    event.add("transp", "TRANSPARENT")  # a date to keep in mind, not time taken
+    return event
+
+
+def _whose(plan: PublicPlan) -> str:
+    return f"{plan.person.name}'s {KIND_LABELS[plan.kind].lower()} ({plan.id})"
+
+
+def _stamp(plan: PublicPlan) -> datetime:
+    """The latest day the record says the planned dates changed, at 00:00 UTC."""
+    changed = [plan.timetable.start, *(amendment.date for amendment in plan.amendments)]
+    if plan.status == "closed" and plan.outcome:
+        changed.append(plan.outcome.date)
+    return datetime.combine(max(changed), time(0), timezone.utc)
+
+
+def _text(value: str) -> vText:
+    return vText(value.translate(_NO_CONTROLS))
+
+
+__all__ = ["DEFAULT_DOMAIN", "feed", "plan_calendar", "plan_events"]
