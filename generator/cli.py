@@ -133,6 +133,21 @@ def cmd_export(args) -> int:
     return EXIT_CLEAN
 
 
+def cmd_diff(args) -> int:
+    """Say in words what changed in the plans between two revisions, or a revision and the work tree."""
+    from .diff import FORMATS, diff_plans
+    from .gitrepo import GitError
+
+    project = _project(args)
+    try:
+        comparison = diff_plans(project.root, project.plans_dir, args.base, args.head,
+                                max_bytes=project.settings.policy.max_file_bytes)
+    except GitError as exc:
+        raise UsageError(str(exc)) from None
+    sys.stdout.write(FORMATS[args.format](comparison))
+    return EXIT_CLEAN  # a diff is information, not a failure
+
+
 def _prepared(args):
     from .build import BuildError, NotFound, prepare_letter
 
@@ -255,6 +270,14 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--start", metavar="DATE", help="default: today")
     new.add_argument("--output", metavar="FILE", help="default: plans/<team>/<person>-<kind>-<yyyy-mm>.yaml")
     common(new)
+
+    diff = add("diff", cmd_diff, "Say in words what changed in the plans, plan by plan.")
+    diff.add_argument("base", nargs="?", metavar="BASE",
+                      help="the revision to compare from (default: where HEAD left main)")
+    diff.add_argument("head", nargs="?", metavar="HEAD", help="the revision to compare to (default: the work tree)")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                      help="markdown: a pull-request comment; json: for other tools")
+    common(diff, today=False)
 
     letter = add("letter", cmd_letter, "Print a plan's filled letter, script or document when its record shows it due.")
     letter.add_argument("plan", metavar="PLAN", help="the plan's id, e.g. jordan-lee-pip-2026-10")
