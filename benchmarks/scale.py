@@ -1,0 +1,258 @@
+"""Speed at scale: thousands of plans, side by side with the alternative a user already has.
+
+    python benchmarks/scale.py [--sizes 250 1000 5000] [--managers 20] [--repeat 1]
+
+Writes N synthetic plans (valid; every person has a growth plan, one in five a coaching plan,
+one in ten a PIP; teams of ten people with their manager; an HR partner per five teams) and
+measures, in one run on this machine, each in a fresh process:
+
+- `playbook check` against a bare `CSafeLoader` parse of the same files;
+- a full `mkdocs build` of the playbook site at each size, with its peak memory;
+- the same plans as plain Markdown pages in a stock Material site with `navigation.prune`
+  (the best-configured alternative), with its peak memory;
+- under `mkdocs serve` of the 1,000-plan site: the time from editing one plan file to the
+  server serving the changed page;
+- every manager's site of the largest organisation (`PLAYBOOK_AUDIENCE=manager:<id>`): the first
+  `--managers` of them are built and timed, and the total for all is extrapolated from them.
+
+It prints each figure and the ratios the targets are set in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TODAY = "2026-10-15"
+TEAM_SIZE = 10
+TEAMS_PER_PARTNER = 5
+
+PARSE_ONLY = textwrap.dedent("""
+    import sys, yaml
+    from pathlib import Path
+    for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+        with open(path, "rb") as handle:
+            yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+""")
+
+# Runs a command and reports its peak resident memory (KiB) on stderr's last line.
+MEASURED = textwrap.dedent("""
+    import resource, subprocess, sys
+    done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    sys.stderr.write(done.stderr[-3000:])
+    sys.stderr.write("\\nPEAK %d\\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    sys.exit(done.returncode)
+""")
+
+
+def plan_text(person: int, kind: str) -> str:
+    """One valid plan of about 60 lines for person number `person`."""
+    team = person // TEAM_SIZE
+    start = date(2026, 9, 1) + timedelta(days=person % 28)
+    reviews = [start + timedelta(days=offset) for offset in (30, 60, 90)]
+    pip = kind == "pip"
+    lines = [f"kind: {kind}", "status: active", "person:", f"  name: Rep {person}", f"  id: rep-{person:05d}",
+             "  role: Account Executive", f"  team: team-{team:04d}", "manager:", f"  name: Manager {team}",
+             f"  id: manager-{team:04d}"]
+    if pip:
+        partner = team // TEAMS_PER_PARTNER
+        lines += ["hr_partner:", f"  name: Partner {partner}", f"  id: partner-{partner:03d}"]
+    if kind != "growth":
+        lines += ["diagnosis:", "  cause: skill", "  summary: Deals stall between discovery and demo.",
+                  "  evidence:", "    - Conversion 18% against a team median of 35%."]
+    lines += ["timetable:", f"  start: {start}", "  days: 90", "  check_ins:", "    weekdays: [monday, thursday]",
+              "  reviews:"]
+    for number, day in enumerate(reviews, 1):
+        lines += [f"    - date: {day}", f"      title: Review {number}"]
+    lines += ["criteria:"]
+    for name, baseline, target in (("conversion", 18, 30), ("meetings", 4, 6)):
+        lines += [f"  - id: {name}", f"    metric: {name.title()} per week", "    unit: \"%\"",
+                  f"    baseline: {baseline}", f"    target: {target}",
+                  f"    history: [{{period: 2026-Q2, value: {baseline}, team: 30}}]"]
+        if pip:
+            lines += ["    trigger:", f"      below: {baseline + 2}", f"      by: {reviews[1]}", "      then: written-warning"]
+    lines += ["actions:", "  - step: Review two recorded calls a week.", "    owner: person", "    cadence: weekly",
+              "milestones:"]
+    for number, day in enumerate(reviews, 1):
+        lines += [f"  - date: {day}", f"    title: Step {number}", f"    targets: {{conversion: {18 + 4 * number}, meetings: 5}}"]
+    if pip:
+        lines += ["consequences: Further action may follow, up to and including termination of employment.",
+                  "acknowledgement:", f"  person: {start}", f"  manager: {start}",
+                  "escalation:", f"  - {{stage: conversation, date: {start - timedelta(days=3)}}}"]
+    log = [start + timedelta(days=offset) for offset in range(0, 44, 7) if start + timedelta(days=offset) < date(2026, 10, 15)]
+    lines += ["log:"] + [f"  - {{date: {day}, kind: self-review, note: Week reviewed.}}" for day in log]
+    return "\n".join(lines) + "\n"
+
+
+def write_plans(folder: Path, count: int) -> list[Path]:
+    """`count` plans: a growth plan per person, and coaching plans and PIPs for some of them."""
+    paths = []
+    person = 0
+    while len(paths) < count:
+        kinds = ["growth"] + (["pip"] if person % 10 == 3 else ["coaching"] if person % 5 == 1 else [])
+        for kind in kinds[: count - len(paths)]:
+            path = folder / f"team-{person // TEAM_SIZE:04d}" / f"rep-{person:05d}-{kind}-2026-09.yaml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(plan_text(person, kind), encoding="utf-8")
+            paths.append(path)
+        person += 1
+    return paths
+
+
+def playbook_project(root: Path, count: int) -> Path:
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "playbook", root / "playbook")
+    write_plans(root / "plans", count)
+    return root
+
+
+def stock_project(root: Path, playbook: Path) -> Path:
+    """The same plans as plain Markdown pages, in a stock Material site with navigation.prune."""
+    docs = root / "docs"
+    shutil.copytree(playbook / "playbook", docs, ignore=shutil.ignore_patterns("templates"))
+    for md in docs.rglob("*.md"):  # the playbook's own pages, without our Jinja
+        text = md.read_text(encoding="utf-8")
+        md.write_text(text.replace("{{", "").replace("}}", "").replace("{%", "").replace("%}", ""), encoding="utf-8")
+    for plan in sorted((playbook / "plans").rglob("*.yaml")):
+        page = docs / "plans" / plan.parent.name / (plan.stem + ".md")
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"# {plan.stem}\n\n```yaml\n{plan.read_text(encoding='utf-8')}```\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(textwrap.dedent("""
+        site_name: Stock
+        theme:
+          name: material
+          features: [navigation.tabs, navigation.sections, navigation.prune]
+        plugins: [search]
+        markdown_extensions: [admonition, tables, attr_list, md_in_html, pymdownx.details, pymdownx.superfences,
+          {pymdownx.tabbed: {alternate_style: true}}, toc]
+        validation: {links: {not_found: info, anchors: info, unrecognized_links: info}}
+    """), encoding="utf-8")
+    return root
+
+
+def environment(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1", **extra}
+
+
+def timed(command: list, cwd: Path | None = None, env: dict | None = None) -> tuple[float, int]:
+    """Seconds and peak memory (MiB) of one run of `command` in a fresh process."""
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", MEASURED, *map(str, command)], cwd=cwd, env=env or environment(),
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - began
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(map(str, command))} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    peak = int(done.stderr.rsplit("PEAK ", 1)[1].split()[0])
+    return elapsed, peak // 1024
+
+
+def best(command, repeat, **kwargs) -> tuple[float, int]:
+    runs = [timed(command, **kwargs) for _ in range(repeat)]
+    return min(runs)
+
+
+def serve_edit_latency(root: Path) -> float:
+    """Seconds from editing one plan file to `mkdocs serve` serving its changed page."""
+    port = 8765
+    log = open(root / "serve.log", "w")
+    server = subprocess.Popen([BIN / "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", root / "mkdocs.yml"],
+                              cwd=root, env=environment(), stdout=log, stderr=subprocess.STDOUT)
+    plan = sorted((root / "plans").rglob("*.yaml"))[0]
+    url = f"http://127.0.0.1:{port}/plans/{plan.stem}/"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 900
+        while "Rep " not in page():
+            if time.monotonic() > deadline or server.poll() is not None:
+                sys.exit(f"mkdocs serve did not start: see {root / 'serve.log'}")
+            time.sleep(0.5)
+        time.sleep(2)  # let the watcher settle
+        text = plan.read_text(encoding="utf-8")
+        began = time.perf_counter()
+        plan.write_text(text.replace("title: Step 1", "title: Step one, edited"), encoding="utf-8")
+        while "Step one, edited" not in page():
+            if time.monotonic() > deadline:
+                sys.exit("the edited page never showed")
+            time.sleep(0.05)
+        return time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[250, 1000, 5000])
+    parser.add_argument("--managers", type=int, default=20, help="manager sites to build and time (0: none)")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--no-serve", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="playbook-scale-"))
+    mkdocs, playbook = BIN / "mkdocs", BIN / "playbook"
+    print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}")
+    results: dict[int, dict[str, tuple[float, int]]] = {}
+    try:
+        for size in args.sizes:
+            root = playbook_project(work / f"playbook-{size}", size)
+            stock = stock_project(work / f"stock-{size}", root)
+            row = results[size] = {}
+            row["parse"] = best([sys.executable, "-c", PARSE_ONLY, root / "plans"], args.repeat)
+            row["check"] = best([playbook, "check", root / "plans", "--today", TODAY], args.repeat, cwd=root)
+            row["build"] = best([mkdocs, "build", "-q", "-f", root / "mkdocs.yml", "-d", work / "out"], args.repeat)
+            row["stock"] = best([mkdocs, "build", "-q", "-f", stock / "mkdocs.yml", "-d", work / "out-stock"],
+                                args.repeat)
+            print(f"{size:>5} plans: check {row['check'][0]:6.2f} s (parse {row['parse'][0]:.2f} s, "
+                  f"{row['check'][0] / row['parse'][0]:.2f}x) | build {row['build'][0]:6.2f} s, "
+                  f"{row['build'][1]} MiB | stock pruned Material {row['stock'][0]:6.2f} s, {row['stock'][1]} MiB "
+                  f"| {row['build'][0] / row['stock'][0]:.2f}x", flush=True)
+        largest = max(args.sizes)
+        if not args.no_serve and 1000 in results:
+            latency = serve_edit_latency(work / "playbook-1000")
+            print(f"mkdocs serve, 1000 plans: an edited plan is served after {latency:.2f} s (target <= 3 s)")
+        if args.managers:
+            root = work / f"playbook-{largest}"
+            managers = sorted({path.parent.name.replace("team-", "manager-") for path in (root / "plans").rglob("*.yaml")})
+            sample = managers[: args.managers]
+            times = [timed([mkdocs, "build", "-q", "-f", root / "mkdocs.yml", "-d", work / "out-manager"],
+                           env=environment(PLAYBOOK_AUDIENCE=f"manager:{manager}"))[0] for manager in sample]
+            mean = sum(times) / len(times)
+            print(f"manager sites, {largest} plans: {len(managers)} managers, {mean:.2f} s each "
+                  f"(mean of {len(sample)}): about {mean * len(managers) / 60:.1f} min in one job, "
+                  f"{mean * len(managers) / 60 / 20:.1f} min over a 20-job matrix")
+        print("\nthe targets:")
+        check = results[largest]["check"][0] / results[largest]["parse"][0]
+        print(f"  check / parse at {largest}: {check:.2f} (target <= 2.5)")
+        if 250 in results and 1000 in results:
+            per = (results[1000]["build"][0] / 1000) / (results[250]["build"][0] / 250)
+            print(f"  build time per plan, 1000 / 250: {per:.2f} (target <= 1.3)")
+        if 1000 in results:
+            print(f"  build / stock at 1000: {results[1000]['build'][0] / results[1000]['stock'][0]:.2f} (target <= 0.8)")
+        if 5000 in results:
+            print(f"  build / stock at 5000: {results[5000]['build'][0] / results[5000]['stock'][0]:.2f} "
+                  f"(target <= 0.35), peak {results[5000]['build'][1]} MiB (target < 1024)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
