@@ -87,7 +87,7 @@ class Build:
 
 
 def load_samples(playbook_dir: Path, project: Project, today: date) -> dict[str, PublicPlan]:
-    """The sample plan of each kind that fills the templates on the playbook's tool pages."""
+    """The sample plans that fill the templates on the playbook's tool pages, by id."""
     folder = playbook_dir / SAMPLES_DIR
     if not folder.is_dir():
         return {}
@@ -95,10 +95,7 @@ def load_samples(playbook_dir: Path, project: Project, today: date) -> dict[str,
     errors = [finding.text() for finding in result.findings if finding.severity == "error"]
     if errors:
         raise BuildError("sample plans have errors:\n" + "\n".join(errors))
-    samples: dict[str, PublicPlan] = {}
-    for plan_file in result.plan_files:
-        samples.setdefault(plan_file.plan.kind, PublicPlan.of(plan_file.plan))
-    return samples
+    return {plan_file.plan.id: PublicPlan.of(plan_file.plan) for plan_file in result.plan_files}
 
 
 def build(project: Project, *, today: date, audience: Audience, preview: bool = False,

@@ -26,6 +26,7 @@ class Step:
 
     date: date
     what: str
+    stage: str | None = None  # the escalation stage it records, if it is one
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,14 @@ def _d(day: date) -> str:
 
 
 def _steps(plan: PublicPlan, timeline: Timeline, on: date) -> list[Step]:
-    steps = [Step(step.date, f"{step.stage.replace('-', ' ')} {_STAGE_VERBS[step.stage]}")
+    steps = [Step(step.date, f"{step.stage.replace('-', ' ')} {_STAGE_VERBS[step.stage]}", step.stage)
              for step in plan.escalation if step.date <= on]
     ack = plan.acknowledgement
     if ack is not None:
         if isinstance(ack.person, Declined):
             if ack.person.declined <= on:
                 steps.append(Step(ack.person.declined, f"{plan.person.name} declined to sign the plan, "
-                                                       f"in front of a witness ({ack.person.witness})"))
+                                                       f"in front of a witness ({witness_name(plan, ack.person)})"))
         elif ack.person <= on:
             steps.append(Step(ack.person, f"plan signed by {plan.person.name}"))
         if ack.manager <= on:
@@ -87,6 +88,14 @@ def _steps(plan: PublicPlan, timeline: Timeline, on: date) -> list[Step]:
     steps += [Step(review.held_on, f"{review.title} held")
               for review in timeline.reviews if review.held_on is not None and review.held_on <= on]
     return sorted(steps, key=lambda step: step.date)
+
+
+def witness_name(plan: PublicPlan, refusal: Declined) -> str:
+    """The witness's name when the plan names them (the manager or the HR partner), else their id."""
+    for who in (plan.manager, plan.hr_partner):
+        if who is not None and who.id == refusal.witness:
+            return who.name
+    return refusal.witness
 
 
 _STAGE_VERBS = {"conversation": "held", "agreement-email": "sent", "written-warning": "issued",
@@ -121,18 +130,36 @@ def facts(plan: PublicPlan, on: date, acknowledgement_days: int, stage: str | No
     )
 
 
+def _recorded_on(plan: PublicPlan, stage: str | None, requires: str | None) -> date | None:
+    """The day the record shows this letter's step taken: its escalation stage, the close, the extension."""
+    if stage is not None:
+        return plan.escalation_date(stage)
+    if requires == "outcome-met" and plan.outcome is not None and plan.outcome.result == "met":
+        return plan.outcome.date
+    if requires == "extended":
+        dates = [a.date for a in plan.amendments if "timetable" in a.changes and a.acknowledgement is not None]
+        return max(dates) if dates else None
+    return None
+
+
 def readiness(plan: PublicPlan, stage: str | None, requires: str | None, today: date,
               acknowledgement_days: int = 7, previous: PublicPlan | None = None) -> Readiness:
     """Whether the letter that records `stage` (or follows `requires`) may be sent, as of `today`."""
-    sent = plan.escalation_date(stage) if stage else None
+    sent = _recorded_on(plan, stage, requires)
     on = sent if sent is not None and sent <= today else today
 
     def answer(ready: bool, reason: str) -> Readiness:
+        if ready:
+            amended = [a.date for a in plan.amendments if on < a.date <= today]
+            if amended:  # the record now holds terms from after the letter's date
+                ready, reason = False, (f"the plan's terms were amended on {_d(max(amended))}, after this letter's "
+                                        f"date ({_d(on)}): the letter as it was sent is in the repository's history")
         return Readiness(ready, reason, on, sent if on == sent else None,
                          facts(plan, on, acknowledgement_days, stage, previous))
 
     if sent is not None and sent <= today:
-        return answer(True, f"sent on {_d(sent)}, as the escalation record shows")
+        what = "the escalation record" if stage else "the plan's record"
+        return answer(True, f"sent on {_d(sent)}, as {what} shows")
     if plan.status == "draft" and stage not in (None, "conversation"):
         return answer(False, "the plan is a draft: nothing is sent until it is agreed")
     if requires == "outcome-met":
@@ -141,8 +168,10 @@ def readiness(plan: PublicPlan, stage: str | None, requires: str | None, today: 
         return answer(False, "due when the plan closes with its objectives met (`outcome.result: met`)")
     if requires == "extended":
         if plan.status == "extended" or (plan.outcome is not None and plan.outcome.decision == "extended"):
-            return answer(True, "the plan is extended")
-        return answer(False, "due when the plan is extended (`status: extended`)")
+            return answer(False, "the extension is not recorded: add an acknowledged amendment with "
+                                 "`changes: [timetable]` and its date")
+        return answer(False, "due when the plan is extended (`status: extended`, with an acknowledged amendment "
+                             "of its timetable)")
     if stage in (None, "conversation"):
         return answer(True, "ready to use")
     if stage == "agreement-email":

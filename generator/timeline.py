@@ -9,8 +9,9 @@ yet. An item dated before today is *done* or *missed*; one dated after today is 
 What makes each kind of item done:
 
 - **check-in**: a `check-in` entry in the log on that day.
-- **review**: a `review` entry on or after its date. Each review entry counts for the latest
-  review dated on or before it that is not yet held, so one late review does not hold two.
+- **review**: a `review` entry (for a growth plan, a `self-review` too) on or after its date.
+  Each entry counts for the latest review dated on or before it that is not yet held, so one
+  late review does not hold two.
 - **milestone**: results logged on or before its date reach every target (*met*); a target
   with a result that falls short, or with no result at all, leaves it *missed*.
 - **trigger**: judged at the review held on its `by` date: *crossed* when the result logged at
@@ -210,7 +211,9 @@ def _state(day: date, today: date, done_on: date | None) -> State:
 def _held_reviews(plan: PlanBody, today: date) -> list[ReviewState]:
     reviews = sorted(enumerate(plan.timetable.reviews), key=lambda pair: pair[1].date)
     held: dict[int, LogEntry] = {}
-    for entry in sorted((e for e in plan.log if e.kind == "review" and e.date <= today), key=lambda e: e.date):
+    # A growth plan is reviewed by the rep: its self-reviews hold its reviews.
+    kinds = ("review", "self-review") if plan.kind == "growth" else ("review",)
+    for entry in sorted((e for e in plan.log if e.kind in kinds and e.date <= today), key=lambda e: e.date):
         candidates = [index for index, review in reviews if review.date <= entry.date and index not in held]
         if candidates:
             held[candidates[-1]] = entry

@@ -107,6 +107,15 @@ def weekdays(names: Iterable[str]) -> str:
 
 
 
+def plus_working_days(value: date, days: int) -> date:
+    """The day `days` working days (Monday to Friday) after `value`: a reply-by date in a letter."""
+    day = value
+    while days > 0:
+        day = date.fromordinal(day.toordinal() + 1)
+        days -= day.weekday() < 5
+    return day
+
+
 def sentence(text: str) -> str:
     """The text with its first letter in capitals, and nothing else changed (unlike `capitalize`)."""
     return text[:1].upper() + text[1:]
@@ -125,6 +134,7 @@ FILTERS = {
     "measure": measure,
     "stage": stage,
     "sentence": sentence,
+    "plus_working_days": plus_working_days,
     "attr": attribute,
 }
 

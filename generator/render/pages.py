@@ -22,6 +22,7 @@ from markupsafe import Markup
 from ..model import STAGES, PublicPlan
 from ..audience import SelectedPlan
 from ..timeline import HEALTH_LABELS, RUNNING, Timeline, health
+from .charts import criterion_chart
 from .jinja import front_matter, markdown_env, shortdate
 from .letters import Letters, letter_html, tabs_html
 
@@ -134,11 +135,22 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         "trigger_of": triggers.get,
         "targets_of": lambda state: plan.milestones[state.index].targets,
         "health": HEALTH_LABELS[health(timeline)],
+        "charts": _charts(plan, timeline),
         "previous": previous,
         "version_link": version_url(versions_url, plan.playbook_version) if plan.playbook_version else None,
     }
     title = f"{plan.person.name}: {KIND_LABELS[plan.kind]}"
     return front_matter(title, robots=NOINDEX) + _environment().get_template("plan.md.j2").render(context)
+
+
+def _charts(plan: PublicPlan, timeline: Timeline) -> dict[str, Markup]:
+    """An inline SVG per criterion that has history or logged results (its table stays beside it)."""
+    charts = {}
+    for criterion in plan.criteria:
+        svg = criterion_chart(plan, timeline, criterion.id, chart_id=f"chart-{criterion.id}")
+        if svg is not None:
+            charts[criterion.id] = Markup(svg)  # every text in it is escaped by the chart
+    return charts
 
 
 @dataclass(frozen=True)

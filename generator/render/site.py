@@ -21,6 +21,7 @@ from ..audience import Audience, SelectedPlan
 from ..model import PublicPlan
 from ..dates import parse_day
 from ..schema import schema_text
+from .charts import bar_chart
 from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_JSON, PLANS_JSON_SCHEMA, plans_json, plans_schema_text,
                         render_compliance, render_people)
 from .jinja import markdown_env
@@ -76,7 +77,7 @@ class Site:
     audience: Audience
     today: date
     letters: Letters
-    samples: dict[str, PublicPlan] = field(default_factory=dict)  # kind -> sample plan
+    samples: dict[str, PublicPlan] = field(default_factory=dict)  # id -> sample plan
     acknowledgement_days: int = 7
     pages: dict[str, Page] = field(default_factory=dict)  # src uri -> page
     assets: dict[str, str] = field(default_factory=dict)  # src uri -> file content
@@ -96,9 +97,10 @@ class Site:
             }
         return self._page_context
 
-    def template_example(self, name: str, on: str | date | None = None) -> Markup:
-        """A template filled with the sample plan of a kind it fits, as of `on` (a fixed day that suits the
-        letter's stage, so that the example does not change with the build date), as a copyable block."""
+    def template_example(self, name: str, on: str | date | None = None, sample: str | None = None) -> Markup:
+        """A template filled with a sample plan as of `on` (a fixed day that suits the letter's stage, so that the
+        example does not change with the build date), as a copyable block. `sample` names the sample plan by
+        id; by default, the first that fits, a PIP before a coaching plan before a growth plan."""
         if name not in self.letters.templates:
             raise TemplateProblem(f"no template `{name}` in {TEMPLATES_DIR}/")
         template = self.letters.templates[name]
@@ -106,15 +108,21 @@ class Site:
             day = parse_day(on) if isinstance(on, str) else (on or self.today)
         except ValueError as exc:
             raise TemplateProblem(f"template_example(\"{name}\", on=...): {exc}") from None
-        for kind in ("pip", "coaching", "growth"):
-            if kind in template.kinds and kind in self.samples:
-                sample = self.samples[kind]
-                previous = next((s for s in self.samples.values() if s.id == sample.follows), None)
-                ready, filled = self.letters.prepare(name, sample, day, self.acknowledgement_days, previous)
-                if filled is None:
-                    raise TemplateProblem(f"the sample {kind} plan is not ready for `{name}` on {day}: {ready.reason}")
-                return Markup("\n" + letter_html(filled, f"example-{name}") + "\n")
-        raise TemplateProblem(f"no sample plan in {SAMPLES_DIR}/ fits template `{name}` ({', '.join(template.kinds)})")
+        if sample is not None:
+            if sample not in self.samples:
+                raise TemplateProblem(f"no sample plan `{sample}` in {SAMPLES_DIR}/")
+            chosen = self.samples[sample]
+        else:
+            fitting = [plan for plan in self.samples.values() if plan.kind in template.kinds]
+            if not fitting:
+                raise TemplateProblem(f"no sample plan in {SAMPLES_DIR}/ fits template `{name}` "
+                                      f"({', '.join(template.kinds)})")
+            chosen = min(fitting, key=lambda plan: ("pip", "coaching", "growth").index(plan.kind))
+        previous = self.samples.get(chosen.follows) if chosen.follows else None
+        ready, filled = self.letters.prepare(name, chosen, day, self.acknowledgement_days, previous)
+        if filled is None:
+            raise TemplateProblem(f"the sample plan `{chosen.id}` is not ready for `{name}` on {day}: {ready.reason}")
+        return Markup("\n" + letter_html(filled, f"example-{name}") + "\n")
 
 
 def stylesheet() -> str:
@@ -164,7 +172,7 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
         site.pages[uri] = Page(uri, markdown, key=key)
     intro, empty = _listing_texts(audience)
     listings = {**render_indexes(selected, today, intro, empty), **render_people(selected),
-                COMPLIANCE_PAGE: render_compliance(selected, today, intro, empty, roster)}
+                COMPLIANCE_PAGE: render_compliance(selected, today, intro, empty, roster, chart=_rates_chart)}
     for uri, markdown in listings.items():
         site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS)
     site.assets[STYLESHEET] = stylesheet()
@@ -172,6 +180,11 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
     site.assets[PLANS_JSON] = plans_json(selected, today, str(audience), _version())
     site.assets[PLANS_JSON_SCHEMA] = plans_schema_text()
     return site
+
+
+def _rates_chart(rows: list[tuple[str, float]]) -> str:
+    return bar_chart(rows, chart_id="compliance-rates", title="Compliance rate, worst first",
+                     description="; ".join(f"{label}: {value:g}%" for label, value in rows) + ".")
 
 
 @lru_cache(maxsize=1)
