@@ -23,6 +23,7 @@ from .findings import Finding
 from .model import PublicPlan
 from .readiness import Readiness
 from .render.letters import FilledLetter, Letters, LetterTemplate, TemplateProblem
+from .history import read_history
 from .roster import members_for, read_roster
 from .timeline import build_timeline
 from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_page, render_site
@@ -126,11 +127,12 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
                      for chosen in select(usable, audience, settings.policy.retention_days, today)]
     if audience.shows_plans and usable and not outcome.plans:
         notes.append(f"no plan is visible to the audience `{audience}`")
+    history = read_history(project.root, project.plans_dir) if outcome.plans else None
     try:
         letters = Letters(project.docs_dir / TEMPLATES_DIR)
         samples = load_samples(project.docs_dir, project, today)
         outcome.site = render_site(outcome.plans, letters, samples, audience, today, days, cache,
-                                   settings.versions_url, members_for(roster, audience))
+                                   settings.versions_url, members_for(roster, audience), history)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     return outcome

@@ -127,7 +127,8 @@ def _parse_log(raw: bytes) -> Iterator[tuple[Commit, list[_Change]]]:
             continue  # the empty fields between commits
         short, when, author, subject = (text[1:] for text in fields[index:index + 4])
         index += 4
-        commit = Commit(token[1:], short, date.fromisoformat(when[:10]), author, subject)
+        # `--no-abbrev` (for whole blob ids in --raw) also makes %h whole: shorten it here.
+        commit = Commit(token[1:], short[:12], date.fromisoformat(when[:10]), author, subject)
         changes = []
         while index < count and fields[index].lstrip("\n").startswith(":"):
             # `:<mode> <mode> <blob> <blob> <status>`, then the path, or the old and new paths of a rename;

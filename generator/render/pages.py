@@ -97,8 +97,18 @@ def _environment():
     return markdown_env(DictLoader(sources))
 
 
+@dataclass(frozen=True)
+class PlanHistory:
+    """The commits that changed a plan's file, newest first, or why they cannot be shown."""
+
+    commits: list
+    status: str = "ok"
+    message: str = ""
+
+
 def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowledgement_days: int = 7,
-                previous: PublicPlan | None = None, versions_url: str = "/") -> str:
+                previous: PublicPlan | None = None, versions_url: str = "/",
+                history: PlanHistory | None = None) -> str:
     """The Markdown of one plan's page: a pure function of the record (and the plan it follows),
     its timeline, the templates and the policy."""
     if not isinstance(plan, PublicPlan):  # selection redacts every record before rendering
@@ -136,6 +146,7 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         "targets_of": lambda state: plan.milestones[state.index].targets,
         "health": HEALTH_LABELS[health(timeline)],
         "charts": _charts(plan, timeline),
+        "history": history or PlanHistory([], "no-repository", ""),
         "previous": previous,
         "version_link": version_url(versions_url, plan.playbook_version) if plan.playbook_version else None,
     }

@@ -20,13 +20,14 @@ from markupsafe import Markup
 from ..audience import Audience, SelectedPlan
 from ..model import PublicPlan
 from ..dates import parse_day
+from ..history import History
 from ..schema import schema_text
 from .charts import bar_chart
 from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_JSON, PLANS_JSON_SCHEMA, plans_json, plans_schema_text,
                         render_compliance, render_people)
 from .jinja import markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
-from .pages import (KIND_LABELS, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, TEAMS_INDEX, plan_uri, render_indexes,
+from .pages import (KIND_LABELS, PlanHistory, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, TEAMS_INDEX, plan_uri, render_indexes,
                     render_plan)
 from .reference import field_rows, rule_views
 
@@ -148,7 +149,7 @@ def _listing_texts(audience: Audience) -> tuple[str, str]:
 
 def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[str, PublicPlan], audience: Audience,
                 today: date, acknowledgement_days: int = 7, cache: dict[str, str] | None = None,
-                versions_url: str = "/", roster: list[str] | None = None) -> Site:
+                versions_url: str = "/", roster: list[str] | None = None, history: History | None = None) -> Site:
     """Every generated page of one build. Raises TemplateProblem for a template that cannot be filled.
 
     `cache` maps page keys to Markdown rendered before; pages found there are not rendered again,
@@ -161,12 +162,16 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
     for chosen in selected:
         uri = plan_uri(chosen.plan.id)
         previous = by_id.get(chosen.plan.follows) if chosen.plan.follows else None
-        # The page reads the plan it follows too: its bytes are part of the key.
-        key = hashlib.sha256(f"{chosen.digest}|{previous.digest if previous else ''}|{salt}".encode()).hexdigest()
+        commits = history.for_file(chosen.path) if history is not None else []
+        # The page reads the plan it follows and the file's history too: they are part of the key.
+        made_of = f"{chosen.digest}|{previous.digest if previous else ''}|{','.join(c.id for c in commits)}"
+        key = hashlib.sha256(f"{made_of}|{salt}".encode()).hexdigest()
         markdown = cache.get(key) if cache is not None else None
         if markdown is None:
             markdown = render_plan(chosen.plan, letters, chosen.timeline, acknowledgement_days,
-                                   previous.plan if previous else None, versions_url)
+                                   previous.plan if previous else None, versions_url,
+                                   PlanHistory(commits, history.status if history else "no-repository",
+                                               history.message if history else ""))
             if cache is not None:
                 cache[key] = markdown
         site.pages[uri] = Page(uri, markdown, key=key)

@@ -1,0 +1,84 @@
+"""A plan page's history: the commits that changed its file, from real git, in a real build.
+
+The project is a temporary git repository; two authors commit the same plan, one moves it, and
+`mkdocs build --strict` publishes the page. Outside git, and in a shallow clone, the page says
+why there is no history, and the build still passes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from conftest import PIP
+from sitekit import Page, make_project, mkdocs_build
+
+PLAN = "plans/emea-west/jordan-lee-pip-2026-11.yaml"
+
+
+def commit(root: Path, author: str, message: str, when: str) -> None:
+    email = author.lower().replace(" ", ".") + "@example.com"
+    env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": when,
+           "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": when}
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "-m", message], cwd=root, check=True, env=env)
+
+
+def project(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "site", None)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    path = root / PLAN
+    path.parent.mkdir(parents=True)
+    unsigned = PIP.change("status: active", "status: draft").without("acknowledgement:")
+    path.write_text(unsigned, encoding="utf-8")
+    commit(root, "Priya Shah", "Draft Jordan's plan", "2026-11-10T09:00:00+00:00")
+    path.write_text(PIP, encoding="utf-8")
+    commit(root, "Sam Ortiz", "Jordan signed the plan", "2026-11-16T15:00:00+00:00")
+    return root
+
+
+def history_rows(site: Path) -> list[list[str]]:
+    return Page(site, "plans/jordan-lee-pip-2026-11/").rows("History")[1:]
+
+
+def test_the_page_lists_each_commit_newest_first_with_its_author(tmp_path):
+    root = project(tmp_path)
+    done = mkdocs_build(root / "mkdocs.yml")
+    assert done.returncode == 0, done.output
+    rows = history_rows(root / "site")
+    assert [(row[0], row[1]) for row in rows] == [("Mon 16 Nov 2026", "Sam Ortiz"), ("Tue 10 Nov 2026", "Priya Shah")]
+    assert "signature recorded: person and manager" in rows[0][2]
+    assert "signature" not in rows[1][2]
+    assert all(len(row[3]) == 12 for row in rows)
+
+
+def test_history_follows_a_renamed_plan(tmp_path):
+    root = project(tmp_path)
+    moved = root / "plans" / "emea-north" / "jordan-lee-pip-2026-11.yaml"
+    moved.parent.mkdir(parents=True)
+    (root / PLAN).rename(moved)
+    commit(root, "Priya Shah", "Jordan moves to EMEA North", "2026-11-18T10:00:00+00:00")
+    done = mkdocs_build(root / "mkdocs.yml")
+    assert done.returncode == 0, done.output
+    subjects = [row[2].split(" (")[0] for row in history_rows(root / "site")]
+    assert subjects == ["Jordan moves to EMEA North", "Jordan signed the plan", "Draft Jordan's plan"]
+
+
+def test_outside_git_the_page_says_so_and_the_build_passes(tmp_path):
+    root = make_project(tmp_path / "site", None)
+    (root / PLAN).parent.mkdir(parents=True)
+    (root / PLAN).write_text(PIP, encoding="utf-8")
+    done = mkdocs_build(root / "mkdocs.yml")
+    assert done.returncode == 0, done.output
+    assert "not in a git repository" in Page(root / "site", "plans/jordan-lee-pip-2026-11/").section("History")
+
+
+def test_a_shallow_clone_says_so_and_names_the_fix(tmp_path):
+    root = project(tmp_path)
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(shallow)], check=True)
+    done = mkdocs_build(shallow / "mkdocs.yml")
+    assert done.returncode == 0, done.output
+    text = Page(shallow / "site", "plans/jordan-lee-pip-2026-11/").section("History")
+    assert "shallow" in text and "fetch-depth: 0" in text
