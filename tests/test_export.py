@@ -105,8 +105,8 @@ def test_the_export_builds_with_plain_mkdocs(exported):
     page = Page(exported.site, JORDAN)
     for fact in ("Jordan Lee, Account Executive", "Sam Ortiz", "Performance improvement plan", "2026.2",
                  "Monday 5 October 2026 to Sunday 3 January 2027",
-                 "Next: 60-day review on Fri 4 Dec 2026 (in 14 days)", "Cause: skill.",
-                 "Check-ins every Monday and Thursday", "below 24 % by Fri 4 Dec 2026: written warning",
+                 "Next: 60-day review on Fri 4 Dec 2026", "As of Friday 20 November 2026 (in 14 days)", "Cause: skill.",
+                 "Check-ins every Monday and Thursday", "below 24% by Fri 4 Dec 2026: written warning",
                  "(logged 21)", "Conversation: Thursday 1 October 2026", "Clear agenda sent before every meeting",
                  "First conversation", "Agreement email", "Written warning", "Final warning"):
         assert fact in page.text, f"{fact!r} is missing from the exported Jordan page"
