@@ -93,7 +93,10 @@ def export_site(project: Project, target: Path, *, today: date, audience: Audien
     for uri, content in generated.items():
         destination = out_docs / uri
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(content, encoding="utf-8")
+        if isinstance(content, bytes):
+            destination.write_bytes(content)
+        else:
+            destination.write_text(content, encoding="utf-8")
 
     config = read_mkdocs_yml(project.config_file, keep_env_tags=True)
     overrides = not (config.get("theme") or {}).get("custom_dir") if isinstance(config.get("theme"), dict) else False

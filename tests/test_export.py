@@ -108,7 +108,7 @@ def test_the_export_builds_with_plain_mkdocs(exported):
                  "Next: 60-day review on Fri 4 Dec 2026", "As of Friday 20 November 2026 (in 14 days)", "Cause: skill.",
                  "Check-ins every Monday and Thursday", "below 24% by Fri 4 Dec 2026: written warning",
                  "(logged 21)", "Conversation: Thursday 1 October 2026", "Clear agenda sent before every meeting",
-                 "First conversation", "Agreement email", "Written warning", "Final warning"):
+                 "Presenting a PIP", "Agreement email", "Plan document", "Next letter: Written warning"):
         assert fact in page.text, f"{fact!r} is missing from the exported Jordan page"
     assert page.select("div.tabbed-set.tabbed-alternate")
     assert any(link.href.startswith("mailto:?subject=") for link in page.links)

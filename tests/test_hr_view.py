@@ -204,3 +204,52 @@ def test_plans_json_gives_every_example_plan_its_health(site):
 def test_every_plan_page_shows_its_health(site):
     page = Page(site, "plans/jordan-lee-pip-2026-10/")
     assert any(row[0] == "Health" for row in page.rows(""))
+
+
+def test_jordans_calendar_holds_his_reviews_and_check_ins(site):
+    from dateutil.rrule import rrulestr
+    from icalendar import Calendar
+
+    page = Page(site, "plans/jordan-lee-pip-2026-10/")
+    [link] = [link.href for link in page.links if link.href.endswith("plan.ics")]
+    calendar = Calendar.from_ical((site / "plans" / "jordan-lee-pip-2026-10" / link).read_bytes())
+    events = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+    starts = {str(event["SUMMARY"]): event.decoded("DTSTART") for event in events.values()}
+    assert starts["Jordan Lee: 30-day review"] == date(2026, 11, 4)
+    [check_ins] = [event for event in events.values() if "RRULE" in event]
+    rule = rrulestr(check_ins["RRULE"].to_ical().decode(), dtstart=check_ins.decoded("DTSTART"))
+    days = [day.date() if hasattr(day, "date") else day for day in rule]
+    assert len(days) > 20 and days[-1] <= date(2027, 1, 3)
+    assert {day.weekday() for day in days} == {0, 3}  # Monday and Thursday
+    assert len(set(events)) == len(events)  # stable, distinct UIDs
+
+
+def test_feeds_per_manager_and_team_hold_their_plans_only(site):
+    from icalendar import Calendar
+
+    priya = Calendar.from_ical((site / "managers" / "priya-shah" / "plans.ics").read_bytes())
+    summaries = {str(event["SUMMARY"]) for event in priya.walk("VEVENT")}
+    assert any(s.startswith("Jordan Lee") for s in summaries) and not any("Sam Rivera" in s for s in summaries)
+    team = Calendar.from_ical((site / "teams" / "na-east" / "plans.ics").read_bytes())
+    assert all("Sam Rivera" in str(event["SUMMARY"]) for event in team.walk("VEVENT"))
+    assert Page(site, "managers/priya-shah/").links_to("managers/priya-shah/plans.ics")
+
+
+def test_jordans_page_has_an_accessible_chart_of_conversion_against_its_target(site):
+    page = Page(site, "plans/jordan-lee-pip-2026-10/")
+    [chart] = page.select('svg[aria-labelledby^="chart-discovery-to-demo"]')
+    assert chart["role"] == "img"
+    title = chart.find("title").get_text()
+    desc = chart.find("desc").get_text()
+    assert title == "Discovery-to-demo conversion over time"
+    assert "21%" in desc and "30%" in desc and "24%" in desc
+    assert "Target 30%" in chart.get_text() and "Trigger 24%" in chart.get_text()
+
+
+def test_listings_show_health_and_next_due_and_never_repeat_a_shared_column(site):
+    plans = Page(site, "plans/").rows("")
+    assert plans[0] == ["Person", "Kind", "Status", "Health", "Next due", "Team", "Manager"]
+    jordan = next(row for row in plans if row[0] == "Jordan Lee")
+    assert jordan[3] == "Off track" and jordan[4] == "Mon 23 Nov 2026: Check-in"
+    assert Page(site, "teams/emea-west/").rows("")[0] == ["Person", "Kind", "Status", "Health", "Next due", "Manager"]
+    assert Page(site, "managers/priya-shah/").rows("")[0] == ["Person", "Kind", "Status", "Health", "Next due", "Team"]

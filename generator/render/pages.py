@@ -63,6 +63,18 @@ def person_uri(person_id: str) -> str:
     return f"people/{person_id}/index.md"
 
 
+def plan_calendar_uri(plan_id: str) -> str:
+    return f"plans/{plan_id}/plan.ics"
+
+
+FEED_FILE = "plans.ics"
+
+
+def feed_uri(folder: str, ident: str) -> str:
+    """A calendar feed of a manager's or a team's plans, beside their listing."""
+    return f"{folder}/{ident}/{FEED_FILE}"
+
+
 def version_url(versions_url: str, version: str) -> Markup:
     """Where a released playbook version lives: `mike` publishes each one in a folder of its own."""
     return Markup(html_escape(f"{versions_url.rstrip('/')}/{quote(version, safe='')}/", quote=True))
@@ -129,6 +141,7 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
             "team": relative(uri, team_uri(plan.person.team)),
             "manager": relative(uri, manager_uri(plan.manager.id)),
             "person": relative(uri, person_uri(plan.person.id)),
+            "calendar": relative(uri, plan_calendar_uri(plan.id)),
             "follows": relative(uri, plan_uri(plan.follows)) if previous is not None else None,
             "response": relative(uri, response_uri) if response_uri else None,
         },
@@ -194,7 +207,8 @@ def _letters(plan: PublicPlan, letters: Letters, today: date, acknowledgement_da
 @dataclass(frozen=True)
 class IndexRow:
     plan: PublicPlan
-    next_review: date | None
+    health: str
+    next_due: object | None  # the timeline's next open item, for a running plan
 
 
 def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty: str) -> dict[str, str]:
@@ -203,7 +217,8 @@ def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty:
     `intro` says what the build holds (which audience), at the top of the plans index; `empty`
     is what a listing says when the build holds no plan."""
     rows = sorted(
-        (IndexRow(chosen.plan, _next_review_date(chosen)) for chosen in selected),
+        (IndexRow(chosen.plan, HEALTH_LABELS[health(chosen.timeline)],
+                  chosen.timeline.next() if chosen.plan.status in RUNNING else None) for chosen in selected),
         key=lambda row: (row.plan.person.team, row.plan.person.name, row.plan.timetable.start, row.plan.id),
     )
     by_team: dict[str, list[IndexRow]] = defaultdict(list)
@@ -217,11 +232,14 @@ def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty:
     environment = _environment()
     pages = {}
 
-    def render(uri: str, title: str, intro: str, selected: list[IndexRow]) -> None:
+    def render(uri: str, title: str, intro: str, selected: list[IndexRow], *, by: str | None = None) -> None:
+        """One listing; `by` names the column every row shares (team or manager), which it leaves out."""
         pages[uri] = front_matter(title, robots=NOINDEX) + environment.get_template("index.md.j2").render(
             title=title,
             intro=intro,
             empty=empty,
+            shared=by,
+            feed=Markup(FEED_FILE) if by else None,
             rows=selected,
             today=today,
             kind_label=SHORT_KIND_LABELS,
@@ -233,10 +251,10 @@ def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty:
 
     render(PLANS_INDEX, "Plans", intro, rows)
     for team, selected in by_team.items():
-        render(team_uri(team), f"Team {team}", f"The plans of team {team}.", selected)
+        render(team_uri(team), f"Team {team}", f"The plans of team {team}.", selected, by="team")
     for manager_id, selected in by_manager.items():
         render(manager_uri(manager_id), f"{managers[manager_id]}'s team plans",
-               f"The plans {managers[manager_id]} manages.", selected)
+               f"The plans {managers[manager_id]} manages.", selected, by="manager")
     pages[TEAMS_INDEX] = front_matter("Teams", robots=NOINDEX) + environment.get_template("groups.md.j2").render(
         title="Teams", empty=empty, groups=[(team, relative(TEAMS_INDEX, team_uri(team)), _counts(by_team[team]))
                                for team in sorted(by_team)])
@@ -244,13 +262,6 @@ def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty:
         title="Managers", empty=empty, groups=[(managers[m], relative(MANAGERS_INDEX, manager_uri(m)), _counts(by_manager[m]))
                                   for m in sorted(by_manager, key=lambda m: managers[m])])
     return pages
-
-
-def _next_review_date(chosen: SelectedPlan) -> date | None:
-    if chosen.plan.status not in RUNNING:
-        return None
-    item = chosen.timeline.next("review")
-    return item.date if item else None
 
 
 def _counts(rows: list[IndexRow]) -> dict[str, int]:

@@ -22,12 +22,13 @@ from ..model import PublicPlan
 from ..dates import parse_day
 from ..history import History
 from ..schema import schema_text
+from .calendar import feed, plan_calendar
 from .charts import bar_chart
 from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_JSON, PLANS_JSON_SCHEMA, plans_json, plans_schema_text,
                         render_compliance, render_people)
 from .jinja import markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
-from .pages import (KIND_LABELS, PlanHistory, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, TEAMS_INDEX, plan_uri, render_indexes,
+from .pages import (KIND_LABELS, PlanHistory, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, TEAMS_INDEX, plan_uri, render_indexes,
                     render_plan)
 from .reference import field_rows, rule_views
 
@@ -81,7 +82,7 @@ class Site:
     samples: dict[str, PublicPlan] = field(default_factory=dict)  # id -> sample plan
     acknowledgement_days: int = 7
     pages: dict[str, Page] = field(default_factory=dict)  # src uri -> page
-    assets: dict[str, str] = field(default_factory=dict)  # src uri -> file content
+    assets: dict[str, str | bytes] = field(default_factory=dict)  # src uri -> file content
     _page_context: dict | None = field(default=None, repr=False)
 
     def page_context(self) -> dict:
@@ -180,11 +181,29 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
                 COMPLIANCE_PAGE: render_compliance(selected, today, intro, empty, roster, chart=_rates_chart)}
     for uri, markdown in listings.items():
         site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS)
+    site.assets.update(calendars(selected))
     site.assets[STYLESHEET] = stylesheet()
     site.assets[SCHEMA] = schema_text()
     site.assets[PLANS_JSON] = plans_json(selected, today, str(audience), _version())
     site.assets[PLANS_JSON_SCHEMA] = plans_schema_text()
     return site
+
+
+def calendars(selected: list[SelectedPlan]) -> dict[str, bytes]:
+    """An .ics per plan, and a feed per manager and per team, of the selected plans only."""
+    files: dict[str, bytes] = {}
+    managers: dict[str, list] = {}
+    teams: dict[str, list] = {}
+    for chosen in selected:
+        entry = (chosen.plan, chosen.timeline)
+        files[plan_calendar_uri(chosen.plan.id)] = plan_calendar(*entry)
+        managers.setdefault(chosen.plan.manager.id, []).append(entry)
+        teams.setdefault(chosen.plan.person.team, []).append(entry)
+    for manager_id, entries in managers.items():
+        files[feed_uri("managers", manager_id)] = feed(f"Plans run by {entries[0][0].manager.name}", entries)
+    for team, entries in teams.items():
+        files[feed_uri("teams", team)] = feed(f"Plans of team {team}", entries)
+    return files
 
 
 def _rates_chart(rows: list[tuple[str, float]]) -> str:
