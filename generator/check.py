@@ -64,7 +64,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     A folder is walked for files ending `.yaml` or `.yml` in any case (`X.YAML`), leaving out hidden
     files and folders (`.git/`) and files whose names start with `_` (`_roster.yaml`): those hold
     data beside the plans, not plans. A file named on its own is checked whatever its name. A file
-    reached twice (`plans plans/x.yaml`) is checked once, under the first spelling.
+    reached twice (`plans plans/x.yaml`) is checked once, under the first spelling. Relative paths
+    are shown relative to the working folder, the shortest way there.
     """
     found: list[Path] = []
     seen: set[Path] = set()
@@ -85,7 +86,9 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             same = candidate.resolve()
             if same not in seen:
                 seen.add(same)
-                found.append(candidate)
+                # `../emea-west/x.yaml`, found from inside emea-west, is shown as the user would type it.
+                found.append(Path(os.path.normpath(candidate)) if candidate.is_absolute()
+                             else Path(os.path.relpath(candidate)))
     return found
 
 

@@ -66,6 +66,7 @@ class Readiness:
     date: date  # the letter's date: the day its stage was recorded, else today
     sent_on: date | None = None
     facts: LetterFacts | None = field(default=None, compare=False)
+    pending: bool = False  # not ready, but a later record (a review, a recorded step) could make it due
 
 
 def _d(day: date) -> str:
@@ -143,19 +144,19 @@ def _recorded_on(plan: PublicPlan, stage: str | None, requires: str | None) -> d
 
 
 def readiness(plan: PublicPlan, stage: str | None, requires: str | None, today: date,
-              acknowledgement_days: int = 7, previous: PublicPlan | None = None) -> Readiness:
+              acknowledgement_days: int = 7, previous: PublicPlan | None = None, document: bool = False) -> Readiness:
     """Whether the letter that records `stage` (or follows `requires`) may be sent, as of `today`."""
     sent = _recorded_on(plan, stage, requires)
     on = sent if sent is not None and sent <= today else today
 
-    def answer(ready: bool, reason: str) -> Readiness:
+    def answer(ready: bool, reason: str, pending: bool = False) -> Readiness:
         if ready:
             amended = [a.date for a in plan.amendments if on < a.date <= today]
             if amended:  # the record now holds terms from after the letter's date
                 ready, reason = False, (f"the plan's terms were amended on {_d(max(amended))}, after this letter's "
                                         f"date ({_d(on)}): the letter as it was sent is in the repository's history")
         return Readiness(ready, reason, on, sent if on == sent else None,
-                         facts(plan, on, acknowledgement_days, stage, previous))
+                         facts(plan, on, acknowledgement_days, stage, previous), pending and not ready)
 
     if sent is not None and sent <= today:
         what = "the escalation record" if stage else "the plan's record"
@@ -165,20 +166,26 @@ def readiness(plan: PublicPlan, stage: str | None, requires: str | None, today: 
     if requires == "outcome-met":
         if plan.outcome is not None and plan.outcome.result == "met":
             return answer(True, f"the plan closed on {_d(plan.outcome.date)} with its objectives met")
-        return answer(False, "due when the plan closes with its objectives met (`outcome.result: met`)")
+        return answer(False, "due when the plan closes with its objectives met (`outcome.result: met`)",
+                      plan.status != "closed")
     if requires == "extended":
         if plan.status == "extended" or (plan.outcome is not None and plan.outcome.decision == "extended"):
             return answer(False, "the extension is not recorded: add an acknowledged amendment with "
                                  "`changes: [timetable]` and its date")
         return answer(False, "due when the plan is extended (`status: extended`, with an acknowledged amendment "
-                             "of its timetable)")
-    if stage in (None, "conversation"):
+                             "of its timetable)", plan.status != "closed")
+    if stage == "conversation" or document:
         return answer(True, "ready to use")
+    if stage is None:  # a working note (a check-in note, a performance report) serves a running plan
+        closed_later = plan.status == "closed" and plan.outcome is not None and plan.outcome.date > on
+        if plan.status in ("active", "extended") or closed_later:
+            return answer(True, "ready to use")
+        return answer(False, f"the plan is {plan.status}: there is no meeting to prepare")
     if stage == "agreement-email":
         held = plan.escalation_date("conversation")
         if held is not None and held <= today:
             return answer(True, f"the conversation was held on {_d(held)}")
-        return answer(False, "due once the conversation is held: record `- stage: conversation` with its date")
+        return answer(False, "due once the conversation is held: record `- stage: conversation` with its date", True)
     return _warning(plan, stage, today, acknowledgement_days, answer)
 
 
@@ -192,7 +199,7 @@ def _warning(plan: PublicPlan, stage: str, today: date, acknowledgement_days: in
         written = plan.escalation_date("written-warning")
         if written is None or written > today:
             return answer(False, "a final warning comes only after a written warning is recorded "
-                                 "(`- stage: written-warning` with its date)")
+                                 "(`- stage: written-warning` with its date)", True)
     if crossed:
         which = "; ".join(f"{t.criterion.metric}: {measure(t.result, t.criterion.unit)} at the review held on "
                           f"{_d(t.review_on)}, {t.trigger.line[0]} the line of "
@@ -210,7 +217,7 @@ def _warning(plan: PublicPlan, stage: str, today: date, acknowledgement_days: in
         else:
             reasons.append(f"{t.criterion.metric} has no result logged at a held review for {_d(t.trigger.by)}: "
                            "log the review and its result")
-    return answer(False, "not due: " + "; ".join(reasons))
+    return answer(False, "not due: " + "; ".join(reasons), any(t.verdict == "pending" for t in mine))
 
 
 __all__ = ["LetterFacts", "Readiness", "REQUIREMENTS", "STAGES", "facts", "readiness"]

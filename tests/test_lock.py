@@ -94,7 +94,8 @@ def test_an_amendment_must_be_acknowledged_and_name_what_changed(repo, cli):
     result = check_base(cli, repo(unsigned))
     assert "error PB701" in result.stdout and "warning PB702" in result.stdout
     other = changed + AMENDMENT.format(changes="timetable", acknowledgement=SIGNED)
-    assert "error PB701 `milestones`" in check_base(cli, repo(other)).stdout
+    # HEAD~2 is the signed plan: the unsigned amendment's commit lies in between.
+    assert "error PB701 `milestones`" in check_base(cli, repo(other), "HEAD~2").stdout
 
 
 def test_a_plan_not_acknowledged_at_the_base_may_change(repo, cli, tmp_path):

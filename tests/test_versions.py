@@ -32,6 +32,7 @@ def git(root: Path, *args: str) -> str:
 def mike(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = environment("2026-11-20")
     env["PLAYBOOK_AUDIENCE"] = "all"  # a release must ignore it
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # mike runs the `mkdocs` beside it
     return subprocess.run([str(MIKE), *args], cwd=root, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -92,7 +92,8 @@ class Letters:
     def readiness(self, name: str, plan: PublicPlan, today: date, acknowledgement_days: int = 7,
                   previous: PublicPlan | None = None) -> Readiness:
         template = self.templates[name]
-        return readiness(plan, template.stage, template.requires, today, acknowledgement_days, previous)
+        return readiness(plan, template.stage, template.requires, today, acknowledgement_days, previous,
+                         template.document)
 
     def prepare(self, name: str, plan: PublicPlan, today: date, acknowledgement_days: int = 7,
                 previous: PublicPlan | None = None) -> tuple[Readiness, FilledLetter | None]:

@@ -20,6 +20,7 @@ from jinja2 import DictLoader
 from markupsafe import Markup
 
 from ..model import STAGES, PublicPlan
+from ..readiness import witness_name
 from ..audience import SelectedPlan
 from ..timeline import HEALTH_LABELS, RUNNING, Timeline, health
 from .charts import criterion_chart
@@ -156,6 +157,7 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         "unit_of": lambda criterion_id: units.get(criterion_id, ""),
         "owner_label": OWNERS.get,
         "trigger_of": triggers.get,
+        "witness_name": lambda refusal: witness_name(plan, refusal),
         "targets_of": lambda state: plan.milestones[state.index].targets,
         "health": HEALTH_LABELS[health(timeline)],
         "charts": _charts(plan, timeline),
@@ -185,6 +187,7 @@ class LetterView:
     ready: bool
     reason: str
     html: Markup | None
+    pending: bool = False  # not due yet, but the record could make it due (not refused for good)
 
 
 def _letters(plan: PublicPlan, letters: Letters, today: date, acknowledgement_days: int,
@@ -194,13 +197,14 @@ def _letters(plan: PublicPlan, letters: Letters, today: date, acknowledgement_da
         ready, filled = letters.prepare(template.name, plan, today, acknowledgement_days, previous)
         title = template.title + (f" (sent {shortdate(ready.sent_on)})" if ready.sent_on and template.email else "")
         html = Markup(letter_html(filled, f"letter-{template.name}")) if filled else None
-        views.append(LetterView(title, ready.ready, ready.reason, html))
+        views.append(LetterView(title, ready.ready, ready.reason, html, ready.pending))
     offered = [view for view in views if view.ready]
     waiting = [view for view in views if not view.ready]
     return {
         "tabs": Markup(tabs_html([(view.title, view.html) for view in offered], "pb_letters")) if offered else None,
         "waiting": waiting,
-        "next": waiting[0] if waiting else None,
+        # The next step of a running plan: a letter that the record could still make due.
+        "next": next((view for view in waiting if view.pending), None) if plan.status in RUNNING else None,
     }
 
 

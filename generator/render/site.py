@@ -177,8 +177,13 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
                 cache[key] = markdown
         site.pages[uri] = Page(uri, markdown, key=key)
     intro, empty = _listing_texts(audience)
+    # A person's own site holds no one's compliance figures: they measure managers and HR partners.
+    counted = [] if audience.kind == "person" else selected
+    compliance_empty = ("Compliance figures measure managers and HR partners: they are on HR's and managers' "
+                        "sites." if audience.kind == "person" else empty)
     listings = {**render_indexes(selected, today, intro, empty), **render_people(selected),
-                COMPLIANCE_PAGE: render_compliance(selected, today, intro, empty, roster, chart=_rates_chart)}
+                COMPLIANCE_PAGE: render_compliance(counted, today, intro, compliance_empty, roster,
+                                                   chart=_rates_chart)}
     for uri, markdown in listings.items():
         site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS)
     site.assets.update(calendars(selected))
