@@ -100,7 +100,7 @@ def load_samples(playbook_dir: Path, project: Project, today: date) -> dict[str,
 
 
 def build(project: Project, *, today: date, audience: Audience, preview: bool = False,
-          cache: dict[str, str] | None = None) -> Build:
+          cache: dict[str, tuple] | None = None) -> Build:
     """Check every plan, select the audience's, and render the site.
 
     A build whose plans fail renders nothing, unless `preview` (as under `mkdocs serve`): then

@@ -89,7 +89,7 @@ def export_site(project: Project, target: Path, *, today: date, audience: Audien
     except BuildError as exc:
         raise UsageError(str(exc)) from None
 
-    generated = {**{uri: page.markdown for uri, page in result.pages.items()}, **result.assets}
+    generated = {**{uri: page.complete_markdown() for uri, page in result.pages.items()}, **result.assets}
     for uri, content in generated.items():
         destination = out_docs / uri
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -20,13 +20,14 @@ from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .build import Build, BuildError, build
 from .config import Project, Settings, UsageError, resolve_audience, resolve_today, settings_from
 from .render.jinja import attribute, markdown_text
+from .render.pages import fill_fragments
 from .render.site import STYLESHEET, required_extensions
 
 log = get_plugin_logger("playbook")
@@ -42,8 +43,9 @@ class PlaybookPlugin(BasePlugin):
     def __init__(self):
         self.serving = False
         self.result: Build | None = None
-        self.cache: dict[str, str] = {}  # rendered plan pages by content key, kept across `serve` rebuilds
+        self.cache: dict[str, tuple] = {}  # rendered plan pages by content key, kept across `serve` rebuilds
         self.plans_dir: Path | None = None
+        self._full_content: dict[str, str] = {}
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -105,6 +107,33 @@ class PlaybookPlugin(BasePlugin):
         if result.failed():
             markdown = _problems_banner(result) + markdown
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config, files) -> str:
+        generated = self.result.pages.get(page.file.src_uri) if self.result else None
+        if generated is not None and generated.fragments:
+            html = fill_fragments(html, generated.fragments)
+        return html
+
+    @event_priority(100)  # before Material's search plugin reads the page
+    def _headline_for_search(self, context, *, page: Page, config, nav):
+        """The search index holds a plan page's headline (who, what, when), never its letters or log:
+        they are for reading on the page, and re-parsing them made up a quarter of a large build."""
+        generated = self.result.pages.get(page.file.src_uri) if self.result else None
+        if generated is not None and generated.key is not None and page.content:
+            cut = page.content.find("<h2")
+            if cut > 0:
+                self._full_content[page.file.src_uri] = page.content
+                page.content = page.content[:cut]
+        return context
+
+    @event_priority(-100)  # after every other plugin: the theme renders the whole page
+    def _whole_page_again(self, context, *, page: Page, config, nav):
+        full = self._full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    on_page_context = CombinedEvent(_headline_for_search, _whole_page_again)
 
     def on_post_page(self, output: str, *, page: Page, config) -> str:
         robots = (page.meta or {}).get("robots")

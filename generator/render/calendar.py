@@ -59,6 +59,19 @@ def feed(name: str, entries: Iterable[tuple[PublicPlan, Timeline]], *,
          prodid_domain: str = DEFAULT_DOMAIN) -> bytes:
     """One VCALENDAR named `name` with the events of every plan given, in the order given
     (a manager's or a team's feed)."""
+    return wrap(name, [events_ical(plan, timeline, prodid_domain) for plan, timeline in entries], prodid_domain)
+
+
+def events_ical(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMAIN) -> bytes:
+    """One plan's events, serialised: a build makes them once and puts them in every calendar that holds them."""
+    return b"".join(event.to_ical() for event in plan_events(plan, timeline, domain))
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def wrap(name: str, events: Iterable[bytes], prodid_domain: str = DEFAULT_DOMAIN) -> bytes:
+    """A VCALENDAR named `name` around events serialised by `events_ical`."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{prodid_domain}//Playbook//EN")
     calendar.add("version", "2.0")
@@ -66,10 +79,8 @@ def feed(name: str, entries: Iterable[tuple[PublicPlan, Timeline]], *,
     # icalendar escapes these two only when given as vText: as str, a line break would end the line.
     calendar.add("name", _text(name))
     calendar.add("x-wr-calname", _text(name))
-    for plan, timeline in entries:
-        for event in plan_events(plan, timeline, prodid_domain):
-            calendar.add_component(event)
-    return calendar.to_ical()
+    head = calendar.to_ical()
+    return head[: -len(_END)] + b"".join(events) + _END
 
 
 def plan_events(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMAIN) -> list[Event]:

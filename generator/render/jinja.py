@@ -116,6 +116,14 @@ def plus_working_days(value: date, days: int) -> date:
     return day
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]*)`")
+
+
+def html_code(text: str) -> Markup:
+    """Text for raw HTML, escaped, with `backtick` spans shown as code (as Markdown would)."""
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", html_escape(str(text), quote=True)))
+
+
 def sentence(text: str) -> str:
     """The text with its first letter in capitals, and nothing else changed (unlike `capitalize`)."""
     return text[:1].upper() + text[1:]
@@ -134,6 +142,7 @@ FILTERS = {
     "measure": measure,
     "stage": stage,
     "sentence": sentence,
+    "html_code": html_code,
     "plus_working_days": plus_working_days,
     "attr": attribute,
 }

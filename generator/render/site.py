@@ -22,13 +22,13 @@ from ..model import PublicPlan
 from ..dates import parse_day
 from ..history import History
 from ..schema import schema_text
-from .calendar import feed, plan_calendar
+from .calendar import events_ical, wrap
 from .charts import bar_chart
 from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_JSON, PLANS_JSON_SCHEMA, plans_json, plans_schema_text,
                         render_compliance, render_people)
 from .jinja import markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
-from .pages import (KIND_LABELS, PlanHistory, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, TEAMS_INDEX, plan_uri, render_indexes,
+from .pages import (KIND_LABELS, PlanHistory, fill_fragments, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, TEAMS_INDEX, plan_uri, render_indexes,
                     render_plan)
 from .reference import field_rows, rule_views
 
@@ -70,6 +70,12 @@ class Page:
     markdown: str
     in_nav: bool = False
     key: str | None = None
+    fragments: dict[str, str] = field(default_factory=dict)  # placeholder -> finished HTML, put in after Markdown
+
+    def complete_markdown(self) -> str:
+        """The page as one Markdown text, fragments inlined as raw HTML: for publishers that run Markdown
+        on everything (an export)."""
+        return fill_fragments(self.markdown, self.fragments)
 
 
 @dataclass
@@ -149,7 +155,7 @@ def _listing_texts(audience: Audience) -> tuple[str, str]:
 
 
 def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[str, PublicPlan], audience: Audience,
-                today: date, acknowledgement_days: int = 7, cache: dict[str, str] | None = None,
+                today: date, acknowledgement_days: int = 7, cache: dict[str, tuple] | None = None,
                 versions_url: str = "/", roster: list[str] | None = None, history: History | None = None) -> Site:
     """Every generated page of one build. Raises TemplateProblem for a template that cannot be filled.
 
@@ -167,15 +173,15 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
         # The page reads the plan it follows and the file's history too: they are part of the key.
         made_of = f"{chosen.digest}|{previous.digest if previous else ''}|{','.join(c.id for c in commits)}"
         key = hashlib.sha256(f"{made_of}|{salt}".encode()).hexdigest()
-        markdown = cache.get(key) if cache is not None else None
-        if markdown is None:
-            markdown = render_plan(chosen.plan, letters, chosen.timeline, acknowledgement_days,
+        rendered = cache.get(key) if cache is not None else None
+        if rendered is None:
+            rendered = render_plan(chosen.plan, letters, chosen.timeline, acknowledgement_days,
                                    previous.plan if previous else None, versions_url,
                                    PlanHistory(commits, history.status if history else "no-repository",
                                                history.message if history else ""))
             if cache is not None:
-                cache[key] = markdown
-        site.pages[uri] = Page(uri, markdown, key=key)
+                cache[key] = rendered
+        site.pages[uri] = Page(uri, rendered[0], key=key, fragments=rendered[1])
     intro, empty = _listing_texts(audience)
     # A person's own site holds no one's compliance figures: they measure managers and HR partners.
     counted = [] if audience.kind == "person" else selected
@@ -197,17 +203,20 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
 def calendars(selected: list[SelectedPlan]) -> dict[str, bytes]:
     """An .ics per plan, and a feed per manager and per team, of the selected plans only."""
     files: dict[str, bytes] = {}
-    managers: dict[str, list] = {}
-    teams: dict[str, list] = {}
+    managers: dict[str, list[bytes]] = {}
+    teams: dict[str, list[bytes]] = {}
+    manager_names: dict[str, str] = {}
     for chosen in selected:
-        entry = (chosen.plan, chosen.timeline)
-        files[plan_calendar_uri(chosen.plan.id)] = plan_calendar(*entry)
-        managers.setdefault(chosen.plan.manager.id, []).append(entry)
-        teams.setdefault(chosen.plan.person.team, []).append(entry)
-    for manager_id, entries in managers.items():
-        files[feed_uri("managers", manager_id)] = feed(f"Plans run by {entries[0][0].manager.name}", entries)
-    for team, entries in teams.items():
-        files[feed_uri("teams", team)] = feed(f"Plans of team {team}", entries)
+        plan = chosen.plan
+        events = events_ical(plan, chosen.timeline)  # once per plan, for its own calendar and two feeds
+        files[plan_calendar_uri(plan.id)] = wrap(f"{plan.person.name}: {KIND_LABELS[plan.kind]}", [events])
+        managers.setdefault(plan.manager.id, []).append(events)
+        manager_names.setdefault(plan.manager.id, plan.manager.name)
+        teams.setdefault(plan.person.team, []).append(events)
+    for manager_id, events in managers.items():
+        files[feed_uri("managers", manager_id)] = wrap(f"Plans run by {manager_names[manager_id]}", events)
+    for team, events in teams.items():
+        files[feed_uri("teams", team)] = wrap(f"Plans of team {team}", events)
     return files
 
 
