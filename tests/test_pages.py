@@ -1,0 +1,92 @@
+"""Page rendering as a unit: `generator.render.pages.render_plan` and the calendar arithmetic of
+`generator.schedule`, without a site build.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import COACHING, GROWTH, PIP, TODAY
+from generator.check import check_paths
+from generator.config import Policy
+from generator.model import PublicPlan
+from generator.render.letters import Letters
+from generator.render.pages import fill_fragments, plan_uri, relative, render_plan, team_uri
+from generator.schedule import check_in_dates, expected_check_ins
+from generator.timeline import build_timeline
+from sitekit import REPO
+
+LETTERS = Letters(REPO / "playbook" / "templates")
+
+
+@pytest.fixture
+def record(write_plan):
+    def make(text: str, name: str):
+        [plan_file] = check_paths([write_plan(text, name)], Policy(), TODAY).plan_files
+        return plan_file.plan
+
+    return make
+
+
+def page_of(plan, today=TODAY) -> str:
+    public = PublicPlan.of(plan)
+    markdown, fragments = render_plan(public, LETTERS, build_timeline(public, today))
+    return fill_fragments(markdown, fragments)
+
+
+def test_a_page_is_rendered_only_from_the_redacted_record(record):
+    plan = record(PIP + "private: SECRET-PAGE-NOTE\n", "emea-west/jordan-lee-pip-2026-11.yaml")
+    with pytest.raises(TypeError, match="PublicPlan"):
+        render_plan(plan, LETTERS, build_timeline(plan, TODAY))
+    assert "SECRET-PAGE-NOTE" not in page_of(plan)
+
+
+def test_a_pip_page_has_its_sections_and_a_growth_page_has_no_escalation(record):
+    pip = page_of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml"))
+    for heading in ("## Timetable", "## Criteria", "## Milestones", "## Escalation", "## Acknowledgement",
+                    "## History", "## Signatures"):
+        assert heading in pip
+    growth = page_of(record(GROWTH, "emea-west/alex-kim-growth-2026-11.yaml"))
+    assert "## Escalation" not in growth and "written warning" not in growth.lower()
+
+
+def test_links_between_generated_pages_are_relative_and_plain(record):
+    page = page_of(record(COACHING, "na-east/sam-rivera-coaching-2026-11.yaml"))
+    assert "(../../teams/na-east/index.md)" in page and "(../../people/sam-rivera/index.md)" in page
+    assert relative(plan_uri("x"), team_uri("index")) == "../../teams/index/index.md"  # no id can replace a listing
+
+
+def test_fragments_are_placeholders_until_filled(record):
+    public = PublicPlan.of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml"))
+    markdown, fragments = render_plan(public, LETTERS, build_timeline(public, TODAY))
+    assert fragments and all(placeholder in markdown for placeholder in fragments)
+    assert "<pre" not in markdown  # the letters are finished HTML, kept out of Markdown
+    assert all(html in fill_fragments(markdown, fragments) for html in fragments.values())
+
+
+def test_the_page_is_a_pure_function_of_its_inputs(record):
+    plan = record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml")
+    assert page_of(plan) == page_of(plan)
+    assert page_of(plan, date(2026, 12, 1)) != page_of(plan)
+
+
+# --------------------------------------------------------------------------------------------
+# schedule: which days check-ins fall on, worked out on a calendar
+# --------------------------------------------------------------------------------------------
+
+def test_weekly_check_ins_from_a_mid_week_start(record):
+    plan = record(COACHING.change("  start: 2026-11-16", "  start: 2026-11-18"), "na-east/sam-rivera-coaching-2026-11.yaml")
+    days = list(check_in_dates(plan.timetable))
+    # Wed 18 Nov: the Monday of that week is before the start; Thursday 19 is the first.
+    assert days[:4] == [date(2026, 11, 19), date(2026, 11, 23), date(2026, 11, 26), date(2026, 11, 30)]
+    assert days[-1] <= plan.timetable.last_day
+
+
+def test_fortnightly_check_ins_count_weeks_from_the_start(record):
+    plan = record(GROWTH, "emea-west/alex-kim-growth-2026-11.yaml")  # Tuesdays, every 2 weeks, from Mon 16 Nov
+    assert list(check_in_dates(plan.timetable, until=date(2026, 12, 31))) == [
+        date(2026, 11, 17), date(2026, 12, 1), date(2026, 12, 15), date(2026, 12, 29)]
+    assert expected_check_ins(plan.timetable, date(2026, 12, 1)) == 1  # today's may still be held
+    assert expected_check_ins(plan.timetable, date(2026, 12, 2)) == 2
