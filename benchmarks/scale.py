@@ -163,13 +163,13 @@ def best(command, repeat, **kwargs) -> tuple[float, int]:
     return min(runs)
 
 
-def serve_edit_latency(root: Path) -> float:
+def serve_edit_latency(root: Path, *options: str, edit: int = 0) -> float:
     """Seconds from editing one plan file to `mkdocs serve` serving its changed page."""
-    port = 8765
+    port = 8765 + edit
     log = open(root / "serve.log", "w")
-    server = subprocess.Popen([BIN / "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", root / "mkdocs.yml"],
+    server = subprocess.Popen([BIN / "mkdocs", "serve", *options, "-a", f"127.0.0.1:{port}", "-f", root / "mkdocs.yml"],
                               cwd=root, env=environment(), stdout=log, stderr=subprocess.STDOUT)
-    plan = sorted((root / "plans").rglob("*.yaml"))[0]
+    plan = sorted((root / "plans").rglob("*.yaml"))[edit]
     url = f"http://127.0.0.1:{port}/plans/{plan.stem}/"
 
     def page() -> str:
@@ -227,8 +227,10 @@ def main() -> None:
                   f"| {row['build'][0] / row['stock'][0]:.2f}x", flush=True)
         largest = max(args.sizes)
         if not args.no_serve and 1000 in results:
-            latency = serve_edit_latency(work / "playbook-1000")
-            print(f"mkdocs serve, 1000 plans: an edited plan is served after {latency:.2f} s (target <= 3 s)")
+            full = serve_edit_latency(work / "playbook-1000")
+            dirty = serve_edit_latency(work / "playbook-1000", "--dirty", edit=1)
+            print(f"mkdocs serve, 1000 plans: an edited plan is served after {full:.2f} s; "
+                  f"with --dirty, after {dirty:.2f} s (target <= 3 s)", flush=True)
         if args.managers:
             root = work / f"playbook-{largest}"
             managers = sorted({path.parent.name.replace("team-", "manager-") for path in (root / "plans").rglob("*.yaml")})

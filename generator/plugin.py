@@ -46,6 +46,7 @@ class PlaybookPlugin(BasePlugin):
         self.cache: dict[str, tuple] = {}  # rendered plan pages by content key, kept across `serve` rebuilds
         self.plans_dir: Path | None = None
         self._full_content: dict[str, str] = {}
+        self._built_keys: dict[str, str | None] = {}  # the key each generated page had in the last build
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -91,7 +92,12 @@ class PlaybookPlugin(BasePlugin):
         for page in result.pages.values():
             # Plan, team and manager pages stay out of the nav: the listings link to them.
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.uri, content=page.markdown, inclusion=inclusion))
+            file = File.generated(config, page.uri, content=page.markdown, inclusion=inclusion)
+            if page.key is not None and self._built_keys.get(page.uri) == page.key:
+                # `mkdocs serve --dirty` rebuilds only what changed: a page made of the same things is not.
+                file.is_modified = _unchanged
+            self._built_keys[page.uri] = page.key
+            files.append(file)
         for uri, content in result.assets.items():
             files.append(File.generated(config, uri, content=content))
         log.info(f"{len(result.plans)} plans published for the audience `{self.audience}`, as of {self.today}")
@@ -146,6 +152,10 @@ class PlaybookPlugin(BasePlugin):
         if self.plans_dir is not None and self.plans_dir.is_dir():
             server.watch(str(self.plans_dir))
         return server
+
+
+def _unchanged() -> bool:
+    return False
 
 
 def _problems_banner(result: Build) -> str:

@@ -192,7 +192,7 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
                                                    chart=_rates_chart)}
     for uri, markdown in listings.items():
         site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS)
-    site.assets.update(calendars(selected))
+    site.assets.update(calendars(selected, today, cache))
     site.assets[STYLESHEET] = stylesheet()
     site.assets[SCHEMA] = schema_text()
     site.assets[PLANS_JSON] = plans_json(selected, today, str(audience), _version())
@@ -200,7 +200,7 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
     return site
 
 
-def calendars(selected: list[SelectedPlan]) -> dict[str, bytes]:
+def calendars(selected: list[SelectedPlan], today: date, cache: dict | None = None) -> dict[str, bytes]:
     """An .ics per plan, and a feed per manager and per team, of the selected plans only."""
     files: dict[str, bytes] = {}
     managers: dict[str, list[bytes]] = {}
@@ -208,7 +208,12 @@ def calendars(selected: list[SelectedPlan]) -> dict[str, bytes]:
     manager_names: dict[str, str] = {}
     for chosen in selected:
         plan = chosen.plan
-        events = events_ical(plan, chosen.timeline)  # once per plan, for its own calendar and two feeds
+        key = ("ics", chosen.digest, today, _version())
+        events = cache.get(key) if cache is not None else None
+        if events is None:
+            events = events_ical(plan, chosen.timeline)  # once per plan, for its own calendar and two feeds
+            if cache is not None:
+                cache[key] = events
         files[plan_calendar_uri(plan.id)] = wrap(f"{plan.person.name}: {KIND_LABELS[plan.kind]}", [events])
         managers.setdefault(plan.manager.id, []).append(events)
         manager_names.setdefault(plan.manager.id, plan.manager.name)
