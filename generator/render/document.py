@@ -64,4 +64,7 @@ def pdf_bytes(html: str) -> bytes:
         from weasyprint import HTML
     except ImportError as exc:  # an extra: `pip install -e '.[pdf]'`
         raise PdfUnavailable("PDF output needs WeasyPrint: pip install -e '.[pdf]'") from exc
-    return HTML(string=html).write_pdf()
+    try:
+        return HTML(string=html).write_pdf()
+    except Exception as exc:  # a fault inside WeasyPrint or its libraries: say so, not with a traceback
+        raise PdfUnavailable(f"WeasyPrint could not write the PDF ({type(exc).__name__}: {exc})") from exc
