@@ -228,7 +228,7 @@ def main() -> None:
         largest = max(args.sizes)
         if not args.no_serve and 1000 in results:
             full = serve_edit_latency(work / "playbook-1000")
-            dirty = serve_edit_latency(work / "playbook-1000", "--dirty", edit=1)
+            dirty = serve_edit_latency(work / "playbook-1000", "--dirty", "--no-strict", edit=1)
             print(f"mkdocs serve, 1000 plans: an edited plan is served after {full:.2f} s; "
                   f"with --dirty, after {dirty:.2f} s (target <= 3 s)", flush=True)
         if args.managers:

@@ -125,7 +125,7 @@ class PlaybookPlugin(BasePlugin):
         """The search index holds a plan page's headline (who, what, when), never its letters or log:
         they are for reading on the page, and re-parsing them made up a quarter of a large build."""
         generated = self.result.pages.get(page.file.src_uri) if self.result else None
-        if generated is not None and generated.key is not None and page.content:
+        if generated is not None and generated.headline_only and page.content:
             cut = page.content.find("<h2")
             if cut > 0:
                 self._full_content[page.file.src_uri] = page.content

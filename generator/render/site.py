@@ -71,6 +71,7 @@ class Page:
     in_nav: bool = False
     key: str | None = None
     fragments: dict[str, str] = field(default_factory=dict)  # placeholder -> finished HTML, put in after Markdown
+    headline_only: bool = False  # the search index takes the page's headline, before its first section
 
     def complete_markdown(self) -> str:
         """The page as one Markdown text, fragments inlined as raw HTML: for publishers that run Markdown
@@ -181,7 +182,7 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
                                                history.message if history else ""))
             if cache is not None:
                 cache[key] = rendered
-        site.pages[uri] = Page(uri, rendered[0], key=key, fragments=rendered[1])
+        site.pages[uri] = Page(uri, rendered[0], key=key, fragments=rendered[1], headline_only=True)
     intro, empty = _listing_texts(audience)
     # A person's own site holds no one's compliance figures: they measure managers and HR partners.
     counted = [] if audience.kind == "person" else selected
@@ -191,7 +192,9 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
                 COMPLIANCE_PAGE: render_compliance(counted, today, intro, compliance_empty, roster,
                                                    chart=_rates_chart)}
     for uri, markdown in listings.items():
-        site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS)
+        # A listing's key is its own text: the same text, the same page.
+        site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS,
+                               key=hashlib.sha256(markdown.encode()).hexdigest())
     site.assets.update(calendars(selected, today, cache))
     site.assets[STYLESHEET] = stylesheet()
     site.assets[SCHEMA] = schema_text()
