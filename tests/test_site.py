@@ -437,7 +437,7 @@ def nav_links(page: Page) -> list[Link]:
 def test_navigation_does_not_grow_with_the_number_of_plans(good_site, many_site):
     few = nav_links(good_site.page(""))
     many = nav_links(many_site.page(""))
-    assert len(few) > 20  # the playbook's own pages are there
+    assert len(few) > 10  # the playbook's sections are there (navigation.prune leaves out closed sections)
     assert len(many) == len(few)
     assert len(index_rows(many_site.page("plans/"))) == 33
 
