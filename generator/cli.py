@@ -148,18 +148,24 @@ def cmd_diff(args) -> int:
     return EXIT_CLEAN  # a diff is information, not a failure
 
 
-def _prepared(args):
+def _due_letter(args):
+    """The plan's letter when its record shows it due; otherwise the reason on stderr and exit status 1."""
     from .build import BuildError, NotFound, prepare_letter
 
     project = _project(args)
     today = resolve_today(args.today, project.settings.today)
     try:
-        return prepare_letter(project, args.plan, args.template, today=today)
+        prepared = prepare_letter(project, args.plan, args.template, today=today)
     except NotFound as exc:
         raise UsageError(str(exc)) from None
     except BuildError as exc:
         print(f"playbook: {exc}", file=sys.stderr)
-        return None
+        return EXIT_FINDINGS
+    if prepared.letter is None:
+        print(f"{prepared.template.title} for {prepared.plan.id} is not offered: {prepared.readiness.reason}",
+              file=sys.stderr)
+        return EXIT_FINDINGS
+    return prepared
 
 
 def cmd_letter(args) -> int:
@@ -167,13 +173,9 @@ def cmd_letter(args) -> int:
     from .render.document import letter_document
     from .render.jinja import markdown_text
 
-    prepared = _prepared(args)
-    if prepared is None:
-        return EXIT_FINDINGS
-    if prepared.letter is None:
-        print(f"{prepared.template.title} for {prepared.plan.id} is not offered: {prepared.readiness.reason}",
-              file=sys.stderr)
-        return EXIT_FINDINGS
+    prepared = _due_letter(args)
+    if isinstance(prepared, int):
+        return prepared
     letter = prepared.letter
     if args.format == "html":
         sys.stdout.write(letter_document(letter, prepared.template.title))
@@ -190,13 +192,9 @@ def cmd_pdf(args) -> int:
     """Write a plan's signed document (or another of its letters) as a PDF."""
     from .render.document import PdfUnavailable, letter_document, pdf_bytes
 
-    prepared = _prepared(args)
-    if prepared is None:
-        return EXIT_FINDINGS
-    if prepared.letter is None:
-        print(f"{prepared.template.title} for {prepared.plan.id} is not offered: {prepared.readiness.reason}",
-              file=sys.stderr)
-        return EXIT_FINDINGS
+    prepared = _due_letter(args)
+    if isinstance(prepared, int):
+        return prepared
     try:
         data = pdf_bytes(letter_document(prepared.letter, prepared.template.title))
     except PdfUnavailable as exc:
