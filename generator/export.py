@@ -20,18 +20,10 @@ from .build import Build, BuildError, build
 from .config import EnvTag, Project, UsageError, read_mkdocs_yml
 from .findings import format_text
 from .render.dashboard import PLANS_JSON
-from .render.site import STYLESHEET, TEMPLATES_DIR, required_extensions
+from .render.site import STYLESHEET, TEMPLATES_DIR, required_extensions, theme_dir
 
 EXPORTED_DOCS = "docs"
 OVERRIDES = "overrides"
-# Pages that name people carry `robots: noindex` in their front matter; this template writes it
-# into the page's head, as the plugin does when it builds the site itself.
-ROBOTS_TEMPLATE = """{% extends "base.html" %}
-{% block extrahead %}
-  {{ super() }}
-  {% if page and page.meta and page.meta.robots %}<meta name="robots" content="{{ page.meta.robots|e }}">{% endif %}
-{% endblock %}
-"""
 
 
 def export_json(project: Project, target: Path, *, today: date, audience: Audience) -> Path:
@@ -99,12 +91,20 @@ def export_site(project: Project, target: Path, *, today: date, audience: Audien
             destination.write_text(content, encoding="utf-8")
 
     config = read_mkdocs_yml(project.config_file, keep_env_tags=True)
-    overrides = not (config.get("theme") or {}).get("custom_dir") if isinstance(config.get("theme"), dict) else False
-    if overrides:
-        (target / OVERRIDES).mkdir()
-        (target / OVERRIDES / "main.html").write_text(ROBOTS_TEMPLATE, encoding="utf-8")
-    (target / "mkdocs.yml").write_text(_exported_config(config, result, overrides), encoding="utf-8")
-    return len(sources) + len(generated) + 1 + overrides
+    written = _write_theme(config, project, target / OVERRIDES)
+    (target / "mkdocs.yml").write_text(_exported_config(config, result), encoding="utf-8")
+    return len(sources) + len(generated) + 1 + written
+
+
+def _write_theme(config: dict, project: Project, folder: Path) -> int:
+    """The export's custom_dir: Playbook's templates, with the site's own custom_dir over them (it comes first
+    for the plugin too). Returns the number of files written."""
+    shutil.copytree(theme_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
+    theme = config.get("theme")
+    own = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if own and (project.root / str(own)).is_dir():
+        shutil.copytree(project.root / str(own), folder, dirs_exist_ok=True)
+    return sum(1 for path in folder.rglob("*") if path.is_file())
 
 
 def _with_required_extensions(extensions: list) -> list:
@@ -120,7 +120,7 @@ def _with_required_extensions(extensions: list) -> list:
     return result
 
 
-def _exported_config(config: dict, result: Build, overrides: bool) -> str:
+def _exported_config(config: dict, result: Build) -> str:
     """The site's configuration without the plugin, pointing at the exported pages."""
     exported = dict(config)
     exported["docs_dir"] = EXPORTED_DOCS
@@ -132,8 +132,8 @@ def _exported_config(config: dict, result: Build, overrides: bool) -> str:
         extra_css.append(STYLESHEET)
     exported["extra_css"] = extra_css
     exported["markdown_extensions"] = _with_required_extensions(config.get("markdown_extensions") or [])
-    if overrides:
-        exported["theme"] = {**config["theme"], "custom_dir": OVERRIDES}
+    theme = config.get("theme")
+    exported["theme"] = {**(theme if isinstance(theme, dict) else {"name": theme}), "custom_dir": OVERRIDES}
     # The plugin keeps plan, team and manager pages out of the nav; a plain build is told so.
     exported["not_in_nav"] = "".join(f"/{uri}\n" for uri, page in sorted(result.pages.items()) if not page.in_nav)
     header = (f"# Exported by `playbook export` for the audience `{result.audience}` as of {result.today}: "

@@ -14,7 +14,6 @@ in memory (`File.generated`); nothing is written into the repository.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -26,13 +25,11 @@ from mkdocs.structure.pages import Page
 
 from .build import Build, BuildError, build
 from .config import Project, Settings, UsageError, resolve_audience, resolve_today, settings_from
-from .render.jinja import attribute, markdown_text
+from .render.jinja import markdown_text
 from .render.pages import fill_fragments
-from .render.site import STYLESHEET, required_extensions
+from .render.site import STYLESHEET, required_extensions, theme_dir
 
 log = get_plugin_logger("playbook")
-
-_HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
 
 
 class PlaybookPlugin(BasePlugin):
@@ -69,6 +66,10 @@ class PlaybookPlugin(BasePlugin):
                 config.mdx_configs[name] = options
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        # Our templates come after a site's own custom_dir (which stays first) and before the theme's.
+        templates = str(theme_dir())
+        if templates not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, templates)
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -140,13 +141,6 @@ class PlaybookPlugin(BasePlugin):
         return context
 
     on_page_context = CombinedEvent(_headline_for_search, _whole_page_again)
-
-    def on_post_page(self, output: str, *, page: Page, config) -> str:
-        robots = (page.meta or {}).get("robots")
-        if isinstance(robots, str) and robots:
-            tag = f'<meta name="robots" content="{attribute(robots)}">'
-            output = _HEAD.sub(lambda match: match.group(0) + tag, output, count=1)
-        return output
 
     def on_serve(self, server, *, config, builder):
         if self.plans_dir is not None and self.plans_dir.is_dir():

@@ -134,6 +134,11 @@ class Site:
         return Markup("\n" + letter_html(filled, f"example-{name}") + "\n")
 
 
+def theme_dir() -> Path:
+    """Playbook's additions to Material's templates (a named search dialog, the robots meta, ...)."""
+    return Path(str(resources.files("generator.render").joinpath("theme")))
+
+
 def stylesheet() -> str:
     return resources.files("generator.render").joinpath("assets/playbook.css").read_text(encoding="utf-8")
 

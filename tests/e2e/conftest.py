@@ -24,23 +24,10 @@ from sitekit import REPO, TODAY, make_project, mkdocs_build
 
 from .browserkit import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, HOST, Tab, open_tab as new_tab
 
-OVERRIDES = "overrides"  # the theme's custom_dir
-
-
-def _with_overrides(config: Path) -> None:
-    """Name the theme's `overrides/` in the copied mkdocs.yml when the repository's does not (yet)."""
-    text = config.read_text(encoding="utf-8")
-    if "custom_dir:" not in text:
-        text = re.sub(r"(?m)^(  name: material\n)", rf"\1  custom_dir: {OVERRIDES}\n", text, count=1)
-        config.write_text(text, encoding="utf-8")
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The shipped plans and the playbook, built once as of TODAY: the folder `mkdocs build` writes."""
     root = make_project(tmp_path_factory.mktemp("e2e") / "project", REPO / "plans")
-    shutil.copytree(REPO / OVERRIDES, root / OVERRIDES)
-    _with_overrides(root / "mkdocs.yml")
     built = mkdocs_build(root / "mkdocs.yml", today=TODAY)
     assert built.returncode == 0, f"mkdocs build --strict failed:\n{built.output}"
     return root / "site"
