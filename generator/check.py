@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from .config import Policy, UsageError
 from .findings import Finding, visible
-from .load import Document, LoadError, Unreadable, load_bytes, shorten
+from .load import Document, LoadError, load_bytes, shorten
 from .model import SLUG_PATTERN, Plan, field_names
 from .rules import REGISTRY, Context, rules
 

@@ -14,7 +14,6 @@ in memory (`File.generated`); nothing is written into the repository.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from mkdocs.config import config_options as c

@@ -199,7 +199,7 @@ DOCUMENT = PlanText("kind: pip\nfollows: jordan-lee-coaching-2026-10\n") + REVIE
 
 
 def test_the_plan_document_holds_every_part_hr_needs(project, cli):
-    project(COACHING_BEFORE, f"emea-west/jordan-lee-coaching-2026-10.yaml")
+    project(COACHING_BEFORE, "emea-west/jordan-lee-coaching-2026-10.yaml")
     root = project(DOCUMENT)
     result = letter(cli, root, "plan-document", "2026-11-16")
     assert result.returncode == 0, result.stderr
@@ -225,7 +225,7 @@ def test_the_plan_document_holds_every_part_hr_needs(project, cli):
 def test_the_pdf_holds_the_document_and_never_leaves_the_signatures_alone(project, cli, tmp_path):
     pypdf = pytest.importorskip("pypdf", reason="pip install -e '.[test]' installs pypdf")
     pytest.importorskip("weasyprint", reason="pip install -e '.[test]' installs WeasyPrint")
-    project(COACHING_BEFORE, f"emea-west/jordan-lee-coaching-2026-10.yaml")
+    project(COACHING_BEFORE, "emea-west/jordan-lee-coaching-2026-10.yaml")
     root = project(DOCUMENT)
     output = tmp_path / "plan.pdf"
     result = cli("pdf", PLAN_ID, "-o", output, "--today", "2026-11-16", cwd=root)
