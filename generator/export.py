@@ -125,6 +125,9 @@ def _exported_config(config: dict, result: Build) -> str:
     exported = dict(config)
     exported["docs_dir"] = EXPORTED_DOCS
     exported.pop("site_dir", None)
+    extra = dict(config.get("extra") or {})
+    extra.pop("version", None)  # the version selector belongs to releases made by mike, never to an export
+    exported["extra"] = extra
     exported["plugins"] = [entry for entry in config.get("plugins") or []
                            if (entry if isinstance(entry, str) else next(iter(entry), None)) != "playbook"]
     extra_css = list(config.get("extra_css") or [])

@@ -65,6 +65,10 @@ class PlaybookPlugin(BasePlugin):
                 config.mdx_configs[name] = options
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        # Material's version selector reads ../versions.json, which only `mike deploy` publishes (mike adds
+        # its own plugin to the build): elsewhere it would ask for a file that is not there.
+        if "mike" not in config.plugins and isinstance(config.extra.get("version"), dict):
+            del config.extra["version"]
         # Our templates come after a site's own custom_dir (which stays first) and before the theme's.
         templates = str(theme_dir())
         if templates not in config.theme.dirs:
