@@ -103,10 +103,17 @@ _STAGE_VERBS = {"conversation": "held", "agreement-email": "sent", "written-warn
                 "final-warning": "issued"}
 
 
+def _timeline_on(plan: PublicPlan, on: date, acknowledgement_days: int, known: Timeline | None) -> Timeline:
+    """The plan's timeline as of `on`: the one the caller holds when it is of that day, else a new one."""
+    if known is not None and known.today == on and known.plan is plan:
+        return known
+    return build_timeline(plan, on, acknowledgement_days)
+
+
 def facts(plan: PublicPlan, on: date, acknowledgement_days: int, stage: str | None = None,
-          previous: PublicPlan | None = None) -> LetterFacts:
+          previous: PublicPlan | None = None, timeline: Timeline | None = None) -> LetterFacts:
     """Everything a letter dated `on` may state about `plan`."""
-    timeline = build_timeline(plan, on, acknowledgement_days)
+    timeline = _timeline_on(plan, on, acknowledgement_days, timeline)
     support_given = [Dated(item.date, item.what) for item in plan.support
                      if isinstance(item, SupportGiven) and item.date <= on]
     support_given += [Dated(entry.date, f"ride-along: {entry.note}") for entry in plan.log
@@ -144,7 +151,9 @@ def _recorded_on(plan: PublicPlan, stage: str | None, requires: str | None) -> d
 
 
 def readiness(plan: PublicPlan, stage: str | None, requires: str | None, today: date,
-              acknowledgement_days: int = 7, previous: PublicPlan | None = None, document: bool = False) -> Readiness:
+              acknowledgement_days: int = 7, previous: PublicPlan | None = None, document: bool = False,
+              timeline: Timeline | None = None) -> Readiness:
+    """`timeline`, when given, is the plan's timeline as of `today` (a page holds it already)."""
     """Whether the letter that records `stage` (or follows `requires`) may be sent, as of `today`."""
     sent = _recorded_on(plan, stage, requires)
     on = sent if sent is not None and sent <= today else today
@@ -156,7 +165,7 @@ def readiness(plan: PublicPlan, stage: str | None, requires: str | None, today: 
                 ready, reason = False, (f"the plan's terms were amended on {_d(max(amended))}, after this letter's "
                                         f"date ({_d(on)}): the letter as it was sent is in the repository's history")
         return Readiness(ready, reason, on, sent if on == sent else None,
-                         facts(plan, on, acknowledgement_days, stage, previous), pending and not ready)
+                         facts(plan, on, acknowledgement_days, stage, previous, timeline), pending and not ready)
 
     if sent is not None and sent <= today:
         what = "the escalation record" if stage else "the plan's record"
@@ -186,11 +195,11 @@ def readiness(plan: PublicPlan, stage: str | None, requires: str | None, today: 
         if held is not None and held <= today:
             return answer(True, f"the conversation was held on {_d(held)}")
         return answer(False, "due once the conversation is held: record `- stage: conversation` with its date", True)
-    return _warning(plan, stage, today, acknowledgement_days, answer)
+    return _warning(plan, stage, _timeline_on(plan, today, acknowledgement_days, timeline), answer)
 
 
-def _warning(plan: PublicPlan, stage: str, today: date, acknowledgement_days: int, answer) -> Readiness:
-    timeline = build_timeline(plan, today, acknowledgement_days)
+def _warning(plan: PublicPlan, stage: str, timeline: Timeline, answer) -> Readiness:
+    today = timeline.today
     mine = [t for t in timeline.triggers if t.trigger.then == stage]
     if not mine:
         return answer(False, f"no criterion of this plan has a trigger that leads to a {stage.replace('-', ' ')}")

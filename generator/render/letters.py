@@ -21,6 +21,7 @@ from jinja2 import FunctionLoader, TemplateError, UndefinedError
 from ..model import STAGES, PublicPlan
 from .jinja import attribute, text_env
 from ..readiness import REQUIREMENTS, Readiness, readiness
+from ..timeline import Timeline
 
 
 class TemplateProblem(Exception):
@@ -90,15 +91,17 @@ class Letters:
         return sorted((t for t in self.templates.values() if plan.kind in t.kinds), key=lambda t: t.order)
 
     def readiness(self, name: str, plan: PublicPlan, today: date, acknowledgement_days: int = 7,
-                  previous: PublicPlan | None = None) -> Readiness:
+                  previous: PublicPlan | None = None, timeline: Timeline | None = None) -> Readiness:
         template = self.templates[name]
         return readiness(plan, template.stage, template.requires, today, acknowledgement_days, previous,
-                         template.document)
+                         template.document, timeline)
 
     def prepare(self, name: str, plan: PublicPlan, today: date, acknowledgement_days: int = 7,
-                previous: PublicPlan | None = None) -> tuple[Readiness, FilledLetter | None]:
-        """Whether the letter is due and, when it is, the letter filled in as of its date."""
-        ready = self.readiness(name, plan, today, acknowledgement_days, previous)
+                previous: PublicPlan | None = None,
+                timeline: Timeline | None = None) -> tuple[Readiness, FilledLetter | None]:
+        """Whether the letter is due and, when it is, the letter filled in as of its date. `timeline`, when
+        given, is the plan's timeline as of `today`, which need not be built again."""
+        ready = self.readiness(name, plan, today, acknowledgement_days, previous, timeline)
         return ready, (self.fill(name, plan, ready) if ready.ready else None)
 
     def fill(self, name: str, plan: PublicPlan, ready: Readiness) -> FilledLetter:

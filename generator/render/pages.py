@@ -172,7 +172,7 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         if plan.status in RUNNING else None,
         "next_check_in": timeline.next("check-in") if plan.status in RUNNING else None,
         "stages": STAGES,
-        "letters": _letters(plan, letters, today, acknowledgement_days, previous),
+        "letters": _letters(plan, letters, timeline, acknowledgement_days, previous),
         "due_in": lambda day: due_in(day, today),
         "metric_name": lambda criterion_id: metrics.get(criterion_id, criterion_id),
         "unit_of": lambda criterion_id: units.get(criterion_id, ""),
@@ -214,11 +214,12 @@ class LetterView:
     pending: bool = False  # not due yet, but the record could make it due (not refused for good)
 
 
-def _letters(plan: PublicPlan, letters: Letters, today: date, acknowledgement_days: int,
+def _letters(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowledgement_days: int,
              previous: PublicPlan | None) -> dict:
+    today = timeline.today
     views = []
     for template in letters.fitting(plan):
-        ready, filled = letters.prepare(template.name, plan, today, acknowledgement_days, previous)
+        ready, filled = letters.prepare(template.name, plan, today, acknowledgement_days, previous, timeline)
         title = template.title + (f" (sent {shortdate(ready.sent_on)})" if ready.sent_on and template.email else "")
         html = Markup(letter_html(filled, f"letter-{template.name}")) if filled else None
         views.append(LetterView(title, ready.ready, ready.reason, html, ready.pending))
