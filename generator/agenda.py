@@ -36,10 +36,11 @@ from typing import Callable
 from .audience import Audience, select
 from .check import CheckResult, check_paths
 from .config import Project, UsageError
+from .dates import shortdate
 from .findings import visible
 from .model import PublicPlan
 from .readiness import readiness
-from .render.jinja import shortdate, stage
+from .render.jinja import stage
 from .timeline import RUNNING, Item, Timeline, build_timeline
 
 GROUPS = {"overdue": "Overdue", "today": "Today", "upcoming": "Upcoming"}

@@ -1,4 +1,4 @@
-"""Days written as text by a person: `--today`, `PLAYBOOK_TODAY` and the like.
+"""Days as text: read as a person types them (`--today`, `PLAYBOOK_TODAY`), and written as a person reads them.
 
 Plan files give their dates as YAML values (`generator.load`); a day typed on a command line or
 set in the environment arrives as a string, and is read here, by the same rules: `YYYY-MM-DD`
@@ -14,6 +14,16 @@ MIN_YEAR = 1900
 MAX_YEAR = 2999
 
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # ASCII digits only: `２０２６` is not a year
+
+
+def longdate(value: date) -> str:
+    """2026-10-05 -> Monday 5 October 2026: how letters and pages write a day."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def shortdate(value: date) -> str:
+    """2026-10-05 -> Mon 5 Oct 2026."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 def parse_day(text: str) -> date:

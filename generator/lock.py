@@ -19,6 +19,7 @@ from .findings import Finding
 from .load import Document, LoadError, load_bytes
 from .model import SIGNED_TERMS, Plan
 from .rules import REGISTRY
+from .timeline import acknowledgement_signed
 
 
 def _differences(old: Any, new: Any, path: tuple) -> Iterator[tuple]:
@@ -56,10 +57,9 @@ def _amended(old: Plan, new: Plan) -> set[str]:
 def locked_findings(old: tuple[Plan, Document], new: PlanFile) -> list[Finding]:
     """PB701 for each changed signed term of `new` that no new acknowledged amendment covers."""
     old_plan, old_document = old
-    ack = old_plan.acknowledgement
-    if ack is None:
+    signed_on = acknowledgement_signed(old_plan)
+    if signed_on is None:
         return []
-    signed_on = max(ack.person_date, ack.manager)
     covered = _amended(old_plan, new.plan)
     rule = REGISTRY["PB701"]
     findings = []

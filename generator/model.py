@@ -222,14 +222,15 @@ class Declined(Record):
     witness: Slug
 
 
-def _signature_kind(value: Any) -> str:
-    return "declined" if isinstance(value, dict) else "date"
+def _value_or_record(value: Any, record: type, value_tag: str, record_tag: str) -> Any:
+    """A field written either as a plain value or as a mapping of `record`, told apart by its shape."""
+    return Annotated[
+        Union[Annotated[value, Tag(value_tag)], Annotated[record, Tag(record_tag)]],
+        Discriminator(lambda given: record_tag if isinstance(given, dict) else value_tag),
+    ]
 
 
-Signature = Annotated[
-    Union[Annotated[Day, Tag("date")], Annotated[Declined, Tag("declined")]],
-    Discriminator(_signature_kind),
-]
+Signature = _value_or_record(Day, Declined, "date", "declined")
 
 
 class Acknowledgement(Record):
@@ -268,14 +269,7 @@ class SupportGiven(Record):
     date: Day
 
 
-def _support_kind(value: Any) -> str:
-    return "dated" if isinstance(value, dict) else "text"
-
-
-SupportItem = Annotated[
-    Union[Annotated[Text, Tag("text")], Annotated[SupportGiven, Tag("dated")]],
-    Discriminator(_support_kind),
-]
+SupportItem = _value_or_record(Text, SupportGiven, "text", "dated")
 
 
 class Outcome(Record):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .model import STAGES, Declined, PublicPlan, SupportGiven
+from .dates import shortdate
 from .units import measure
 from .timeline import Timeline, TriggerState, build_timeline
 
@@ -67,10 +68,6 @@ class Readiness:
     sent_on: date | None = None
     facts: LetterFacts | None = field(default=None, compare=False)
     pending: bool = False  # not ready, but a later record (a review, a recorded step) could make it due
-
-
-def _d(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def _steps(plan: PublicPlan, timeline: Timeline, on: date) -> list[Step]:
@@ -162,19 +159,19 @@ def readiness(plan: PublicPlan, stage: str | None, requires: str | None, today: 
         if ready:
             amended = [a.date for a in plan.amendments if on < a.date <= today]
             if amended:  # the record now holds terms from after the letter's date
-                ready, reason = False, (f"the plan's terms were amended on {_d(max(amended))}, after this letter's "
-                                        f"date ({_d(on)}): the letter as it was sent is in the repository's history")
+                ready, reason = False, (f"the plan's terms were amended on {shortdate(max(amended))}, after this letter's "
+                                        f"date ({shortdate(on)}): the letter as it was sent is in the repository's history")
         return Readiness(ready, reason, on, sent if on == sent else None,
                          facts(plan, on, acknowledgement_days, stage, previous, timeline), pending and not ready)
 
     if sent is not None and sent <= today:
         what = "the escalation record" if stage else "the plan's record"
-        return answer(True, f"sent on {_d(sent)}, as {what} shows")
+        return answer(True, f"sent on {shortdate(sent)}, as {what} shows")
     if plan.status == "draft" and stage not in (None, "conversation"):
         return answer(False, "the plan is a draft: nothing is sent until it is agreed")
     if requires == "outcome-met":
         if plan.outcome is not None and plan.outcome.result == "met":
-            return answer(True, f"the plan closed on {_d(plan.outcome.date)} with its objectives met")
+            return answer(True, f"the plan closed on {shortdate(plan.outcome.date)} with its objectives met")
         return answer(False, "due when the plan closes with its objectives met (`outcome.result: met`)",
                       plan.status != "closed")
     if requires == "extended":
@@ -193,7 +190,7 @@ def readiness(plan: PublicPlan, stage: str | None, requires: str | None, today: 
     if stage == "agreement-email":
         held = plan.escalation_date("conversation")
         if held is not None and held <= today:
-            return answer(True, f"the conversation was held on {_d(held)}")
+            return answer(True, f"the conversation was held on {shortdate(held)}")
         return answer(False, "due once the conversation is held: record `- stage: conversation` with its date", True)
     return _warning(plan, stage, _timeline_on(plan, today, acknowledgement_days, timeline), answer)
 
@@ -211,20 +208,20 @@ def _warning(plan: PublicPlan, stage: str, timeline: Timeline, answer) -> Readin
                                  "(`- stage: written-warning` with its date)", True)
     if crossed:
         which = "; ".join(f"{t.criterion.metric}: {measure(t.result, t.criterion.unit)} at the review held on "
-                          f"{_d(t.review_on)}, {t.trigger.line[0]} the line of "
+                          f"{shortdate(t.review_on)}, {t.trigger.line[0]} the line of "
                           f"{measure(t.trigger.line[1], t.criterion.unit)}" for t in crossed)
         return answer(True, f"due: a trigger was crossed ({which})")
     reasons = []
     for t in mine:
         line = f"{t.trigger.line[0]} {measure(t.trigger.line[1], t.criterion.unit)}"
         if t.verdict == "pending":
-            reasons.append(f"{t.criterion.metric} is judged at the review on {_d(t.trigger.by)}: "
+            reasons.append(f"{t.criterion.metric} is judged at the review on {shortdate(t.trigger.by)}: "
                            f"due if the result logged there is {line}")
         elif t.verdict == "cleared":
-            reasons.append(f"{t.criterion.metric} cleared its line at the review held on {_d(t.review_on)} "
+            reasons.append(f"{t.criterion.metric} cleared its line at the review held on {shortdate(t.review_on)} "
                            f"({measure(t.result, t.criterion.unit)})")
         else:
-            reasons.append(f"{t.criterion.metric} has no result logged at a held review for {_d(t.trigger.by)}: "
+            reasons.append(f"{t.criterion.metric} has no result logged at a held review for {shortdate(t.trigger.by)}: "
                            "log the review and its result")
     return answer(False, "not due: " + "; ".join(reasons), any(t.verdict == "pending" for t in mine))
 

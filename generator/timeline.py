@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Literal
 
-from .model import Criterion, Declined, LogEntry, PlanBody, Trigger
+from .model import Criterion, LogEntry, PlanBody, Trigger
 from .schedule import check_in_dates, expected_check_ins
 
 State = Literal["upcoming", "due", "done", "missed"]
@@ -280,8 +280,7 @@ def acknowledgement_signed(plan: PlanBody) -> date | None:
     ack = plan.acknowledgement
     if ack is None:
         return None
-    person = ack.person.declined if isinstance(ack.person, Declined) else ack.person
-    return max(person, ack.manager)
+    return max(ack.person_date, ack.manager)
 
 
 def build_timeline(plan: PlanBody, today: date, acknowledgement_days: int = 7) -> Timeline:

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 from jinja2 import BaseLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
+from ..dates import longdate, shortdate
 from ..units import measure, number
 
 # Characters that Python-Markdown lets a backslash escape (with the tables extension: `|`).
@@ -84,14 +85,6 @@ def _finalize_text(value: Any) -> Any:
 
 # Filters for HR's templates: readable names for dates, lists and numbers.
 
-def longdate(value: date) -> str:
-    """2026-10-05 -> Monday 5 October 2026."""
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
-def shortdate(value: date) -> str:
-    """2026-10-05 -> Mon 5 Oct 2026."""
-    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 def and_join(items: Iterable[Any]) -> str:

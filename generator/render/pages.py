@@ -24,7 +24,8 @@ from ..readiness import witness_name
 from ..audience import SelectedPlan
 from ..timeline import HEALTH_LABELS, RUNNING, Timeline, health
 from .charts import criterion_chart
-from .jinja import front_matter, markdown_env, shortdate
+from ..dates import shortdate
+from .jinja import front_matter, markdown_env
 from .letters import Letters, letter_html, tabs_html
 
 PLANS_INDEX = "plans/index.md"
