@@ -33,15 +33,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable
 
-from .audience import Audience, select
-from .check import CheckResult, check_paths
+from .audience import Audience
+from .check import CheckResult
 from .config import Project, UsageError
 from .dates import shortdate
 from .findings import visible
 from .model import PublicPlan
 from .readiness import readiness
 from .render.jinja import stage
-from .timeline import RUNNING, Item, Timeline, build_timeline
+from .timeline import RUNNING, Item, Timeline
 
 GROUPS = {"overdue": "Overdue", "today": "Today", "upcoming": "Upcoming"}
 REMINDERS = {7: "in 7 days", 1: "tomorrow"}
@@ -116,29 +116,26 @@ class Agenda:
         return [entry for entry in self.entries if entry.state == state]
 
 
-def collect(project: Project, today: date, days: int = 7, *, manager: str | None = None,
-            hr_partner: str | None = None) -> Agenda:
-    """Check every plan and list what the running ones owe; `manager` and `hr_partner` keep the
-    plans that person runs or partners. Nothing is listed when the plans fail the check."""
+def collect(project: Project, today: date, days: int = 7, *, audience: Audience | None = None,
+            manager: str | None = None, hr_partner: str | None = None) -> Agenda:
+    """What the running plans owe, from the same run as a build (`generator.build.prepare`).
+
+    `manager` makes the run that manager's audience, so the agenda holds exactly what their site
+    does; `hr_partner` keeps the plans that person partners. Nothing is listed when the plans or
+    the roster fail the check. UsageError for an id that the plans and roster do not know."""
+    from .build import prepare
+
     settings = project.settings
-    policy = settings.policy
     if not project.plans_dir.is_dir():
         raise UsageError(f"no plans folder at {project.shown(project.plans_dir)}")
-    result = check_paths([project.shown(project.plans_dir)], policy, today)
-    agenda = Agenda(today, days, result, settings.strict)
-    if agenda.failed:
-        return agenda
-    chosen = [selected.plan for selected in select(result.plan_files, Audience("all"), policy.retention_days, today)]
     if manager is not None:
-        chosen = [plan for plan in chosen if plan.manager.id == manager]
-    if hr_partner is not None:
-        chosen = [plan for plan in chosen if plan.hr_partner is not None and plan.hr_partner.id == hr_partner]
-    if (manager or hr_partner) and not chosen:
-        agenda.notes.append("no plan has " + " and ".join(
-            f"{role} `{ident}`" for role, ident in (("manager", manager), ("HR partner", hr_partner)) if ident))
-    for plan in chosen:
-        timeline = build_timeline(plan, today, policy.acknowledgement_days)
-        agenda.entries += owed(plan, timeline, days, policy.acknowledgement_days)
+        audience = Audience("manager", manager)
+    run = prepare(project, today=today, audience=audience or Audience("all"), hr_partner=hr_partner)
+    agenda = Agenda(today, days, run.check, settings.strict, notes=run.notes)
+    if run.failed():
+        return agenda
+    for chosen in run.plans:
+        agenda.entries += owed(chosen.plan, chosen.timeline, days, settings.policy.acknowledgement_days)
     agenda.entries.sort(key=Entry.sort_key)  # stable: see `Entry.sort_key`
     return agenda
 
@@ -155,7 +152,7 @@ def owed(plan: PublicPlan, timeline: Timeline, days: int, acknowledgement_days: 
             entries.append(Entry(item.date, plan, item.kind, _title(item), (item.date - today).days))
         elif item.kind in _OWED and item.kind != "check-in" and item.state == "missed":
             entries.append(Entry(item.date, plan, item.kind, _missed(item, timeline), (item.date - today).days))
-    letters = [name for name in LETTER_STAGES if _letter_due(plan, name, today, acknowledgement_days)]
+    letters = [name for name in LETTER_STAGES if _letter_due(plan, timeline, name, acknowledgement_days)]
     for due in timeline.escalations:
         if due.recorded_on is None:
             letter = due.stage if due.stage in letters else None
@@ -189,8 +186,8 @@ def _missed(item: Item, timeline: Timeline) -> str:
     return f"Plan ended, still {timeline.plan.status}: record the outcome"
 
 
-def _letter_due(plan: PublicPlan, name: str, today: date, acknowledgement_days: int) -> bool:
-    ready = readiness(plan, name, None, today, acknowledgement_days)
+def _letter_due(plan: PublicPlan, timeline: Timeline, name: str, acknowledgement_days: int) -> bool:
+    ready = readiness(plan, timeline, name, None, acknowledgement_days=acknowledgement_days)
     return ready.ready and ready.sent_on is None
 
 

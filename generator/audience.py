@@ -18,9 +18,9 @@ index, search entry, calendar or export can reach private text: the field does n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Iterable, Literal
+from typing import Callable, Iterable, Literal
 
 from .model import SLUG_PATTERN, Plan, PublicPlan
 from .timeline import Timeline
@@ -103,16 +103,24 @@ def past_retention(plan: Plan | PublicPlan, retention_days: int, today: date) ->
 class SelectedPlan:
     """A plan one audience may see: the record without `private`, its file and a hash of its bytes."""
 
-    plan: PublicPlan
+    plan: PublicPlan  # after the as-of stage: the record as it stood on the run's day
     path: str  # the file, as findings show it
     digest: str  # sha256 of the file's bytes: with the templates and today, it decides the page
     timeline: Timeline | None = None  # set by the timeline stage, after selection
+    earlier: Callable | None = field(default=None, compare=False)  # the plan's earlier terms (generator.asof)
 
 
 def select(plan_files: Iterable, audience: Audience, retention_days: int, today: date) -> list[SelectedPlan]:
-    """The plans `audience` may see, redacted, in the order given. `plan_files` are checked `PlanFile`s."""
-    return [
+    """The plans `audience` may see, redacted, in the order given. `plan_files` are checked `PlanFile`s.
+
+    A plan's `follows` names another plan: where that one is not in the selection (another audience's,
+    or past retention), the selected record does not name it, so no page, tab or export can."""
+    chosen = [
         SelectedPlan(PublicPlan.of(plan_file.plan), plan_file.path, plan_file.digest)
         for plan_file in plan_files
         if audience.admits(plan_file.plan) and not past_retention(plan_file.plan, retention_days, today)
     ]
+    ids = {selected.plan.id for selected in chosen}
+    return [replace(selected, plan=selected.plan.model_copy(update={"follows": None}))
+            if selected.plan.follows is not None and selected.plan.follows not in ids else selected
+            for selected in chosen]

@@ -1,11 +1,22 @@
-"""The build pipeline: discover -> load -> check -> select -> render, for one audience.
+"""The pipeline every command runs: discover -> load -> check -> select -> as of today -> timeline -> render.
 
-    build(project, today=..., audience=...) -> Build: the findings, the selected plans, and the
-    pages and assets of one site
+    prepare(project, today=..., audience=...) -> Run: the check, the selected plans (each as of today,
+        with its timeline), and the failure rule; what `letter`, `pdf` and `agenda` read
+    build(project, today=..., audience=...) -> Build: a Run and the pages and assets of one site
 
-Every publisher calls `build` and publishes what it returns: the MkDocs plugin adds the pages as
-files, `playbook export` writes them to a folder. None of them checks, selects or renders on its
-own, and each fails the same way on the same plans (`Build.failed`, `Build.check_clear_of`).
+Every publisher goes through `prepare`: the MkDocs plugin and `playbook export` publish what `build`
+returns, `playbook letter` and `pdf` fill a letter from a Run's plan, `playbook agenda` lists what a
+Run's timelines owe. None of them checks, selects or builds a timeline on its own, and each fails
+the same way on the same plans and roster (`Run.failed`).
+
+The stages, in order:
+
+- **checked**: every plan file and the roster, with one failure rule;
+- **selected**: the plans an audience may see (or a manager's or an HR partner's, for the agenda),
+  redacted; an audience or filter naming nobody the plans or roster know is a usage error, with a
+  "did you mean";
+- **as of today**: each plan as it stood today (`generator.asof`): facts dated later are absent;
+- **timeline**: one per plan per run, handed to everything that reads what is due, done or missed.
 """
 
 from __future__ import annotations
@@ -13,17 +24,19 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
+from .asof import amended_after, as_of, stood_on
 from .audience import Audience, SelectedPlan, select
 from .check import CheckResult, check_paths
-from .config import Project
+from .config import Project, UsageError
 from .findings import Finding
+from .history import History, earlier_terms, read_history
 from .model import PublicPlan
 from .readiness import Readiness
 from .render.letters import FilledLetter, Letters, LetterTemplate, TemplateProblem
-from .history import read_history
 from .roster import members_for, read_roster
 from .timeline import build_timeline
 from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_page, render_site
@@ -34,16 +47,17 @@ class BuildError(Exception):
 
 
 @dataclass
-class Build:
-    """One site for one audience, as of one day."""
+class Run:
+    """One command's plans: checked, selected for one audience, each as of today with its timeline."""
 
     project: Project
     audience: Audience
     today: date
     check: CheckResult
+    roster: object | None = None
     plans: list[SelectedPlan] = field(default_factory=list)
-    site: Site | None = None  # None when the plans failed and nothing was rendered
     notes: list[str] = field(default_factory=list)  # what a publisher should tell the user
+    hidden: set[str] = field(default_factory=set)  # files of plans this audience may not see
 
     @property
     def findings(self) -> list[Finding]:
@@ -62,6 +76,45 @@ class Build:
     def failure_message(self) -> str:
         count = len(self.failing())
         return f"{count} problem{'s' if count != 1 else ''} in the plans; run `playbook check` for the list"
+
+    def failing_in_view(self) -> tuple[list[Finding], int]:
+        """The failing findings this audience may read (those of its own plans), and how many others there are.
+
+        A file that did not read as a plan cannot say whose it is, so only HR's build lists its findings."""
+        failing = self.failing()
+        if self.audience.kind == "all":
+            return failing, 0
+        shown = [finding for finding in failing if finding.path in self.own_files]
+        return shown, len(failing) - len(shown)
+
+    @cached_property
+    def own_files(self) -> set[str]:
+        """The files of every plan this audience may see, whether or not it passes the check."""
+        return {plan_file.path for plan_file in self.check.plan_files if self.audience.admits(plan_file.plan)}
+
+    @cached_property
+    def history(self) -> History:
+        """The plans' history in git, read once, when a page or a letter first needs it."""
+        return read_history(self.project.root, self.project.plans_dir, self.project.settings.policy)
+
+    def plan(self, plan_id: str) -> SelectedPlan:
+        """The selected plan with this id; NotFound, with the ids this audience may see that are close."""
+        found = next((chosen for chosen in self.plans if chosen.plan.id == plan_id), None)
+        if found is not None:
+            return found
+        ids = [chosen.plan.id for chosen in self.plans]
+        close = difflib.get_close_matches(plan_id, ids, n=3)
+        where = f"{self.project.shown(self.project.plans_dir)}" + (
+            "" if self.audience.kind == "all" else f" for the audience `{self.audience}`")
+        raise NotFound(f"no plan `{plan_id}` under {where}"
+                       + (f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""))
+
+
+@dataclass
+class Build(Run):
+    """One site for one audience, as of one day: a Run and what it rendered."""
+
+    site: Site | None = None  # None when the plans failed and nothing was rendered
 
     @property
     def pages(self) -> dict[str, Page]:
@@ -99,15 +152,27 @@ def load_samples(playbook_dir: Path, project: Project, today: date) -> dict[str,
     return {plan_file.plan.id: PublicPlan.of(plan_file.plan) for plan_file in result.plan_files}
 
 
-def build(project: Project, *, today: date, audience: Audience, preview: bool = False,
-          cache: dict[str, tuple] | None = None) -> Build:
-    """Check every plan, select the audience's, and render the site.
+def check_layout(project: Project) -> None:
+    """UsageError when the plans folder lies inside the docs folder: MkDocs would copy every raw plan file,
+    private notes and roster included, into every site."""
+    docs, plans = project.docs_dir.resolve(), project.plans_dir.resolve()
+    if plans == docs or plans.is_relative_to(docs):
+        raise UsageError(f"plans_dir ({project.shown(project.plans_dir)}) is inside docs_dir "
+                         f"({project.shown(project.docs_dir)}): MkDocs would publish the raw plan files, private "
+                         "notes included; keep the plans outside the docs folder")
 
-    A build whose plans fail renders nothing, unless `preview` (as under `mkdocs serve`): then
-    the plans without a failing finding are rendered, so the author sees the rest of the site
-    while mending the one that fails.
+
+def prepare(project: Project, *, today: date, audience: Audience, preview: bool = False,
+            manager: str | None = None, hr_partner: str | None = None) -> Run:
+    """Check every plan and the roster, select the audience's plans (and, for the agenda, a manager's or an HR
+    partner's), and give each its view as of today and its timeline.
+
+    A run whose plans fail selects nothing, unless `preview` (as under `mkdocs serve`): then the plans
+    without a failing finding are selected, so the author sees the rest of the site while mending the one
+    that fails. UsageError for an audience or filter that names nobody the plans or the roster know.
     """
     settings = project.settings
+    check_layout(project)
     notes: list[str] = []
     if project.plans_dir.is_dir():
         result = check_paths([project.shown(project.plans_dir)], settings.policy, today)
@@ -116,23 +181,103 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
         notes.append(f"no plans folder at {project.shown(project.plans_dir)}: building the playbook without plans")
     roster, problems = read_roster(project.plans_dir, project.shown(project.plans_dir), settings.policy.max_file_bytes)
     result.findings = sorted(result.findings + problems)
-    outcome = Build(project, audience, today, result, notes=notes)
-    failing_files = {finding.path for finding in outcome.failing()}
+    run = Run(project, audience, today, result, roster, notes=notes)
+    known_people(result, roster).validate(audience, manager, hr_partner)
+    failing_files = {finding.path for finding in run.failing()}
     if failing_files and not preview:
-        return outcome
-
+        return run
     usable = [plan_file for plan_file in result.plan_files if plan_file.path not in failing_files]
+    chosen = select(usable, audience, settings.policy.retention_days, today)
+    if manager is not None:
+        chosen = [c for c in chosen if c.plan.manager.id == manager]
+    if hr_partner is not None:
+        chosen = [c for c in chosen if c.plan.hr_partner is not None and c.plan.hr_partner.id == hr_partner]
     days = settings.policy.acknowledgement_days
-    outcome.plans = [replace(chosen, timeline=build_timeline(chosen.plan, today, days))
-                     for chosen in select(usable, audience, settings.policy.retention_days, today)]
-    if audience.shows_plans and usable and not outcome.plans:
+    for selected in chosen:
+        earlier = _earlier(run, selected)
+        view = _today_view(run, selected.plan, earlier)
+        run.plans.append(replace(selected, plan=view, timeline=build_timeline(view, today, days), earlier=earlier))
+    if audience.shows_plans and usable and not run.plans and manager is None and hr_partner is None:
         notes.append(f"no plan is visible to the audience `{audience}`")
-    history = read_history(project.root, project.plans_dir) if outcome.plans else None
+    return run
+
+
+def _earlier(run: Run, selected: SelectedPlan):
+    """The plan's earlier terms, read from git only when a letter or a view first asks for them."""
+
+    def version_before(day: date):
+        return earlier_terms(run.history, selected.path, selected.plan.id)(day)
+
+    return version_before
+
+
+def _today_view(run: Run, plan: PublicPlan, earlier) -> PublicPlan:
+    """The plan as of today. An amendment dated after today (a fact the check reports) is undone with the terms
+    the history holds from before it; without them the terms stay as written, and the run says so."""
+    if not amended_after(plan, run.today):
+        return as_of(plan, run.today)
+    stood = stood_on(plan, run.today, earlier)
+    if stood.plan is None:
+        run.notes.append(f"{plan.id}: {stood.reason}; its page shows the terms as the file has them")
+        return as_of(plan, run.today)
+    return stood.plan
+
+
+@dataclass(frozen=True)
+class People:
+    """Every id the plans and the roster name, by role: what an audience or a filter may name."""
+
+    managers: frozenset[str]
+    teams: frozenset[str]
+    people: frozenset[str]
+    hr_partners: frozenset[str]
+
+    def validate(self, audience: Audience, manager: str | None = None, hr_partner: str | None = None) -> None:
+        asked = [(audience.kind, audience.id)] if audience.id is not None else []
+        asked += [("manager", manager)] if manager is not None else []
+        asked += [("HR partner", hr_partner)] if hr_partner is not None else []
+        for role, ident in asked:
+            known = {"manager": self.managers, "team": self.teams, "person": self.people,
+                     "HR partner": self.hr_partners}[role]
+            if ident not in known:
+                close = difflib.get_close_matches(ident, sorted(known), n=3)
+                hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+                raise UsageError(f"no {role} `{ident}` in the plans or the roster{hint}")
+
+
+def known_people(result: CheckResult, roster) -> People:
+    managers, teams, people, partners = set(), set(), set(), set()
+    for plan_file in result.plan_files:
+        plan = plan_file.plan
+        managers.add(plan.manager.id)
+        teams.add(plan.person.team)
+        people.add(plan.person.id)
+        if plan.hr_partner is not None:
+            partners.add(plan.hr_partner.id)
+    if roster is not None:
+        for team, members in roster.teams.items():
+            teams.add(team)
+            managers.add(members.manager)
+            people.update(members.members)
+    return People(frozenset(managers), frozenset(teams), frozenset(people), frozenset(partners))
+
+
+def build(project: Project, *, today: date, audience: Audience, preview: bool = False,
+          cache: dict[str, tuple] | None = None) -> Build:
+    """Prepare the plans (see `prepare`) and render the site; a build whose plans fail renders nothing,
+    unless `preview`."""
+    run = prepare(project, today=today, audience=audience, preview=preview)
+    outcome = Build(**{name: getattr(run, name) for name in Run.__dataclass_fields__})
+    if run.failed() and not preview:
+        return outcome
+    settings = project.settings
+    history = outcome.history if outcome.plans else None
     try:
         letters = Letters(project.docs_dir / TEMPLATES_DIR)
         samples = load_samples(project.docs_dir, project, today)
-        outcome.site = render_site(outcome.plans, letters, samples, audience, today, days, cache,
-                                   settings.versions_url, members_for(roster, audience), history)
+        outcome.site = render_site(outcome.plans, letters, samples, audience, today,
+                                   settings.policy.acknowledgement_days, cache, settings.versions_url,
+                                   members_for(run.roster, audience), history)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     return outcome
@@ -150,26 +295,16 @@ class PreparedLetter:
     letter: FilledLetter | None  # None when the letter is not due
 
 
-def prepare_letter(project: Project, plan_id: str, template_name: str, *, today: date) -> PreparedLetter:
-    """One plan's letter, as its page offers it: filled in when due, else why not. The same check,
-    selection and readiness as a build, for one plan."""
-    settings = project.settings
-    result = check_paths([project.shown(project.plans_dir)], settings.policy, today) \
-        if project.plans_dir.is_dir() else CheckResult()
-    files = {plan_file.plan.id: plan_file for plan_file in result.plan_files}
-    if plan_id not in files:
-        close = difflib.get_close_matches(plan_id, list(files), n=3)
-        raise NotFound(f"no plan `{plan_id}` under {project.shown(project.plans_dir)}"
-                       + (f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""))
-    failing = [f for f in result.findings if f.path == files[plan_id].path and f.fails(settings.strict)]
-    if failing:
-        raise BuildError("the plan has problems; mend them first (`playbook check`):\n"
-                         + "\n".join(f.text() for f in failing))
-    selected = {chosen.plan.id: chosen.plan
-                for chosen in select(result.plan_files, Audience("all"), settings.policy.retention_days, today)}
-    if plan_id not in selected:
-        raise BuildError(f"`{plan_id}` is past its retention period: no letter is made from it")
-    plan = selected[plan_id]
+def prepare_letter(project: Project, plan_id: str, template_name: str, *, today: date,
+                   audience: Audience) -> PreparedLetter:
+    """One plan's letter, as its page offers it: filled in when due, else why not. The same run as a build
+    (`prepare`): BuildError when the plans or the roster fail, NotFound for a plan or template that is not
+    there."""
+    run = prepare(project, today=today, audience=audience)
+    if run.failed():
+        raise BuildError(run.failure_message())
+    chosen = run.plan(plan_id)
+    plan = chosen.plan
     try:
         letters = Letters(project.docs_dir / TEMPLATES_DIR)
     except TemplateProblem as exc:
@@ -183,9 +318,11 @@ def prepare_letter(project: Project, plan_id: str, template_name: str, *, today:
         ready = Readiness(False, f"`{template_name}` is for {' and '.join(template.kinds)} plans, "
                                  f"and this is a {plan.kind} plan", today)
         return PreparedLetter(plan, template, ready, None)
-    previous = selected.get(plan.follows) if plan.follows else None
+    previous = next((c.plan for c in run.plans if c.plan.id == plan.follows), None) if plan.follows else None
     try:
-        ready, filled = letters.prepare(template_name, plan, today, settings.policy.acknowledgement_days, previous)
+        ready, filled = letters.prepare(template_name, plan, chosen.timeline,
+                                        acknowledgement_days=project.settings.policy.acknowledgement_days,
+                                        previous=previous, earlier=chosen.earlier)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     return PreparedLetter(plan, template, ready, filled)

@@ -129,8 +129,24 @@ def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile
                                        f"{MAX_FINDINGS} are shown; fix them and check again")]
 
 
-def _check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile | None, list[Finding]]:
-    """Read, validate and check one plan file's bytes."""
+@dataclass(frozen=True)
+class PlanRead:
+    """One plan file's bytes as every command reads them: the record, or why it is not one.
+
+    `plan` is the validated record (its id from the file name when `id:` is not given), or None when
+    the loader or the model refused the file. `findings` holds every refusal, and the placeholders
+    `playbook new` leaves: a record with one still reads, but does not pass the check.
+    """
+
+    plan: Plan | None
+    document: Document | None
+    findings: list[Finding]
+    id_given: bool = False
+
+
+def read_plan(raw: bytes, shown_path: str, policy: Policy) -> PlanRead:
+    """Read one plan file's bytes within the policy's bounds: `check`, the lock, `diff` and the history
+    read plans through here and nowhere else, so each applies the same refusals."""
 
     def located(code: str, line: int, col: int, message: str, path: tuple | None = None) -> Finding:
         if path and path[0] == PRIVATE:
@@ -138,13 +154,14 @@ def _check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFil
         return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
 
     try:
-        document = load_bytes(raw, max_bytes=context.policy.max_file_bytes)
+        document = load_bytes(raw, max_bytes=policy.max_file_bytes)
     except LoadError as exc:
         problem = exc.problem
-        return None, [located(problem.code, problem.line, problem.col, problem.message, problem.path)]
+        return PlanRead(None, None, [located(problem.code, problem.line, problem.col, problem.message, problem.path)])
 
     findings = [located(p.code, p.line, p.col, p.message, p.path) for p in document.problems]
     refused = {p.path for p in document.problems if p.path is not None}
+    loader_refused = bool(findings)
     public = {key: value for key, value in document.data.items() if key != PRIVATE}
     placeholders = _placeholders(public) if PLACEHOLDER.encode() in raw else ()
     for path, text, is_key in placeholders:
@@ -158,23 +175,34 @@ def _check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFil
         findings.append(located("PB114", 1, 1, f"the file name `{shorten(stem)}` is the plan's id and is not a "
                                                "slug: rename the file (lowercase letters, digits, dashes) or set "
                                                "`id:`"))
+        loader_refused = True
 
     try:
         plan = Plan.model_validate(document.data)
     except ValidationError as exc:
         findings += _model_findings(exc, document, refused, located, MAX_FINDINGS + 1 - len(findings))
-        return None, findings
-    if findings:  # the model accepted what the loader refused, e.g. a tagged string
-        return None, findings
+        return PlanRead(None, document, findings, id_given)
+    if loader_refused:  # the model accepted what the loader refused, e.g. a tagged string
+        return PlanRead(None, document, findings, id_given)
     if not id_given:
         plan = plan.model_copy(update={"id": stem})
+    return PlanRead(plan, document, findings, id_given)
 
+
+def _check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile | None, list[Finding]]:
+    """Read, validate and check one plan file's bytes."""
+    read = read_plan(raw, shown_path, context.policy)
+    findings = list(read.findings)
+    if read.plan is None or findings:
+        return None, findings
+    plan, document = read.plan, read.document
     for rule in rules("plan"):
         for path, message in rule.check(plan, context):
             line, col = document.where(path)
-            findings.append(located(rule.code, line, col, message, tuple(path)))
+            message = _private_message(rule.code) if path and path[0] == PRIVATE else message
+            findings.append(Finding(shown_path, line, col, rule.code, REGISTRY[rule.code].severity, message))
     digest = hashlib.sha256(raw).hexdigest()
-    return PlanFile(shown_path, plan, document, digest, id_given), findings
+    return PlanFile(shown_path, plan, document, digest, read.id_given), findings
 
 
 def repository_findings(plan_files: list[PlanFile], context: Context) -> list[Finding]:

@@ -47,7 +47,7 @@ def cmd_check(args) -> int:
 
         try:
             result.findings = sorted(result.findings + findings_against(args.base, project.plans_dir,
-                                                                        result.plan_files))
+                                                                        result.plan_files, settings.policy))
         except GitError as exc:
             raise UsageError(f"--base: {exc}") from None
     strict = args.strict or settings.strict
@@ -141,7 +141,7 @@ def cmd_diff(args) -> int:
     project = _project(args)
     try:
         comparison = diff_plans(project.root, project.plans_dir, args.base, args.head,
-                                max_bytes=project.settings.policy.max_file_bytes)
+                                policy=project.settings.policy)
     except GitError as exc:
         raise UsageError(str(exc)) from None
     sys.stdout.write(FORMATS[args.format](comparison))
@@ -154,8 +154,9 @@ def _due_letter(args):
 
     project = _project(args)
     today = resolve_today(args.today, project.settings.today)
+    audience = resolve_audience(args.audience, project.settings.audience)
     try:
-        prepared = prepare_letter(project, args.plan, args.template, today=today)
+        prepared = prepare_letter(project, args.plan, args.template, today=today, audience=audience)
     except NotFound as exc:
         raise UsageError(str(exc)) from None
     except BuildError as exc:
@@ -165,6 +166,8 @@ def _due_letter(args):
         print(f"{prepared.template.title} for {prepared.plan.id} is not offered: {prepared.readiness.reason}",
               file=sys.stderr)
         return EXIT_FINDINGS
+    for note in prepared.letter.notes:
+        print(f"note for HR, not part of the letter: {note}", file=sys.stderr)
     return prepared
 
 
@@ -215,7 +218,8 @@ def cmd_agenda(args) -> int:
     today = resolve_today(args.today, project.settings.today)
     if not 0 <= args.days <= 3660:
         raise UsageError(f"--days: {args.days} is not a number of days from 0 to 3660")
-    agenda = collect(project, today, args.days, manager=args.manager, hr_partner=args.hr_partner)
+    audience = resolve_audience(args.audience, project.settings.audience)
+    agenda = collect(project, today, args.days, audience=audience, manager=args.manager, hr_partner=args.hr_partner)
     if agenda.failed:
         print(formats.summary(agenda.check.findings, agenda.check.files_checked, agenda.strict), file=sys.stderr)
         print("playbook: the agenda needs plans that pass the check; run `playbook check` for the list",
@@ -236,6 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         return sub
+
+    def audience_option(sub):
+        sub.add_argument("--audience", metavar="AUDIENCE",
+                         help="all, manager:<id>, team:<team>, person:<id> or playbook: only the plans it may see "
+                              "(default: PLAYBOOK_AUDIENCE, else the plugin's `audience` option, else all)")
 
     def common(sub, *, today: bool = True):
         sub.add_argument("--config", metavar="FILE",
@@ -281,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     letter.add_argument("plan", metavar="PLAN", help="the plan's id, e.g. jordan-lee-pip-2026-10")
     letter.add_argument("template", metavar="TEMPLATE", help="a template under playbook/templates/, e.g. written-warning")
     letter.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+    audience_option(letter)
     common(letter)
 
     pdf = add("pdf", cmd_pdf, "Write a plan's document to sign (or another template) as a PDF.")
@@ -288,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("-o", "--output", metavar="FILE", required=True, help="the PDF file to write")
     pdf.add_argument("--template", metavar="TEMPLATE", default="plan-document",
                      help="the template to print (default: plan-document)")
+    audience_option(pdf)
     common(pdf)
 
     agenda = add("agenda", cmd_agenda, "List what the running plans owe: overdue, due today and due soon.")
@@ -295,15 +306,14 @@ def build_parser() -> argparse.ArgumentParser:
     agenda.add_argument("--manager", metavar="ID", help="only the plans this manager runs")
     agenda.add_argument("--hr-partner", metavar="ID", help="only the plans with this HR partner")
     agenda.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    audience_option(agenda)
     common(agenda)
 
     export = add("export", cmd_export, "Write the whole site's pages and a plain mkdocs.yml to a folder.")
     export.add_argument("directory", metavar="DIR")
     export.add_argument("--format", choices=("site", "json"), default="site",
                         help="site: every page and a plain mkdocs.yml; json: plans.json only, as the site publishes it")
-    export.add_argument("--audience", metavar="AUDIENCE",
-                        help="all, manager:<id>, team:<team>, person:<id> or playbook "
-                             "(default: PLAYBOOK_AUDIENCE, else the plugin's `audience` option, else all)")
+    audience_option(export)
     common(export)
     return parser
 

@@ -278,6 +278,12 @@ def resolve_audience(given: str | None, configured: str = "all") -> Audience:
     """
     if os.environ.get(RELEASE_VARIABLE):
         return Audience("playbook")
+    # Set but blank is a mistake (a CI matrix entry without its value), never "the default": the default
+    # is HR's site, which holds every plan.
+    for value, source in ((given, "--audience"), (os.environ.get("PLAYBOOK_AUDIENCE"), "PLAYBOOK_AUDIENCE")):
+        if value is not None and not str(value).strip():
+            raise UsageError(f"{source} is set but empty: name the audience (all, playbook, manager:<id>, "
+                             "team:<team> or person:<id>)")
     value, source = _first_given(given, "PLAYBOOK_AUDIENCE") or (configured, "audience")
     try:
         return Audience.parse(value)

@@ -4,7 +4,7 @@
     format_text | format_markdown | format_json (Comparison) -> str
 
 Both ends are read whole (one `git ls-tree` and one `git cat-file` per revision, or the work tree
-from disk), parsed as `playbook check` reads a plan (`load_bytes`, then `Plan.model_validate`), and
+from disk), read as `playbook check` reads a plan (`generator.check.read_plan`), and
 paired: by path, then by git's rename detection, then by plan id. Each pair is compared field by
 field and each difference said the way a person reads the plan: a list item by its title or name
 (`milestone 'Objectives met' target discovery-to-demo 26 -> 24`), a log entry by its kind and day.
@@ -26,11 +26,12 @@ from typing import Any, Callable, Iterable, Iterator, Literal
 
 from pydantic import ValidationError
 
-from .check import displayed_path
+from .check import displayed_path, read_plan
+from .config import Policy
 from .findings import visible
 from .gitrepo import (GitError, merge_base, plan_files_at, renames, repository, resolve,
                       working_plan_files)
-from .load import MAX_BYTES, LoadError, load_bytes, shorten
+from .load import shorten
 from .model import Plan
 
 PRIVATE = "private"
@@ -95,7 +96,7 @@ class Comparison:
 
 
 def diff_plans(repo_folder: Path, plans_folder: Path, base: str | None = None, head: str | None = None,
-               *, max_bytes: int = MAX_BYTES) -> Comparison:
+               *, policy: Policy | None = None) -> Comparison:
     """Compare the plans of `base` (default: where HEAD left `main`) with `head` (default: the work tree).
 
     GitError, with a line for the user, for a folder outside a repository or a revision that does not exist.
@@ -115,7 +116,8 @@ def diff_plans(repo_folder: Path, plans_folder: Path, base: str | None = None, h
         head_side, head_files = Side(head, commit, _named(head, commit)), plan_files_at(root, commit, folder)
     base_files = plan_files_at(root, base_side.commit, folder)
     moved = renames(root, base_side.commit, head_side.commit, folder)
-    plans = compare(_read_all(base_files, max_bytes), _read_all(head_files, max_bytes), moved, base_side, head_side)
+    policy = policy or Policy()
+    plans = compare(_read_all(base_files, policy), _read_all(head_files, policy), moved, base_side, head_side)
     return Comparison(base_side, head_side, tuple(plans))
 
 
@@ -153,20 +155,8 @@ def _stem(path: str) -> str:
     return os.path.splitext(os.path.basename(path))[0]
 
 
-def _read_all(files: dict[str, bytes], max_bytes: int) -> dict[str, PlanVersion]:
-    return {path: PlanVersion(path, _record(path, raw, max_bytes), raw) for path, raw in files.items()}
-
-
-def _record(path: str, raw: bytes, max_bytes: int) -> Plan | None:
-    """The plan as `playbook check` reads it, with the file name as its id when `id:` is not given."""
-    try:
-        document = load_bytes(raw, max_bytes=max_bytes)
-        plan = Plan.model_validate(document.data)
-    except (LoadError, ValidationError):
-        return None
-    if document.problems:
-        return None
-    return plan if plan.id is not None else plan.model_copy(update={"id": _stem(path)})
+def _read_all(files: dict[str, bytes], policy: Policy) -> dict[str, PlanVersion]:
+    return {path: PlanVersion(path, read_plan(raw, path, policy).plan, raw) for path, raw in files.items()}
 
 
 # --- pairing the versions ----------------------------------------------------------------------------------------

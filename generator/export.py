@@ -26,8 +26,20 @@ EXPORTED_DOCS = "docs"
 OVERRIDES = "overrides"
 
 
+def check_target(project: Project, target: Path) -> None:
+    """UsageError for an export folder inside the docs or plans folder (the next build of any audience would
+    publish what it holds), or one that holds them."""
+    where = target.resolve()
+    for folder, name in ((project.docs_dir, "docs_dir"), (project.plans_dir, "plans_dir")):
+        inside = folder.resolve()
+        if where == inside or where.is_relative_to(inside) or inside.is_relative_to(where):
+            raise UsageError(f"{target}: the export would be inside the project's {name} ({project.shown(folder)}), "
+                             "or hold it; choose a folder outside the project's sources")
+
+
 def export_json(project: Project, target: Path, *, today: date, audience: Audience) -> Path:
     """Write the build's `plans.json` (the same bytes the site publishes) into the folder `target`."""
+    check_target(project, target)
     try:
         result = build(project, today=today, audience=audience)
     except BuildError as exc:
@@ -54,9 +66,9 @@ def export_site(project: Project, target: Path, *, today: date, audience: Audien
     docs_dir = project.docs_dir
     if not docs_dir.is_dir():
         raise UsageError(f"{docs_dir}: no such folder (docs_dir in {project.config_file})")
-    if target.resolve() in (project.root.resolve(), docs_dir.resolve()) or docs_dir.resolve().is_relative_to(
-            target.resolve()):
+    if target.resolve() == project.root.resolve():
         raise UsageError(f"{target}: choose an empty folder outside the project's sources")
+    check_target(project, target)
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"{target}: the folder is not empty; nothing was written")
 

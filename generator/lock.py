@@ -9,14 +9,13 @@ terms: they change freely.
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Iterator
 
-from pydantic import ValidationError
-
-from .check import PlanFile
+from .check import PlanFile, read_plan
+from .config import Policy
 from .findings import Finding
-from .load import Document, LoadError, load_bytes
+from .load import Document
 from .model import SIGNED_TERMS, Plan
 from .rules import REGISTRY
 from .timeline import acknowledgement_signed
@@ -78,7 +77,7 @@ def locked_findings(old: tuple[Plan, Document], new: PlanFile) -> list[Finding]:
     return findings
 
 
-def findings_against(rev: str, plans_dir: Path, plan_files: list[PlanFile]) -> list[Finding]:
+def findings_against(rev: str, plans_dir: Path, plan_files: list[PlanFile], policy: Policy) -> list[Finding]:
     """PB701 for every plan of `plan_files` whose version at `rev` was acknowledged and whose terms changed.
 
     Raises GitError for a folder outside a repository or a revision that does not exist.
@@ -91,13 +90,10 @@ def findings_against(rev: str, plans_dir: Path, plan_files: list[PlanFile]) -> l
     folder = plans_dir.resolve().relative_to(root.resolve()).as_posix()
     before: dict[str, tuple[Plan, Document]] = {}
     for path, raw in plan_files_at(root, rev, folder).items():
-        try:
-            document = load_bytes(raw)
-            plan = Plan.model_validate(document.data)
-        except (LoadError, ValidationError):
-            continue  # a version that did not check then locks nothing now
-        plan_id = plan.id or PurePosixPath(path).stem
-        before[plan_id] = (plan, document)
+        read = read_plan(raw, path, policy)
+        if read.plan is None:
+            continue  # a version that cannot be read locks nothing now
+        before[read.plan.id] = (read.plan, read.document)
     findings = []
     for plan_file in plan_files:
         if plan_file.plan.id in before:

@@ -79,13 +79,17 @@ class PlaybookPlugin(BasePlugin):
         try:
             self.result = result = build(self.project, today=self.today, audience=self.audience,
                                          preview=self.serving, cache=self.cache)
-        except BuildError as exc:
+        except (BuildError, UsageError) as exc:
             raise PluginError(f"playbook: {exc}") from None
         for note in result.notes:
             log.info(note)
         # Under `serve` the failing findings are shown on every page, and logged without failing the
-        # preview (MkDocs's strict mode would stop serving at the first logged error).
-        for finding in result.findings:
+        # preview (MkDocs's strict mode would stop serving at the first logged error). The preview is
+        # the audience's: it names the findings of its own plans only.
+        shown = result.findings if not self.serving else [
+            finding for finding in result.findings if not finding.fails(result.strict)
+            or finding in result.failing_in_view()[0]]
+        for finding in shown:
             (log.error if finding.fails(result.strict) and not self.serving else log.info)(finding.text())
         if result.failed() and not self.serving:
             raise PluginError(f"playbook: {result.failure_message()}")
@@ -156,8 +160,13 @@ def _unchanged() -> bool:
 
 
 def _problems_banner(result: Build) -> str:
-    """An admonition with every failing finding, for the preview under `mkdocs serve`."""
-    lines = "\n".join(f"    - {markdown_text(finding.text())}" for finding in result.failing())
+    """An admonition with the failing findings of the audience's own plans, for the preview under `mkdocs serve`;
+    the others (another audience's plans, or files that do not read as a plan) are only counted."""
+    shown, others = result.failing_in_view()
+    lines = "\n".join(f"    - {markdown_text(finding.text())}" for finding in shown)
+    if others:
+        lines += (f"\n    - {others} more problem{'s' if others != 1 else ''} in plans this audience does not "
+                  "see; `playbook check` lists them")
     return (f'!!! failure "{result.failure_message()}"\n'
             f"    Plans with these problems are left out of this preview, and `mkdocs build` fails until they are mended.\n\n"
             f"{lines}\n\n")

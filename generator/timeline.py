@@ -200,6 +200,11 @@ def latest_result(log: Iterable[LogEntry], criterion_id: str, on_or_before: date
     return found
 
 
+def standings_on(plan: PlanBody, day: date) -> tuple[Standing, ...]:
+    """Where each criterion stands on `day`: its latest result logged on or before it."""
+    return tuple(Standing(c, *(latest_result(plan.log, c.id, day) or (None, None))) for c in plan.criteria)
+
+
 def _state(day: date, today: date, done_on: date | None) -> State:
     if done_on is not None:
         return "done"
@@ -334,7 +339,7 @@ def build_timeline(plan: PlanBody, today: date, acknowledgement_days: int = 7) -
 
     expected = expected_check_ins(timetable, min(as_of, horizon + timedelta(days=1)))
     held = sum(1 for day in check_in_days if timetable.start <= day < as_of)
-    standings = tuple(Standing(c, *(latest_result(plan.log, c.id, as_of) or (None, None))) for c in plan.criteria)
+    standings = standings_on(plan, as_of)
     return Timeline(plan, today, tuple(items), tuple(reviews), tuple(milestones), tuple(triggers),
                     tuple(escalations), standings, expected, held, deadline)
 

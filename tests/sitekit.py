@@ -45,13 +45,13 @@ TODAY = "2026-11-20"
 # Running the real commands
 # --------------------------------------------------------------------------------------------
 
-def environment(today: str | None = None) -> dict[str, str]:
+def environment(today: str | None = None, extra: dict[str, str] | None = None) -> dict[str, str]:
     """This process's environment, with PLAYBOOK_TODAY only when given, so that a test says what "today" is."""
-    env = {key: value for key, value in os.environ.items() if key != "PLAYBOOK_TODAY"}
+    env = {key: value for key, value in os.environ.items() if key not in ("PLAYBOOK_TODAY", "PLAYBOOK_AUDIENCE")}
     env["NO_MKDOCS_2_WARNING"] = "1"
     if today:
         env["PLAYBOOK_TODAY"] = today
-    return env
+    return {**env, **(extra or {})}
 
 
 @dataclass
@@ -60,16 +60,18 @@ class Run:
     output: str  # stdout and stderr together, as a user reads them in a terminal
 
 
-def run(command: list, cwd: Path, today: str | None = None, timeout: float = 120) -> Run:
-    done = subprocess.run([str(part) for part in command], cwd=cwd, env=environment(today),
+def run(command: list, cwd: Path, today: str | None = None, timeout: float = 120,
+        env: dict[str, str] | None = None) -> Run:
+    done = subprocess.run([str(part) for part in command], cwd=cwd, env=environment(today, env),
                           capture_output=True, text=True, timeout=timeout)
     return Run(done.returncode, done.stdout + done.stderr)
 
 
-def mkdocs_build(config: Path, site_dir: Path | None = None, today: str | None = TODAY) -> Run:
+def mkdocs_build(config: Path, site_dir: Path | None = None, today: str | None = TODAY,
+                 env: dict[str, str] | None = None) -> Run:
     """`mkdocs build --strict` of `config`, run from its folder, into `site_dir` (else the config's own)."""
     command = [MKDOCS, "build", "--strict", "-f", config] + (["-d", site_dir] if site_dir else [])
-    return run(command, cwd=config.parent, today=today)
+    return run(command, cwd=config.parent, today=today, env=env)
 
 
 def free_port() -> int:

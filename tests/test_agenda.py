@@ -72,10 +72,10 @@ def test_filters_keep_one_managers_or_one_hr_partners_plans(examples, agenda):
     assert sam and {(row["plan"], row["hr_partner"]) for row in sam} == {("jordan-lee-pip-2026-10", "Sam Ortiz")}
 
 
-def test_an_unknown_manager_lists_nothing_and_says_so(examples, cli):
+def test_an_unknown_manager_is_a_usage_error_with_a_suggestion(examples, cli):
     result = cli("agenda", "--today", "2026-11-20", "--manager", "dana-brook", "--format", "json")
-    assert (result.returncode, json.loads(result.stdout)) == (0, [])
-    assert "no plan has manager `dana-brook`" in result.stderr
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "no manager `dana-brook` in the plans or the roster; did you mean `dana-brooks`?" in result.stderr
 
 
 def test_the_json_is_a_sorted_list_with_every_field(examples, agenda):
@@ -125,9 +125,12 @@ def test_a_draft_and_a_closed_plan_owe_nothing(write_plan, agenda):
     write_plan(PIP.change("status: active", "status: draft").without("acknowledgement:").without("log:"))
     write_plan(COACHING.change("status: active", "status: closed")
                + "outcome:\n  date: 2026-12-01\n  result: withdrawn\n  decision: retained\n", FILE_NAMES["coaching"])
-    for today in ("2026-11-20", "2026-12-16", "2027-03-01"):
+    for today in ("2026-12-01", "2026-12-16", "2027-03-01"):
         assert agenda("--today", today, "--days", "30", "--format", "json") == []
     assert agenda("--today", "2026-12-16").endswith("\n\nNothing is due or overdue.\n")
+    # As of a day before its outcome, the closed plan was running, and owed what running plans owe.
+    assert {row["plan"] for row in agenda("--today", "2026-11-20", "--days", "30", "--format", "json")} == {
+        "sam-rivera-coaching-2026-11"}
 
 
 @pytest.mark.parametrize("today, reminder", [("2026-12-09", "in 7 days"), ("2026-12-15", "tomorrow")])

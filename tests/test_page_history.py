@@ -61,8 +61,43 @@ def test_history_follows_a_renamed_plan(tmp_path):
     commit(root, "Priya Shah", "Jordan moves to EMEA North", "2026-11-18T10:00:00+00:00")
     done = mkdocs_build(root / "mkdocs.yml")
     assert done.returncode == 0, done.output
-    subjects = [row[2].split(" (")[0] for row in history_rows(root / "site")]
-    assert subjects == ["Jordan moves to EMEA North", "Jordan signed the plan", "Draft Jordan's plan"]
+    changes = [row[2].split(" (")[0] for row in history_rows(root / "site")]
+    assert changes == [f"file moved from {PLAN}; no change to the record",
+                       "status draft -> active; acknowledgement added: person 2026-11-16, manager 2026-11-16",
+                       "plan added"]
+
+
+def test_a_commit_message_reaches_no_page(tmp_path):
+    """A message is free text that can name anyone: a person's site must not show a colleague's PIP through it."""
+    root = project(tmp_path)
+    plan = root / PLAN
+    plan.write_text(PIP.change("    target: 30\n", "    target: 31\n"), encoding="utf-8")
+    commit(root, "Priya Shah", "Also: Zoltan Quibb's PIP goes to a final warning", "2026-11-17T10:00:00+00:00")
+    done = mkdocs_build(root / "mkdocs.yml", env={"PLAYBOOK_AUDIENCE": "person:jordan-lee"})
+    assert done.returncode == 0, done.output
+    rows = history_rows(root / "site")
+    assert rows[0][:2] == ["Tue 17 Nov 2026", "Priya Shah"] and "30 -> 31" in rows[0][2]
+    published = "".join(path.read_text(errors="replace") for path in (root / "site").rglob("*") if path.is_file())
+    assert "Zoltan" not in published and "Quibb" not in published
+
+
+def test_a_history_never_joins_two_plans_with_different_ids(tmp_path):
+    """One commit deletes a plan and adds a copy renamed to another person: git's rename detection pairs the
+    two files, but the new plan's page neither lists the old one's commits nor takes its signatures."""
+    root = project(tmp_path)
+    other = root / "plans" / "na-east" / "sam-rivera-pip-2026-11.yaml"
+    other.parent.mkdir(parents=True)
+    (root / PLAN).rename(other)
+    other.write_text(PIP.replace("Jordan Lee", "Sam Rivera").replace("jordan-lee", "sam-rivera")
+                     .replace("team: emea-west", "team: na-east"), encoding="utf-8")
+    commit(root, "Priya Shah", "Swap", "2026-11-18T10:00:00+00:00")
+    assert "rename" in subprocess.run(["git", "show", "-M", "--stat", "--summary", "HEAD"], cwd=root, check=True,
+                                      capture_output=True, text=True).stdout  # git does join them
+    done = mkdocs_build(root / "mkdocs.yml")
+    assert done.returncode == 0, done.output
+    rows = Page(root / "site", "plans/sam-rivera-pip-2026-11/").rows("History")[1:]
+    assert [(row[0], row[2]) for row in rows] == [("Wed 18 Nov 2026", "plan added (signature recorded: person "
+                                                                          "and manager)")]
 
 
 def test_outside_git_the_page_says_so_and_the_build_passes(tmp_path):

@@ -354,9 +354,8 @@ def test_coaching_page_recommends_focus_and_has_no_warning_letters(good_site):
     response = page.links_to("diagnose/will-focus/")
     assert response and page.target_exists(response[0].href)
     assert any(label.startswith("First conversation") for label in page.tab_labels)
-    # No conversation is recorded in Sam's escalation list, so no agreement email confirms one.
-    assert not any(label.startswith("Agreement email") for label in page.tab_labels)
-    assert "Agreement email: due once the conversation is held" in page.section("Templates")
+    # A coaching plan's agreement email sums up its first meeting, which Sam's log records.
+    assert any(label.startswith("Agreement email") for label in page.tab_labels)
     assert not any("warning" in label.lower() for label in page.tab_labels), page.tab_labels
     assert "letter-written-warning" not in page.code_blocks and "letter-final-warning" not in page.code_blocks
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,10 +17,11 @@ from typing import Any
 from urllib.parse import quote
 
 import yaml
-from jinja2 import FunctionLoader, TemplateError, UndefinedError
+from jinja2 import FunctionLoader, TemplateError, UndefinedError, pass_context
 
 from ..model import STAGES, PublicPlan
 from .jinja import attribute, text_env
+from ..asof import EarlierTerms
 from ..readiness import REQUIREMENTS, Readiness, readiness
 from ..timeline import Timeline
 
@@ -57,6 +59,7 @@ class FilledLetter:
     subject: str  # plain text
     body: str  # plain text
     date: date | None = None  # the letter's date
+    notes: tuple[str, ...] = ()  # for HR, beside the letter: never in its body, its subject or its mail link
 
     def mailto(self) -> str:
         return f"mailto:?subject={quote(self.subject, safe='')}&body={quote(self.body, safe='')}"
@@ -76,6 +79,7 @@ class Letters:
         self.fingerprint = hashlib.sha256(
             "\0".join(f"{name}\0{source}" for name, source in self._sources.items()).encode()).hexdigest()
         self.environment = text_env(FunctionLoader(self._load))
+        self.environment.filters["note_for_hr"] = note_for_hr
         try:
             self._subjects = {name: self.environment.from_string(template.subject)
                               for name, template in self.templates.items() if template.subject}
@@ -90,24 +94,24 @@ class Letters:
     def fitting(self, plan: PublicPlan) -> list[LetterTemplate]:
         return sorted((t for t in self.templates.values() if plan.kind in t.kinds), key=lambda t: t.order)
 
-    def readiness(self, name: str, plan: PublicPlan, today: date, acknowledgement_days: int = 7,
-                  previous: PublicPlan | None = None, timeline: Timeline | None = None) -> Readiness:
-        template = self.templates[name]
-        return readiness(plan, template.stage, template.requires, today, acknowledgement_days, previous,
-                         template.document, timeline)
-
-    def prepare(self, name: str, plan: PublicPlan, today: date, acknowledgement_days: int = 7,
+    def prepare(self, name: str, plan: PublicPlan, timeline: Timeline, *, acknowledgement_days: int = 7,
                 previous: PublicPlan | None = None,
-                timeline: Timeline | None = None) -> tuple[Readiness, FilledLetter | None]:
-        """Whether the letter is due and, when it is, the letter filled in as of its date. `timeline`, when
-        given, is the plan's timeline as of `today`, which need not be built again."""
-        ready = self.readiness(name, plan, today, acknowledgement_days, previous, timeline)
-        return ready, (self.fill(name, plan, ready) if ready.ready else None)
+                earlier: EarlierTerms | None = None) -> tuple[Readiness, FilledLetter | None]:
+        """Whether the letter is due and, when it is, the letter filled in from the record as of its date.
 
-    def fill(self, name: str, plan: PublicPlan, ready: Readiness) -> FilledLetter:
-        """The template filled in from the record as of the letter's date (`ready.date`)."""
+        `plan` is the record as of today and `timeline` its timeline; `earlier` reaches the plan's committed
+        versions, for a letter dated before an amendment of the terms (generator.asof)."""
         template = self.templates[name]
-        context = {"plan": plan, "today": ready.date, "letter": ready.facts}
+        ready = readiness(plan, timeline, template.stage, template.requires, document=template.document,
+                          acknowledgement_days=acknowledgement_days, previous=previous, earlier=earlier)
+        return ready, (self.fill(name, ready) if ready.ready else None)
+
+    def fill(self, name: str, ready: Readiness) -> FilledLetter:
+        """The template filled in from the record as of the letter's date (`ready.plan`, `ready.facts`)."""
+        template = self.templates[name]
+        plan = ready.plan
+        notes: list[str] = []
+        context = {"plan": plan, "today": ready.date, "letter": ready.facts, _NOTES: notes}
         try:
             body = self.environment.get_template(name).render(context)
             subject = self._subjects[name].render(context) if name in self._subjects else ""
@@ -119,7 +123,20 @@ class Letters:
         except TemplateError as exc:
             line = getattr(exc, "lineno", None) or _template_line(exc, template.path)
             raise TemplateProblem(f"{shown(template.path)}:{line}: {exc.message or exc}") from None
-        return FilledLetter(template, html.unescape(subject).strip(), html.unescape(body).strip() + "\n", ready.date)
+        body = _BLANK_LINES.sub("\n\n", html.unescape(body)).strip() + "\n"
+        return FilledLetter(template, html.unescape(subject).strip(), body, ready.date,
+                            tuple(" ".join(html.unescape(note).split()) for note in notes))
+
+
+_NOTES = "_notes_for_hr"
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")  # a note taken out leaves its blank lines behind
+
+
+@pass_context
+def note_for_hr(context, text: str) -> str:
+    """`{% filter note_for_hr %}...{% endfilter %}`: a note to HR about this letter, kept beside it and out of it."""
+    context[_NOTES].append(str(text))
+    return ""
 
 
 def _read(path: Path) -> tuple[LetterTemplate, str]:
@@ -181,7 +198,8 @@ def _template_line(exc: BaseException, path: Path) -> Any:
 
 def letter_html(letter: FilledLetter, block_id: str) -> str:
     """A filled template as a copyable block (Material adds the copy button to `pre > code`)."""
-    parts = []
+    parts = [f'<div class="admonition warning pb-hr-note"><p class="admonition-title">For HR: not part of the '
+             f'letter</p><p>{attribute(note)}</p></div>' for note in letter.notes]
     if letter.template.email:
         parts.append(f'<p class="pb-letter__subject"><strong>Subject:</strong> {attribute(letter.subject)}</p>')
     parts.append(

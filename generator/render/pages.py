@@ -143,7 +143,7 @@ class PlanHistory:
 
 def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowledgement_days: int = 7,
                 previous: PublicPlan | None = None, versions_url: str = "/",
-                history: PlanHistory | None = None) -> tuple[str, dict[str, str]]:
+                history: PlanHistory | None = None, earlier=None) -> tuple[str, dict[str, str]]:
     """The Markdown of one plan's page and its finished HTML fragments (see `Fragments`): a pure
     function of the record (and the plan it follows), its timeline, the templates and the policy."""
     if not isinstance(plan, PublicPlan):  # selection redacts every record before rendering
@@ -173,7 +173,7 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         if plan.status in RUNNING else None,
         "next_check_in": timeline.next("check-in") if plan.status in RUNNING else None,
         "stages": STAGES,
-        "letters": _letters(plan, letters, timeline, acknowledgement_days, previous),
+        "letters": _letters(plan, letters, timeline, acknowledgement_days, previous, earlier),
         "due_in": lambda day: due_in(day, today),
         "metric_name": lambda criterion_id: metrics.get(criterion_id, criterion_id),
         "unit_of": lambda criterion_id: units.get(criterion_id, ""),
@@ -216,11 +216,11 @@ class LetterView:
 
 
 def _letters(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowledgement_days: int,
-             previous: PublicPlan | None) -> dict:
-    today = timeline.today
+             previous: PublicPlan | None, earlier) -> dict:
     views = []
     for template in letters.fitting(plan):
-        ready, filled = letters.prepare(template.name, plan, today, acknowledgement_days, previous, timeline)
+        ready, filled = letters.prepare(template.name, plan, timeline, acknowledgement_days=acknowledgement_days,
+                                        previous=previous, earlier=earlier)
         title = template.title + (f" (sent {shortdate(ready.sent_on)})" if ready.sent_on and template.email else "")
         html = Markup(letter_html(filled, f"letter-{template.name}")) if filled else None
         views.append(LetterView(title, ready.ready, ready.reason, html, ready.pending))

@@ -17,7 +17,9 @@ from pathlib import Path
 from jinja2 import TemplateError, UndefinedError
 from markupsafe import Markup
 
+from ..asof import as_of
 from ..audience import Audience, SelectedPlan
+from ..timeline import build_timeline
 from ..model import PublicPlan
 from ..dates import parse_day
 from ..history import History
@@ -128,7 +130,11 @@ class Site:
                                       f"({', '.join(template.kinds)})")
             chosen = min(fitting, key=lambda plan: ("pip", "coaching", "growth").index(plan.kind))
         previous = self.samples.get(chosen.follows) if chosen.follows else None
-        ready, filled = self.letters.prepare(name, chosen, day, self.acknowledgement_days, previous)
+        # A sample is the pipeline's own small run: the record as of the example's day, and its timeline.
+        view = as_of(chosen, day)
+        ready, filled = self.letters.prepare(name, view, build_timeline(view, day, self.acknowledgement_days),
+                                             acknowledgement_days=self.acknowledgement_days,
+                                             previous=as_of(previous, day) if previous else None)
         if filled is None:
             raise TemplateProblem(f"the sample plan `{chosen.id}` is not ready for `{name}` on {day}: {ready.reason}")
         return Markup("\n" + letter_html(filled, f"example-{name}") + "\n")
@@ -184,7 +190,7 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
             rendered = render_plan(chosen.plan, letters, chosen.timeline, acknowledgement_days,
                                    previous.plan if previous else None, versions_url,
                                    PlanHistory(commits, history.status if history else "no-repository",
-                                               history.message if history else ""))
+                                               history.message if history else ""), chosen.earlier)
             if cache is not None:
                 cache[key] = rendered
         site.pages[uri] = Page(uri, rendered[0], key=key, fragments=rendered[1], headline_only=True)
