@@ -195,8 +195,13 @@ def prepare(project: Project, *, today: date, audience: Audience, preview: bool 
     days = settings.policy.acknowledgement_days
     for selected in chosen:
         earlier = _earlier(run, selected)
-        view = _today_view(run, selected.plan, earlier)
-        run.plans.append(replace(selected, plan=view, timeline=build_timeline(view, today, days), earlier=earlier))
+        view, own_terms = _today_view(run, selected.plan, earlier)
+        checked = result.timelines.get(selected.path)
+        if checked is not None and own_terms:
+            timeline = replace(checked, plan=view)  # the check's own, of the same record as of today
+        else:
+            timeline = build_timeline(view, today, days)
+        run.plans.append(replace(selected, plan=view, timeline=timeline, earlier=earlier))
     if audience.shows_plans and usable and not run.plans and manager is None and hr_partner is None:
         notes.append(f"no plan is visible to the audience `{audience}`")
     return run
@@ -211,16 +216,17 @@ def _earlier(run: Run, selected: SelectedPlan):
     return version_before
 
 
-def _today_view(run: Run, plan: PublicPlan, earlier) -> PublicPlan:
-    """The plan as of today. An amendment dated after today (a fact the check reports) is undone with the terms
-    the history holds from before it; without them the terms stay as written, and the run says so."""
+def _today_view(run: Run, plan: PublicPlan, earlier) -> tuple[PublicPlan, bool]:
+    """The plan as of today, and whether its terms are the file's. An amendment dated after today (a fact the
+    check reports) is undone with the terms the history holds from before it; without them the terms stay as
+    written, and the run says so."""
     if not amended_after(plan, run.today):
-        return as_of(plan, run.today)
+        return as_of(plan, run.today), True
     stood = stood_on(plan, run.today, earlier)
     if stood.plan is None:
         run.notes.append(f"{plan.id}: {stood.reason}; its page shows the terms as the file has them")
-        return as_of(plan, run.today)
-    return stood.plan
+        return as_of(plan, run.today), True
+    return stood.plan, False
 
 
 @dataclass(frozen=True)

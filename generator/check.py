@@ -53,6 +53,7 @@ class CheckResult:
     plan_files: list[PlanFile] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
+    timelines: dict[str, Any] = field(default_factory=dict)  # file -> the timeline the rules read, as of today
 
     def failed(self, strict: bool) -> bool:
         return any(finding.fails(strict) for finding in self.findings)
@@ -114,6 +115,8 @@ def check_paths(paths: Iterable[Path], policy: Policy, today: date) -> CheckResu
             result.plan_files.append(plan_file)
     result.findings += repository_findings(result.plan_files, context)
     result.findings.sort()
+    result.timelines = {plan_file.path: timeline for plan_file in result.plan_files
+                        if (timeline := context.timeline_if_built(plan_file.plan)) is not None}
     return result
 
 

@@ -197,7 +197,9 @@ def _decide(plan: PublicPlan, timeline: Timeline, stage: str | None, requires: s
         what = "held" if stage == "conversation" else "sent"
         return _Decision(True, f"{what} on {shortdate(sent)}, as the escalation record shows")
     if closed:
-        return _Decision(False, _closed_reason(plan, "there is no meeting to prepare and nothing to send"))
+        what = "there is no conversation left to hold" if stage == "conversation" else \
+            "there is no meeting to prepare and nothing to send"
+        return _Decision(False, _closed_reason(plan, what))
     if stage == "conversation":
         return _Decision(True, "ready to use")
     if plan.status == "draft":

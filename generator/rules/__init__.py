@@ -18,7 +18,8 @@ from datetime import date
 from typing import Callable, Iterable, Iterator, Literal
 
 from ..config import Policy
-from ..model import Plan
+from ..asof import as_of
+from ..model import Plan, PublicPlan
 from ..timeline import Timeline, build_timeline
 
 Severity = Literal["error", "warning"]
@@ -34,11 +35,18 @@ class Context:
     _timelines: dict = field(default_factory=dict, compare=False, repr=False)
 
     def timeline(self, plan: Plan) -> Timeline:
-        """What is due, done or missed in `plan` as of today: computed once, read by every rule."""
+        """What is due, done or missed in `plan` as of today: computed once, read by every rule, and handed
+        on to the rest of the run (`CheckResult.timelines`). It is the timeline of the record as of today,
+        redacted (`generator.asof`), so whatever reads it later sees no fact after today and no private text."""
         key = id(plan)
         if key not in self._timelines:
-            self._timelines[key] = (plan, build_timeline(plan, self.today, self.policy.acknowledgement_days))
+            view = as_of(PublicPlan.of(plan), self.today)
+            self._timelines[key] = (plan, build_timeline(view, self.today, self.policy.acknowledgement_days))
         return self._timelines[key][1]
+
+    def timeline_if_built(self, plan: Plan) -> Timeline | None:
+        found = self._timelines.get(id(plan))
+        return found[1] if found is not None and found[0] is plan else None
 
 
 @dataclass(frozen=True)

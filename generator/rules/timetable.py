@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..audience import retention_ends
-from ..model import Plan
+from ..model import Declined, Plan, SupportGiven
 from ..timeline import RUNNING
 from . import Context, input_rule, plan_rule
 
@@ -147,3 +147,38 @@ def past_retention_period(plan: Plan, context: Context):
         yield ("outcome", "date"), (
             f"closed on {plan.outcome.date} and kept until {ends}: delete or archive this plan "
             "(it is left out of every site build)")
+
+
+@plan_rule("PB215", "fact-after-today", "A recorded fact is dated after today", severity="warning")
+def fact_after_today(plan: Plan, context: Context):
+    """A record says what happened: a check-in held, a step taken, a signature given, an outcome.
+    One dated after today cannot have happened yet. Every output reads the record as of today, so
+    such a fact is left out of the site, the agenda and every letter until its day comes; a date
+    typed a year off stays out for a year.
+
+    **Fix:** correct the date, or record the fact on the day it happens."""
+    today = context.today
+    facts = [(("log", index, "date"), "log entry", entry.date) for index, entry in enumerate(plan.log)]
+    facts += [(("escalation", index, "date"), f"{step.stage} step", step.date)
+              for index, step in enumerate(plan.escalation)]
+    facts += [(("support", index, "date"), "support given", item.date)
+              for index, item in enumerate(plan.support) if isinstance(item, SupportGiven)]
+    facts += _signatures(plan.acknowledgement, ("acknowledgement",), "signature")
+    for index, amendment in enumerate(plan.amendments):
+        facts.append((("amendments", index, "date"), "amendment", amendment.date))
+        facts += _signatures(amendment.acknowledgement, ("amendments", index, "acknowledgement"),
+                             "amendment's signature")
+    if plan.rebuttal is not None:
+        facts.append((("rebuttal", "date"), "rebuttal", plan.rebuttal.date))
+    if plan.outcome is not None:
+        facts.append((("outcome", "date"), "outcome", plan.outcome.date))
+    for path, what, day in facts:
+        if day > today:
+            yield path, f"{what} dated {day}, after today ({today}): a record cannot know the future"
+
+
+def _signatures(ack, path: tuple, what: str):
+    if ack is None:
+        return []
+    person = (*path, "person", "declined") if isinstance(ack.person, Declined) else (*path, "person")
+    return [(person, what, ack.person_date), ((*path, "manager"), what, ack.manager)]
