@@ -22,6 +22,7 @@ The stages, in order:
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -34,12 +35,17 @@ from .check import CheckResult, check_paths
 from .config import Project, UsageError
 from .findings import Finding
 from .history import History, earlier_terms, read_history
-from .model import PublicPlan
+from .model import SLUG_PATTERN, PublicPlan
 from .readiness import Readiness
 from .render.letters import FilledLetter, Letters, LetterTemplate, TemplateProblem
 from .roster import members_for, read_roster
 from .timeline import build_timeline
+from .render.jinja import front_matter, markdown_text
+from .render.pages import NOINDEX, plan_uri
 from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_page, render_site
+
+
+_SLUG = re.compile(SLUG_PATTERN.removeprefix("^").removesuffix("$"))
 
 
 class BuildError(Exception):
@@ -286,7 +292,31 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
                                    members_for(run.roster, audience), history)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
+    if preview:
+        outcome.site.pages.update(problem_pages(outcome))
     return outcome
+
+
+def problem_pages(run: Build) -> dict[str, Page]:
+    """Under `mkdocs serve`, a page at the address of each failing plan this audience may see, listing its
+    problems where the author is looking: the plan's own page, rather than a "not found"."""
+    shown, _ = run.failing_in_view()
+    by_file: dict[str, list[Finding]] = {}
+    for finding in shown:
+        by_file.setdefault(finding.path, []).append(finding)
+    pages = {}
+    for path, found in by_file.items():
+        stem = Path(path).stem
+        uri = plan_uri(stem) if _SLUG.fullmatch(stem) else None
+        if uri is None or uri in run.pages:
+            continue
+        lines = "\n".join(f"- {markdown_text(finding.text())}" for finding in found)
+        markdown = (front_matter(f"Problems in {stem}", robots=NOINDEX)
+                    + f"# Problems in {markdown_text(path)}\n\n!!! failure \"This plan is left out of the preview\"\n"
+                    f"    Mend these problems; the page shows the plan again once it passes `playbook check`.\n\n"
+                    f"{lines}\n")
+        pages[uri] = Page(uri, markdown, key=None)
+    return pages
 
 
 class NotFound(Exception):

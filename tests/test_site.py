@@ -17,7 +17,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from sitekit import (BAD, GOOD, PLAYBOOK, REPO, TODAY, Built, Link, Page, build_site, files_holding,
+from sitekit import (BAD, GOOD, PLAYBOOK, REPO, TODAY, Built, Link, Page, build_site, fetch, files_holding,
                      make_project, mkdocs_serve, require_ok, run, snapshot)
 
 JORDAN = "plans/jordan-lee-pip-2026-10/"
@@ -787,6 +787,20 @@ def test_serve_rebuilds_when_a_plan_changes(tmp_path):
         plan.write_text(text.replace("Weekly call review with the manager",
                                      "Twice-weekly call review with the sales director"), encoding="utf-8")
         server.wait_for(JORDAN, "Twice-weekly call review with the sales director")
+
+
+@pytest.mark.slow
+def test_serve_shows_a_broken_plans_problems_on_its_own_page_and_every_other(tmp_path):
+    """A plan broken mid-edit: the page the author has open shows where and why, instead of "not found"."""
+    root = make_project(tmp_path / "serve-broken")
+    plan = root / "plans" / "emea-west" / "jordan-lee-pip-2026-10.yaml"
+    with mkdocs_serve(root, tmp_path / "serve.log") as server:
+        server.wait_for(JORDAN, "Weekly call review with the manager")
+        plan.write_text(plan.read_text(encoding="utf-8").replace("kind: pip", "kind: [pip"), encoding="utf-8")
+        server.wait_for(JORDAN, "jordan-lee-pip-2026-10.yaml:")
+        page = fetch(server.root_url + JORDAN)
+        assert "error PB100" in page and "This plan is left out of the preview" in page
+        server.wait_for("guide/", "error PB100")
 
 
 def test_the_plugins_today_option_fixes_today_when_the_environment_does_not(tmp_path):
