@@ -200,10 +200,11 @@ def _check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFil
         return None, findings
     plan, document = read.plan, read.document
     for rule in rules("plan"):
-        for path, message in rule.check(plan, context):
+        for path, message, *own_severity in rule.check(plan, context):
             line, col = document.where(path)
             message = _private_message(rule.code) if path and path[0] == PRIVATE else message
-            findings.append(Finding(shown_path, line, col, rule.code, REGISTRY[rule.code].severity, message))
+            severity = own_severity[0] if own_severity else rule.severity_under(context.policy)
+            findings.append(Finding(shown_path, line, col, rule.code, severity, message))
     digest = hashlib.sha256(raw).hexdigest()
     return PlanFile(shown_path, plan, document, digest, read.id_given), findings
 

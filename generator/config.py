@@ -22,10 +22,10 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from .audience import Audience
 from .dates import parse_day
@@ -73,6 +73,13 @@ class Policy(BaseModel):
         730, ge=1, le=36600,
         description="A closed plan leaves every build this many days after its outcome date, and "
                     "`playbook check` warns that it is due for deletion or archiving.")
+    pip_requires_earlier_plan: bool = Field(
+        False, description="When true, a PIP with neither `follows` (the coaching plan before it) nor a "
+                           "`direct_reason` is an error (PB411), not a warning.")
+    special_category_words: list[Annotated[str, StringConstraints(min_length=1, max_length=80)]] = Field(
+        [], max_length=500,
+        description="Words or phrases, besides the built-in list, that mark special-category personal data in a "
+                    "plan (PB412): for example a local word for a health condition.")
     max_file_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="A plan file larger than this is refused.")
     new: dict[Kind, NewPlanDefaults] = Field(default_factory=lambda: {kind: NewPlanDefaults(**values) for kind, values
                                                                        in NEW_PLAN_DEFAULTS.items()},

@@ -182,6 +182,19 @@ class Trigger(Record):
         return ("below", self.below) if self.below is not None else ("above", self.above)
 
 
+class Measure(Record):
+    """How the number is measured: where it is read, over what period, and what counts.
+
+    Both people read the result the same way only if this is written down before the plan starts:
+    "calls per day" says nothing about which calls, counted where, averaged over which days."""
+
+    source: Text = Field(description="Where the number is read, e.g. `CRM activity report`.")
+    period: Text = Field(description="The stretch of time one value covers, e.g. `each calendar week, Monday to "
+                                     "Sunday`.")
+    counted: Text = Field(description="What counts and what does not, e.g. `outbound calls of two minutes or more, "
+                                      "logged against an account`.")
+
+
 class Criterion(Record):
     """A measured objective: where the person is (baseline) and where they must get (target)."""
 
@@ -190,6 +203,7 @@ class Criterion(Record):
     unit: Text
     baseline: Number
     target: Number
+    measure: Measure | None = None
     history: list[HistoryPoint] = []
     trigger: Trigger | None = None
 
@@ -303,6 +317,9 @@ class PlanBody(Record):
     hr_partner: Ref | None = Field(None, description="The HR partner (required for a PIP).")
     follows: Slug | None = Field(None, description="The id of the plan this one grew out of, e.g. the coaching plan "
                                                    "before a PIP.")
+    direct_reason: Text | None = Field(
+        None, description="Why a PIP starts with no informal coaching plan before it (no `follows`): the reason "
+                          "the earlier steps were not enough, in words the employee may read.")
     playbook_version: Text | None = Field(None, description='The playbook release the plan was issued under, '
                                                             'e.g. `"2026.2"`.')
     diagnosis: Diagnosis | None = Field(None, description="Will, skill or market (required for coaching and PIP).")

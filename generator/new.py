@@ -82,6 +82,8 @@ def render_skeleton(*, kind: str, person_name: str, person_id: str, team: str, r
         lines += ["hr_partner:", f"  name: {name_or_todo(hr_partner[1], 'HR partner')}", f"  id: {hr_partner[0]}"]
     elif kind == "pip":
         lines += ["hr_partner:", f"  name: {todo('HR partner full name')}", "  id: TODO-hr-partner-id"]
+    if kind == "pip":
+        lines.append(f"direct_reason: {todo('why no coaching plan came first; or write follows: <its id>')}")
     if kind in ("coaching", "pip"):
         lines += [
             "diagnosis:",
@@ -103,22 +105,20 @@ def render_skeleton(*, kind: str, person_name: str, person_id: str, team: str, r
     for index, day in enumerate(reviews):
         title = "Final review" if day == final else f"{(day - start).days}-day review"
         lines += [f"    - date: {day}", f"      title: {title}"]
-    lines += [
-        "criteria:",
-        "  - id: TODO-metric-id",
-        f"    metric: {todo('what is measured, e.g. Qualified first meetings per week')}",
-        f"    unit: {todo('unit, e.g. meetings')}",
-        f"    baseline: {todo('number: where the person is now')}",
-        f"    target: {todo('number: where they must get to')}",
-    ]
-    if kind == "growth":
-        lines += ["    history:", f"      - {{period: {todo('period, e.g. 2026-Q3')}, value: {todo('number')}}}"]
+    lines += ["criteria:"] + _criterion("TODO-metric-id", kind, todo)
     if kind == "pip":
         lines += [
             "    trigger:",
             f"      below: {todo('number: the line that must not be crossed')}",
             f"      by: {reviews[0]}",
             "      then: written-warning",
+        ]
+        # A PIP that can end employment says when a final warning would be given (PB505).
+        lines += _criterion("TODO-second-metric-id", kind, todo, "Discovery-to-demo conversion") + [
+            "    trigger:",
+            f"      below: {todo('number: the line that must not be crossed at the final review')}",
+            f"      by: {final}",
+            "      then: final-warning",
         ]
     lines += [
         "actions:",
@@ -134,7 +134,8 @@ def render_skeleton(*, kind: str, person_name: str, person_id: str, team: str, r
         lines += [
             f"  - date: {day}",
             f"    title: {todo('what is true by this date')}",
-            f"    targets: {{TODO-metric-id: {todo('number')}}}",
+            f"    targets: {{TODO-metric-id: {todo('number')}"
+            + (f", TODO-second-metric-id: {todo('number')}" if kind == "pip" else "") + "}",
         ]
     if kind == "pip":
         lines += [
@@ -143,6 +144,24 @@ def render_skeleton(*, kind: str, person_name: str, person_id: str, team: str, r
             "  including termination of employment.",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _criterion(criterion_id: str, kind: str, todo, example: str = "Qualified first meetings per week") -> list[str]:
+    """One criterion of the skeleton, with how it is measured; a growth plan's starts its history."""
+    lines = [
+        f"  - id: {criterion_id}",
+        f"    metric: {todo(f'what is measured, e.g. {example}')}",
+        f"    unit: {todo('unit, e.g. meetings')}",
+        f"    baseline: {todo('number: where the person is now')}",
+        f"    target: {todo('number: where they must get to')}",
+        "    measure:",
+        f"      source: {todo('where the number is read, e.g. CRM activity report')}",
+        f"      period: {todo('what one value covers, e.g. each calendar week')}",
+        f"      counted: {todo('what counts and what does not')}",
+    ]
+    if kind == "growth":
+        lines += ["    history:", f"      - {{period: {todo('period, e.g. 2026-Q3')}, value: {todo('number')}}}"]
+    return lines
 
 
 def write_new_plan(*, kind: str, person_name: str, person_id: str | None, team: str, manager_id: str,

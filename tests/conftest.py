@@ -111,7 +111,8 @@ milestones:
 escalation:
   - stage: conversation
     date: 2026-11-13
-consequences: Further action may follow, up to and including termination of employment.
+direct_reason: Weekly coaching since September, agreed at the first conversation, did not lift conversion.
+consequences: A written warning may follow if the objectives are not met.
 acknowledgement:
   person: 2026-11-16
   manager: 2026-11-16

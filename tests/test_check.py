@@ -124,9 +124,9 @@ RULES_UNDER_TEST = """
     PB100 PB101 PB102 PB103 PB104 PB105 PB106 PB107 PB108 PB109 PB110
     PB111 PB112 PB113 PB114 PB115 PB116 PB117 PB118 PB119
     PB201 PB202 PB203 PB204 PB205 PB206 PB207 PB208 PB209 PB210 PB215
-    PB300 PB301 PB302 PB303 PB304 PB305 PB306 PB307
-    PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408 PB409
-    PB501 PB502 PB503 PB504
+    PB300 PB301 PB302 PB303 PB304 PB305 PB306 PB307 PB308
+    PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408 PB409 PB410 PB411
+    PB501 PB502 PB503 PB504 PB505
     PB601 PB602 PB603 PB604 PB605
     PB701 PB702 PB703
 """.split()
@@ -720,7 +720,7 @@ def test_pb307_a_pip_criterion_needs_no_history(check, pip_plan):
 def test_pb401_to_pb404_a_required_part_left_out_is_refused_at_the_plan(check, request, code, kind, block):
     plan = request.getfixturevalue(f"{kind}_plan")
     if block == "consequences:":
-        plan = plan.change("consequences: Further action may follow, up to and including termination of employment.\n",
+        plan = plan.change("consequences: A written warning may follow if the objectives are not met.\n",
                            "")
     else:
         plan = plan.without(block)
@@ -911,6 +911,90 @@ def test_pb504_a_separation_before_the_plan_ran_its_timetable_is_refused(check, 
     assert check(plan, today=AFTER_THE_END).at("PB504") == [(plan.line("date: 2027-02-13"), 9)]
 
 
+# PB505 termination-without-final-warning
+
+ENDS_EMPLOYMENT = "consequences: Further action may follow, up to and including termination of employment.\n"
+A_WARNING_MAY_FOLLOW = "consequences: A written warning may follow if the objectives are not met.\n"
+FINAL_WARNING_PATH = ("      then: written-warning\n",
+                      "      then: written-warning\n  - id: qualified-meetings\n    metric: Qualified first meetings\n"
+                      "    unit: meetings\n    baseline: 3\n    target: 5\n    trigger:\n"
+                      "      below: 4\n      by: 2027-02-14\n      then: final-warning\n")
+
+
+def test_pb505_a_signed_pip_that_can_end_employment_with_no_final_warning_path_is_flagged(check, pip_plan):
+    plan = pip_plan.change(A_WARNING_MAY_FOLLOW, ENDS_EMPLOYMENT)
+
+    finding = check(plan).only("PB505")
+
+    assert (finding.line, finding.col, finding.severity) == (plan.line("termination of employment"), 15, "warning")
+
+
+def test_pb505_is_an_error_on_a_plan_not_yet_signed(check, pip_plan):
+    draft = (pip_plan.change(A_WARNING_MAY_FOLLOW, ENDS_EMPLOYMENT).change("status: active", "status: draft")
+             .without("acknowledgement:"))
+
+    assert check(draft).only("PB505").severity == "error"
+
+
+def test_pb505_a_trigger_that_leads_to_a_final_warning_gives_the_path(check, pip_plan):
+    plan = (pip_plan.change(A_WARNING_MAY_FOLLOW, ENDS_EMPLOYMENT).change(*FINAL_WARNING_PATH)
+            .change("targets: {discovery-to-demo: 30}", "targets: {discovery-to-demo: 30, qualified-meetings: 5}"))
+
+    assert check(plan).findings == []
+
+
+@pytest.mark.parametrize("wording, ends", [
+    ("Further action may follow, up to and including dismissal.", True),
+    ("Not meeting the objectives may lead to separation from the company.", True),
+    ("It may lead to the end of your employment.", True),
+    ("Jordan may be let go.", True),
+    ("A written warning may follow; the terminal review is in February.", False),
+    ("A written warning may follow if the objectives are not met.", False),
+])
+def test_pb505_reads_the_words_that_end_employment(check, pip_plan, wording, ends):
+    plan = pip_plan.change(A_WARNING_MAY_FOLLOW, f"consequences: {wording}\n")
+
+    assert ("PB505" in check(plan).codes) is ends
+
+
+def test_pb505_only_a_pip_needs_the_path(check, coaching_plan):
+    plan = coaching_plan + "consequences: Further action may follow, up to and including termination.\n"
+
+    assert "PB505" not in check(plan).codes
+
+
+# PB411 pip-without-earlier-plan
+
+DIRECT_REASON = ("direct_reason: Weekly coaching since September, agreed at the first conversation, did not lift "
+                 "conversion.\n")
+
+
+def test_pb411_a_pip_with_no_earlier_plan_and_no_reason_is_a_warning_by_default(check, pip_plan):
+    plan = pip_plan.change(DIRECT_REASON, "")
+
+    finding = check(plan).only("PB411")
+
+    assert (finding.line, finding.col, finding.severity) == (plan.line("kind: pip"), 7, "warning")
+    assert "direct_reason" in finding.message
+
+
+def test_pb411_is_an_error_when_the_policy_requires_an_earlier_plan(check, pip_plan):
+    plan = pip_plan.change(DIRECT_REASON, "")
+
+    assert check(plan, policy=Policy(pip_requires_earlier_plan=True)).only("PB411").severity == "error"
+    assert check(pip_plan, policy=Policy(pip_requires_earlier_plan=True)).findings == []  # the reason is recorded
+
+
+def test_pb411_a_pip_that_follows_its_coaching_plan_needs_no_reason(check, pip_plan, coaching_plan):
+    jordan_coaching = coaching_plan.change("  name: Sam Rivera\n  id: sam-rivera", "  name: Jordan Lee\n  id: jordan-lee")
+    plan = _following(pip_plan.change(DIRECT_REASON, ""), "jordan-lee-coaching-2026-11")
+
+    report = check(plan, others={"na-east/jordan-lee-coaching-2026-11.yaml": jordan_coaching},
+                   policy=Policy(pip_requires_earlier_plan=True))
+
+    assert "PB411" not in report.codes
+
+
 # PB601 duplicate-id
 
 def test_pb601_a_file_name_and_another_plans_id_are_the_same_id(check, pip_plan, growth_plan):
@@ -1015,6 +1099,89 @@ def test_warnings_exit_0_and_fail_with_strict(cli, write_plan, coaching_plan):
     assert re.fullmatch(r".+:\d+:5: warning PB209 .+\n", relaxed.stdout)
     assert strict.returncode == 1
     assert strict.stdout == relaxed.stdout
+
+
+# PB308 met-but-missed
+
+def _closed_met(plan: PlanText, result: str, on: str = "2026-12-14") -> PlanText:
+    logged = plan + f"  - {{date: {on}, kind: review, note: Four-week review., results: {{outbound-calls: {result}}}}}\n"
+    return (logged.change("status: active", "status: closed")
+            + "outcome:\n  date: 2026-12-14\n  result: met\n  decision: retained\n")
+
+
+def test_pb308_a_plan_recorded_met_whose_last_result_misses_its_target_is_flagged(check, coaching_plan):
+    plan = _closed_met(coaching_plan, "26")
+
+    finding = check(plan, today=date(2026, 12, 20)).only("PB308")
+
+    assert (finding.line, finding.col, finding.severity) == (plan.line("result: met"), 11, "warning")
+    assert "outbound-calls" in finding.message and "26 calls" in finding.message and "30 calls" in finding.message
+    assert "PB308" not in check(_closed_met(coaching_plan, "31"), today=date(2026, 12, 20)).codes
+
+
+def test_pb308_lower_is_better_when_the_target_is_below_the_baseline(check, coaching_plan):
+    talk_ratio = (coaching_plan.change("    baseline: 2\n    target: 30", "    baseline: 60\n    target: 45")
+                  .change("targets: {outbound-calls: 20}", "targets: {outbound-calls: 50}")
+                  .change("targets: {outbound-calls: 30}", "targets: {outbound-calls: 45}"))
+
+    assert "PB308" in check(_closed_met(talk_ratio, "46"), today=date(2026, 12, 20)).codes
+    assert "PB308" not in check(_closed_met(talk_ratio, "44"), today=date(2026, 12, 20)).codes
+
+
+def test_pb308_reads_the_last_result_on_or_before_the_outcome(check, coaching_plan):
+    missed = _closed_met(coaching_plan, "26", on="2026-12-10")
+    later_hit = missed.change(
+        "note: Four-week review., results: {outbound-calls: 26}}\n",
+        "note: Four-week review., results: {outbound-calls: 26}}\n"
+        "  - {date: 2026-12-14, kind: check-in, note: Day plan held., results: {outbound-calls: 32}}\n")
+
+    assert "PB308" in check(missed, today=date(2026, 12, 20)).codes
+    assert "PB308" not in check(later_hit, today=date(2026, 12, 20)).codes
+    assert "PB308" not in check(missed.change("result: met", "result: not-met"), today=date(2026, 12, 20)).codes
+
+
+# PB410 special-category-data
+
+def test_pb410_special_category_words_in_private_are_flagged_without_the_text(check, cli, pip_plan, write_plan):
+    plan = pip_plan + "private: Jordan told me in confidence about a health condition.\n"
+
+    finding = check(plan).only("PB410")
+
+    assert (finding.line, finding.severity) == (plan.line("private:"), "warning")
+    assert "health" not in finding.message and "confidence" not in finding.message
+    shown = cli("check", "--today", "2026-11-20", "--format", "json", write_plan(plan))
+    assert "PB410" in shown.stdout and "health" not in shown.stdout + shown.stderr
+
+
+def test_pb410_names_the_field_in_any_part_of_the_plan(check, pip_plan):
+    plan = pip_plan.change("note: Plan signed; agreed the week's call reviews.",
+                           "note: Back from sick leave; agreed the week's call reviews.")
+
+    finding = check(plan).only("PB410")
+
+    assert finding.line == plan.line("Back from sick leave")
+    assert "`log[0].note`" in finding.message and "sick" not in finding.message
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("She is pregnant and asked for fewer site visits.", True),
+    ("He was diagnosed with an illness in May.", True),
+    ("Attends union membership meetings on Fridays.", True),
+    ("Asked about the team reunion; members agreed a date.", False),  # words, not letters inside words
+    ("Pipeline health review every Monday.", False),  # a sales word, not a person's health
+    ("Diagnosed the gap together: discovery calls end before budget.", False),
+])
+def test_pb410_reads_whole_words_and_phrases(check, pip_plan, text, flagged):
+    plan = pip_plan.change("note: Plan signed; agreed the week's call reviews.", f"note: {text}")
+
+    assert ("PB410" in check(plan).codes) is flagged
+
+
+def test_pb410_the_policy_adds_words_to_the_list(check, pip_plan):
+    plan = pip_plan.change("note: Plan signed; agreed the week's call reviews.", "note: Krankmeldung since Tuesday.")
+
+    assert "PB410" not in check(plan).codes
+    assert "PB410" in check(plan, policy=Policy(special_category_words=["Krankmeldung"])).codes
 
 
 # PB409 escalated-not-coaching

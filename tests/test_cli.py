@@ -284,6 +284,7 @@ def _fill_in(text: str) -> str:
     text = re.sub(r'"TODO number[^"]*"', "20", text)
     text = re.sub(r'"TODO period[^"]*"', '"2026-Q3"', text)
     text = text.replace("TODO will, skill or market", "skill")
+    text = text.replace("TODO-second-metric-id", "qualified-meetings")
     text = text.replace("TODO-metric-id", "discovery-to-demo").replace("TODO-hr-partner-id", "sam-ortiz")
     return re.sub(r'"TODO [^"]*"', '"Written by the manager"', text)
 

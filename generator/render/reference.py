@@ -28,7 +28,7 @@ class RuleView:
 
 def rule_views() -> list[RuleView]:
     return [
-        RuleView(rule.code, Markup(rule.name), rule.severity, Markup(rule.summary), Markup(rule.doc), rule.anchor)
+        RuleView(rule.code, Markup(rule.name), Markup(rule.severity_shown), Markup(rule.summary), Markup(rule.doc), rule.anchor)
         for rule in rules()
     ]
 

@@ -23,7 +23,7 @@ from ..model import Plan, PublicPlan
 from ..timeline import Timeline, build_timeline
 
 Severity = Literal["error", "warning"]
-Located = tuple[tuple, str]  # (path into the record, message)
+Located = tuple  # (path into the record, message), or (path, message, severity) for this finding only
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,23 @@ class Rule:
     doc: str
     scope: Literal["input", "plan", "repository", "base"]
     check: Callable | None = None
+    error_when: str | None = None  # a yes/no policy value that makes this warning an error
+    severity_note: str | None = None  # when the rule yields a severity of its own for some plans
 
     @property
     def anchor(self) -> str:
         return self.code.lower()
+
+    def severity_under(self, policy: Policy) -> Severity:
+        """The rule's severity as `policy` sets it."""
+        return "error" if self.error_when and getattr(policy, self.error_when) else self.severity
+
+    @property
+    def severity_shown(self) -> str:
+        """The severity as the rules reference and `playbook rules` show it."""
+        if self.error_when:
+            return f"{self.severity} (error with `{self.error_when}: true`)"
+        return f"{self.severity} ({self.severity_note})" if self.severity_note else self.severity
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -74,11 +87,17 @@ def _register(rule: Rule) -> Rule:
     return rule
 
 
-def plan_rule(code: str, name: str, summary: str, severity: Severity = "error"):
-    """Register a function `(plan, context) -> Iterable[(path, message)]` as a rule."""
+def plan_rule(code: str, name: str, summary: str, severity: Severity = "error", error_when: str | None = None,
+              severity_note: str | None = None):
+    """Register a function `(plan, context) -> Iterable[(path, message)]` as a rule. `error_when` names a
+    yes/no policy value (a field of `Policy`) under which a warning is an error. A rule whose severity
+    depends on the plan yields `(path, message, severity)` and says when in `severity_note`."""
+    if error_when is not None and Policy.model_fields[error_when].annotation is not bool:  # pragma: no cover
+        raise ValueError(f"rule {code}: `{error_when}` is not a yes/no policy value")
 
     def decorate(function: Callable[[Plan, Context], Iterable[Located]]):
-        _register(Rule(code, name, severity, summary, inspect.getdoc(function) or "", "plan", function))
+        _register(Rule(code, name, severity, summary, inspect.getdoc(function) or "", "plan", function, error_when,
+                       severity_note))
         return function
 
     return decorate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import Plan
+from ..timeline import latest_result, reaches
 from . import Context, input_rule, plan_rule
 
 input_rule("PB300", "trigger-line", "A trigger names both or neither of `below` and `above`", """
@@ -108,3 +109,30 @@ def growth_without_history(plan: Plan, context: Context):
     for index, criterion in enumerate(plan.criteria):
         if not criterion.history:
             yield ("criteria", index), f"criterion `{criterion.id}` has no history"
+
+
+@plan_rule("PB308", "met-but-missed", "A plan recorded as met while a criterion's last result misses its target",
+           severity="warning")
+def met_but_missed(plan: Plan, context: Context):
+    """`result: met` says every objective was reached. If a criterion's last logged result (on or
+    before the outcome date) falls short of its target, the record contradicts itself, and the
+    person, the manager and HR can each read a different story from it. Whether higher or lower is
+    better comes from the criterion itself: a target below the baseline (a talk ratio from 60% to
+    45%) is reached by going down.
+
+    **Fix:** record `result: not-met` (the decision can still be `retained`), or log the result
+    that met the target."""
+    if plan.outcome is None or plan.outcome.result != "met":
+        return
+    for criterion in plan.criteria:
+        last = latest_result(plan.log, criterion.id, plan.outcome.date)
+        if last is not None and not reaches(criterion, last[0], criterion.target):
+            value, day = last
+            yield ("outcome", "result"), (
+                f"recorded as met, but `{criterion.id}` last measured {_amount(value, criterion.unit)} on {day}, "
+                f"short of its target of {_amount(criterion.target, criterion.unit)}"
+            )
+
+
+def _amount(value: float, unit: str) -> str:
+    return f"{value:g}%" if unit == "%" else f"{value:g} {unit}"

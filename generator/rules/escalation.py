@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..model import STAGES, Plan
 from . import Context, plan_rule
+from .phrases import Phrases
 
 REQUIRED_BEFORE_SEPARATION = ("conversation", "written-warning", "final-warning")
 
@@ -60,3 +61,37 @@ def separation_early(plan: Plan, context: Context):
         yield ("outcome", "date"), (
             f"separation on {plan.outcome.date}, before the plan ran its full timetable (ends {plan.timetable.last_day})"
         )
+
+
+# How a plan's consequences say that employment may end. Phrases are whole words (see `phrases.py`).
+ENDS_EMPLOYMENT = Phrases([
+    "termination", "terminate", "terminated", "dismissal", "dismiss", "dismissed", "separation",
+    "separated", "end of employment", "end of your employment", "end of his employment", "end of her employment",
+    "end of their employment", "end your employment", "end his employment", "end her employment",
+    "end their employment", "ending employment", "employment ends", "employment will end", "let go",
+])
+
+
+@plan_rule("PB505", "termination-without-final-warning",
+           "A PIP's consequences can end employment, but no trigger leads to a final warning",
+           severity_note="a warning on a plan already signed")
+def termination_without_final_warning(plan: Plan, context: Context):
+    """Nobody is let go without having seen it coming, and a separation needs a written and a final
+    warning on record (PB503). A PIP whose consequences say it may end in termination, dismissal or
+    separation must therefore say when a final warning would be given: at least one criterion's
+    trigger leads to `final-warning`. Otherwise the plan threatens an outcome that its own terms
+    can never reach fairly.
+
+    An error on a draft or an unsigned plan. On a plan both people have signed, the terms change
+    only through an acknowledged amendment (PB701), so the finding is a warning: it should not stop
+    every build while the amendment is agreed, but HR should see it.
+
+    **Fix:** give a criterion `trigger: {below: N, by: <final review>, then: final-warning}`, or
+    reword `consequences:` if the plan cannot end employment. On a signed plan, record the change
+    as an amendment (`changes: [criteria]`) that both people acknowledge."""
+    if plan.kind != "pip" or plan.consequences is None or not ENDS_EMPLOYMENT.found_in(plan.consequences):
+        return
+    if not any(criterion.trigger and criterion.trigger.then == "final-warning" for criterion in plan.criteria):
+        signed = plan.status != "draft" and plan.acknowledgement is not None
+        yield ("consequences",), ("the consequences can end employment, but no criterion's trigger leads to a "
+                                  "`final-warning`"), "warning" if signed else "error"

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pydantic import BaseModel
+
 from ..model import Declined, Plan
 from . import Context, plan_rule
+from .phrases import Phrases
 
 
 @plan_rule("PB401", "pip-without-hr-partner", "A PIP names no HR partner")
@@ -118,3 +121,83 @@ def escalated_not_coaching(plan: Plan, context: Context):
     **Fix:** use `met`, `not-met` or `withdrawn`, or check the plan's `kind`."""
     if plan.outcome is not None and plan.outcome.result == "escalated" and plan.kind != "coaching":
         yield ("outcome", "result"), f"a {plan.kind} plan is not `escalated`: only a coaching plan gives way to a PIP"
+
+
+@plan_rule("PB411", "pip-without-earlier-plan", "A PIP with no coaching plan before it and no recorded reason",
+           severity="warning", error_when="pip_requires_earlier_plan")
+def pip_without_earlier_plan(plan: Plan, context: Context):
+    """The path to a formal plan runs through the informal one: a first conversation, an agreement
+    email, weeks of coaching with regular check-ins. A PIP normally `follows` the coaching plan that
+    came before it. When there is a reason to go straight to a PIP, the record says what it is, so
+    that anyone who reads the plan later (the employee, HR, a tribunal) sees that the step was
+    considered rather than skipped.
+
+    A warning by default; an error when the policy sets `pip_requires_earlier_plan: true`.
+
+    **Fix:** add `follows: <id of the coaching plan>`, or `direct_reason:` with the reason in words
+    the employee may read."""
+    if plan.kind == "pip" and plan.follows is None and plan.direct_reason is None:
+        yield ("kind",), "a pip with no `follows` (the coaching plan before it) needs a `direct_reason`"
+
+
+@plan_rule("PB410", "special-category-data", "A plan holds words of special-category personal data",
+           severity="warning")
+def special_category_data(plan: Plan, context: Context):
+    """Health, pregnancy, disability, religion or belief, trade union membership, sexual
+    orientation, ethnic origin, political opinion, genetic or biometric data: data protection law
+    gives these the strongest protection, and equality law forbids weighing most of them in a
+    performance decision. They belong in the HR file that the law and the company's procedure
+    govern, never in a performance plan, and not under `private:` either: the plan file lives in a
+    repository that many people can read, and its history keeps every version.
+
+    The words looked for are listed in `generator/rules/people.py` (`SPECIAL_CATEGORY`); a company
+    adds its own with the policy's `special_category_words`. The finding names the field, never
+    its text, so that the check output does not repeat what should not be written.
+
+    **Fix:** take the sentence out of the plan and record it in the HR file. Write in the plan only
+    what the person and the manager agreed to do about the work (an adjusted target, a changed
+    schedule), without the reason behind it."""
+    phrases = Phrases(SPECIAL_CATEGORY + tuple(context.policy.special_category_words))
+    for path, text in _texts(plan):
+        if phrases.found_in(text):
+            yield path, f"`{_shown_path(path)}` holds a word of special-category data; its text is not shown"
+
+
+SPECIAL_CATEGORY = (
+    # health, disability and pregnancy
+    "health condition", "health conditions", "health issue", "health issues", "health problem", "health problems",
+    "mental health", "ill health", "health reasons", "medical condition", "medical conditions", "medical leave",
+    "medical appointment", "medical appointments", "medical reasons", "medical diagnosis", "medication", "illness",
+    "sick leave", "sickness", "diagnosed with", "hospitalised", "hospitalized", "disability", "disabled",
+    "chronic condition", "cancer", "depression", "burnout", "pregnant", "pregnancy", "maternity", "miscarriage",
+    "ivf", "fertility",
+    # religion or belief
+    "religion", "religious", "church", "mosque", "synagogue", "ramadan",
+    # trade union membership
+    "trade union", "union member", "union membership", "union activity",
+    # sex life and sexual orientation
+    "sexual orientation", "sex life", "gay", "lesbian", "bisexual", "transgender",
+    # ethnic origin, political opinion, genetic and biometric data
+    "ethnicity", "ethnic origin", "racial", "political opinion", "political opinions", "political views",
+    "political party", "genetic", "biometric",
+)
+
+
+def _texts(plan: Plan):
+    """(path, text) for every text a plan holds, `private` included, in the order of its fields."""
+    pending = [((), plan)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, BaseModel):
+            pending += [(path + (name,), getattr(value, name)) for name in reversed(type(value).model_fields)]
+        elif isinstance(value, (list, tuple)):
+            pending += [(path + (index,), item) for index, item in reversed(list(enumerate(value)))]
+
+
+def _shown_path(path: tuple) -> str:
+    shown = ""
+    for part in path:
+        shown += f"[{part}]" if isinstance(part, int) else (f".{part}" if shown else part)
+    return shown
