@@ -173,7 +173,7 @@ def _due_letter(args):
 
 def cmd_letter(args) -> int:
     """Print a plan's letter when the record shows it due; otherwise say why not (exit 1)."""
-    from .render.document import letter_document
+    from .render.document import document_title, plan_document
     from .render.jinja import markdown_text
 
     prepared = _due_letter(args)
@@ -181,10 +181,10 @@ def cmd_letter(args) -> int:
         return prepared
     letter = prepared.letter
     if args.format == "html":
-        sys.stdout.write(letter_document(letter, prepared.template.title))
+        sys.stdout.write(plan_document(letter, prepared.plan))
     elif args.format == "markdown":
         subject = f"**Subject:** {markdown_text(letter.subject)}\n\n" if letter.subject else ""
-        sys.stdout.write(f"# {markdown_text(prepared.template.title)}\n\n{subject}```text\n{letter.body}```\n")
+        sys.stdout.write(f"# {markdown_text(document_title(letter, prepared.plan))}\n\n{subject}```text\n{letter.body}```\n")
     else:
         sys.stdout.write((f"Subject: {letter.subject}\n\n" if letter.subject else "") + letter.body)
     print(f"{prepared.readiness.reason}; dated {letter.date}", file=sys.stderr)
@@ -193,13 +193,13 @@ def cmd_letter(args) -> int:
 
 def cmd_pdf(args) -> int:
     """Write a plan's signed document (or another of its letters) as a PDF."""
-    from .render.document import PdfUnavailable, letter_document, pdf_bytes
+    from .render.document import PdfUnavailable, pdf_bytes, plan_document
 
     prepared = _due_letter(args)
     if isinstance(prepared, int):
         return prepared
     try:
-        data = pdf_bytes(letter_document(prepared.letter, prepared.template.title))
+        data = pdf_bytes(plan_document(prepared.letter, prepared.plan))
     except PdfUnavailable as exc:
         raise UsageError(str(exc)) from None
     try:

@@ -196,7 +196,9 @@ COACHING_BEFORE = (COACHING.change("  name: Sam Rivera\n  id: sam-rivera", "  na
                    .without("log:")
                    .change("status: active", "status: closed")
                    + "outcome:\n  date: 2026-11-09\n  result: escalated\n  decision: retained\n")
-DOCUMENT = PlanText("kind: pip\nfollows: jordan-lee-coaching-2026-10\n") + REVIEWED.removeprefix("kind: pip\n")
+TERMINATION = "consequences: Further action may follow, up to and including termination of employment.\n"
+DOCUMENT = (PlanText("kind: pip\nfollows: jordan-lee-coaching-2026-10\n") + REVIEWED.removeprefix("kind: pip\n")
+            ).change("consequences: A written warning may follow if the objectives are not met.\n", TERMINATION)
 
 
 def test_the_plan_document_holds_every_part_hr_needs(project, cli):
@@ -239,5 +241,89 @@ def test_the_pdf_holds_the_document_and_never_leaves_the_signatures_alone(projec
     assert not RELATIVE.search(text)
     signatures = next(index for index, page in enumerate(pages) if "SIGNATURES" in page)
     page = pages[signatures]
-    assert "COMMENTS" in page or "CONSEQUENCES" in page, "the signature block stands alone on its page"
+    assert "CONSEQUENCES" in page and "COMMENTS" in page, "the signatures are not on the page of the terms they sign"
     assert "Search" not in text and "Table of contents" not in text  # the document, not the site around it
+
+
+# What HR's form holds beyond the terms: when it was issued, which version, the steps before it, how each
+# number is read, what follows success, and the rights the law gives.
+
+MEASURED = DOCUMENT.change("    target: 30\n", "    target: 30\n    measure:\n"
+                           "      source: CRM opportunity report\n"
+                           "      period: each calendar month\n"
+                           "      counted: discovery calls held that led to a demo within 21 days\n")
+AMENDED = MEASURED + ("amendments:\n  - date: 2026-12-18\n    summary: Demo window counted as 30 days, not 21.\n"
+                      "    changes: [criteria]\n    acknowledgement: {person: 2026-12-18, manager: 2026-12-19}\n")
+STRAIGHT_TO_PIP = REVIEWED.change("consequences: A written warning may follow if the objectives are not met.\n",
+                                  TERMINATION)
+
+
+def test_the_plan_document_says_when_it_was_issued_and_which_version_it_is(project, cli):
+    project(COACHING_BEFORE, "emea-west/jordan-lee-coaching-2026-10.yaml")
+    root = project(AMENDED)
+    before = letter(cli, root, "plan-document", "2026-12-17").stdout
+    after = letter(cli, root, "plan-document", "2026-12-21").stdout
+
+    assert "Issued: Thursday 17 December 2026" in before
+    assert "Version: 1, in force from Monday 16 November 2026" in before and "VERSION HISTORY" not in before
+    assert "Version: 2, in force from Friday 18 December 2026" in after
+    history = section(after, "VERSION HISTORY")
+    assert "Version 2, Friday 18 December 2026: Demo window counted as 30 days, not 21. It changes the criteria." \
+        in history
+    assert "signed by Priya Shah on Saturday 19 December 2026" in history
+
+
+def test_the_plan_document_states_how_each_number_is_measured(project, cli):
+    project(COACHING_BEFORE, "emea-west/jordan-lee-coaching-2026-10.yaml")
+    objectives = section(letter(cli, project(MEASURED), "plan-document", "2026-11-16").stdout, "OBJECTIVES")
+
+    assert ("How it is measured. Source: CRM opportunity report. Period: each calendar month. "
+            "What counts: discovery calls held that led to a demo within 21 days.") in objectives
+
+
+def test_a_pip_with_no_coaching_plan_before_it_lists_the_earlier_steps_and_the_reason(project, cli):
+    text = letter(cli, project(STRAIGHT_TO_PIP), "plan-document", "2026-11-16").stdout
+
+    earlier = section(text, "EARLIER STEPS")
+    assert "- Friday 13 November 2026: conversation held" in earlier
+    assert "- Saturday 14 November 2026: agreement email sent" in earlier
+    assert "No informal coaching plan came before this one. The reason: Weekly coaching since September" in earlier
+    assert "EARLIER STEPS" not in letter(cli, project(DOCUMENT), "plan-document", "2026-11-16").stdout  # it followed one
+
+
+def test_the_plan_document_says_what_follows_success_and_the_rights_the_law_gives(project, cli):
+    text = letter(cli, project(STRAIGHT_TO_PIP), "plan-document", "2026-11-16").stdout
+
+    assert "The improvement has to last" in section(text, "WHEN THE OBJECTIVES ARE MET")
+    rights = section(text, "YOUR RIGHTS")
+    assert "bring a companion" in rights and "may appeal" in rights and "speak to Sam Ortiz" in rights
+    assert text.startswith("PERFORMANCE IMPROVEMENT PLAN\n") and "CONFIDENTIAL" in text
+    assert text.index("CONSEQUENCES") < text.index("SIGNATURES")
+
+
+def test_the_printed_plan_has_a_running_header_page_numbers_and_its_kind_as_title(project, cli, tmp_path):
+    pypdf = pytest.importorskip("pypdf", reason="pip install -e '.[test]' installs pypdf")
+    pytest.importorskip("weasyprint", reason="pip install -e '.[test]' installs WeasyPrint")
+    output = tmp_path / "plan.pdf"
+    result = cli("pdf", PLAN_ID, "-o", output, "--today", "2026-11-16", cwd=project(STRAIGHT_TO_PIP))
+    assert result.returncode == 0, result.stderr
+
+    reader = pypdf.PdfReader(output)
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, 1):
+        assert f"Jordan Lee · {PLAN_ID}" in page and "Confidential" in page, number
+        assert f"Page {number} of {len(pages)}" in page
+    assert reader.metadata.title == "Performance improvement plan: Jordan Lee"
+
+
+def test_a_name_cannot_break_out_of_the_running_header(project, cli):
+    hostile = STRAIGHT_TO_PIP.change("  name: Jordan Lee\n", '  name: "Jo \\" } </style><b>x</b>"\n')
+    result = letter(cli, project(hostile), "plan-document", "2026-11-16", PLAN_ID, "--format", "html")
+    assert result.returncode == 0, result.stderr
+    html = result.stdout
+
+    assert "Jo &quot; } &lt;/style&gt;&lt;b&gt;x&lt;/b&gt;" in html  # shown as written, in the body
+    style = html[html.index("<style>"):html.index("</style>")]
+    assert "</style><b>" not in html and "<b>x" not in html
+    assert '"' not in style.split("@top-left", 1)[1].split("content:", 1)[1].split(";", 1)[0].strip()[1:-1]
