@@ -90,3 +90,14 @@ def test_fortnightly_check_ins_count_weeks_from_the_start(record):
         date(2026, 11, 17), date(2026, 12, 1), date(2026, 12, 15), date(2026, 12, 29)]
     assert expected_check_ins(plan.timetable, date(2026, 12, 1)) == 1  # today's may still be held
     assert expected_check_ins(plan.timetable, date(2026, 12, 2)) == 2
+
+
+def test_a_pip_page_says_how_each_number_is_measured_and_why_no_coaching_plan_came_first(record):
+    measured = PIP.change("    target: 30\n", "    target: 30\n    measure:\n      source: CRM opportunity report\n"
+                                              "      period: each calendar month\n      counted: demos booked within 21 days\n")
+    page = page_of(record(measured, "emea-west/jordan-lee-pip-2026-11.yaml"))
+
+    assert ("**Discovery\\-to\\-demo conversion.** Source: CRM opportunity report. Period: each calendar month. "
+            "What counts: demos booked within 21 days.") in page
+    assert "| No coaching plan before it | Weekly coaching since September" in page
+    assert "How each number is measured" not in page_of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml"))
