@@ -140,29 +140,6 @@ def pip_without_earlier_plan(plan: Plan, context: Context):
         yield ("kind",), "a pip with no `follows` (the coaching plan before it) needs a `direct_reason`"
 
 
-@plan_rule("PB410", "special-category-data", "A plan holds words of special-category personal data",
-           severity="warning")
-def special_category_data(plan: Plan, context: Context):
-    """Health, pregnancy, disability, religion or belief, trade union membership, sexual
-    orientation, ethnic origin, political opinion, genetic or biometric data: data protection law
-    gives these the strongest protection, and equality law forbids weighing most of them in a
-    performance decision. They belong in the HR file that the law and the company's procedure
-    govern, never in a performance plan, and not under `private:` either: the plan file lives in a
-    repository that many people can read, and its history keeps every version.
-
-    The words looked for are listed in `generator/rules/people.py` (`SPECIAL_CATEGORY`); a company
-    adds its own with the policy's `special_category_words`. The finding names the field, never
-    its text, so that the check output does not repeat what should not be written.
-
-    **Fix:** take the sentence out of the plan and record it in the HR file. Write in the plan only
-    what the person and the manager agreed to do about the work (an adjusted target, a changed
-    schedule), without the reason behind it."""
-    phrases = Phrases(SPECIAL_CATEGORY + tuple(context.policy.special_category_words))
-    for path, text in _texts(plan):
-        if phrases.found_in(text):
-            yield path, f"`{_shown_path(path)}` holds a word of special-category data; its text is not shown"
-
-
 SPECIAL_CATEGORY = (
     # health, disability and pregnancy
     "health condition", "health conditions", "health issue", "health issues", "health problem", "health problems",
@@ -181,6 +158,42 @@ SPECIAL_CATEGORY = (
     "ethnicity", "ethnic origin", "racial", "political opinion", "political opinions", "political views",
     "political party", "genetic", "biometric",
 )
+
+
+def _listing(words: tuple[str, ...]):
+    """Put the word list into the rule's docstring, so the rules reference shows the list the check reads."""
+
+    def decorate(function):
+        function.__doc__ = function.__doc__.replace("{words}", ", ".join(f"*{word}*" for word in words))
+        return function
+
+    return decorate
+
+
+@plan_rule("PB410", "special-category-data", "A plan holds words of special-category personal data",
+           severity="warning")
+@_listing(SPECIAL_CATEGORY)
+def special_category_data(plan: Plan, context: Context):
+    """Health, pregnancy, disability, religion or belief, trade union membership, sexual
+    orientation, ethnic origin, political opinion, genetic or biometric data: data protection law
+    gives these the strongest protection, and equality law forbids weighing most of them in a
+    performance decision. They belong in the HR file that the law and the company's procedure
+    govern, never in a performance plan, and not under `private:` either: the plan file lives in a
+    repository that many people can read, and its history keeps every version.
+
+    Words and phrases are matched whole, in any case: {words}. A company adds its own with the
+    policy's `special_category_words`. The finding names the field, never its text, so that the
+    check output does not repeat what should not be written.
+
+    **Fix:** take the sentence out of the plan and record it in the HR file. Write in the plan only
+    what the person and the manager agreed to do about the work (an adjusted target, a changed
+    schedule), without the reason behind it."""
+    phrases = Phrases(SPECIAL_CATEGORY + tuple(context.policy.special_category_words))
+    for path, text in _texts(plan):
+        if phrases.found_in(text):
+            yield path, f"`{_shown_path(path)}` holds a word of special-category data; its text is not shown"
+
+
 
 
 def _texts(plan: Plan):
