@@ -3,9 +3,9 @@ their own words.
 
     python benchmarks/overlap.py REFERENCE.md [PATH ...] [--words 8]
 
-Reads every Markdown file and plan template under the given paths (default: playbook/ and plans/),
-and prints each run of `--words` consecutive words (8 by default) that also occurs in REFERENCE,
-with the file it is in. Words are compared case-folded, punctuation and Markdown marks ignored.
+Reads every Markdown, YAML, template and Python file under the given paths (default: playbook/ and
+plans/; Python because rule docstrings become the rules reference), and prints each run of
+`--words` consecutive words (8 by default) that also occurs in REFERENCE, with the file it is in. Words are compared case-folded, punctuation and Markdown marks ignored.
 Exit status 1 when a run is shared, 0 when none is.
 
 The reference (a brief of the field the playbook teaches) is not part of the repository, so this is
@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
-SUFFIXES = (".md", ".yaml", ".yml", ".j2")
+SUFFIXES = (".md", ".yaml", ".yml", ".j2", ".py")  # .py: rule docstrings become the rules reference
 
 
 def words(text: str) -> list[str]:

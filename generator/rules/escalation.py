@@ -1,5 +1,5 @@
 """PB5xx: the documented escalation. Conversation, agreement email, written warning, final
-warning, in that order, and nobody is let go without having seen it coming."""
+warning, in that order, so that nobody is let go by surprise."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def escalation_dates_backwards(plan: Plan, context: Context):
 
 @plan_rule("PB503", "separation-undocumented", "A separation without a conversation, written and final warning")
 def separation_undocumented(plan: Plan, context: Context):
-    """Nobody is let go without having seen it coming. A separation needs the whole documented
+    """Nobody is let go by surprise. A separation needs the whole documented
     escalation on record: the conversation, the written warning and the final warning.
 
     **Fix:** record the missing steps with their dates, or revisit the decision with HR."""
@@ -76,7 +76,7 @@ ENDS_EMPLOYMENT = Phrases([
            "A PIP's consequences can end employment, but no trigger leads to a final warning",
            severity_note="a warning on a plan already signed")
 def termination_without_final_warning(plan: Plan, context: Context):
-    """Nobody is let go without having seen it coming, and a separation needs a written and a final
+    """Nobody is let go by surprise, and a separation needs a written and a final
     warning on record (PB503). A PIP whose consequences say it may end in termination, dismissal or
     separation must therefore say when a final warning would be given: at least one criterion's
     trigger leads to `final-warning`. Otherwise the plan threatens an outcome that its own terms

@@ -14,7 +14,7 @@ from .phrases import Phrases
 
 @plan_rule("PB401", "pip-without-hr-partner", "A PIP names no HR partner")
 def pip_without_hr_partner(plan: Plan, context: Context):
-    """Performance is a shared job of HR and sales leadership. A formal plan has an HR partner
+    """HR and sales leadership own performance together. A formal plan has an HR partner
     who holds the process to the same standard in every team.
 
     **Fix:** add `hr_partner: {name: ..., id: ...}`."""
@@ -34,7 +34,7 @@ def missing_diagnosis(plan: Plan, context: Context):
 
 @plan_rule("PB403", "pip-without-consequences", "A PIP does not state its consequences")
 def pip_without_consequences(plan: Plan, context: Context):
-    """Nobody is let go without having seen it coming: a PIP says in writing what follows if its
+    """Nobody is let go by surprise: a PIP says in writing what follows if its
     objectives are not met.
 
     **Fix:** add `consequences:` with the agreed wording (see the written-warning template)."""
@@ -99,8 +99,8 @@ def closed_without_outcome(plan: Plan, context: Context):
 
 @plan_rule("PB408", "thin-ride-along", "A ride-along without three wins and three opportunities", severity="warning")
 def thin_ride_along(plan: Plan, context: Context):
-    """A ride-along ends with three specific wins to reinforce and three concrete opportunities to
-    improve: enough to be useful, few enough to act on.
+    """A ride-along ends with three wins worth repeating and three concrete things to try next:
+    enough to be useful, few enough to act on.
 
     **Fix:** log `wins:` and `opportunities:` with three items each."""
     for index, entry in enumerate(plan.log):
