@@ -63,7 +63,7 @@ def test_changing_a_signed_milestone_target_fails_at_that_line(repo, cli):
     ("    target: 30\n", "    target: 28\n", "criteria"),
     ("  days: 90\n", "  days: 80\n", "timetable"),
     ("      title: Final review\n", "      title: Closing review\n", "timetable"),
-    ("consequences: Further action may follow", "consequences: Action may follow", "consequences"),
+    ("consequences: A written warning may follow", "consequences: A warning may follow", "consequences"),
 ])
 def test_every_signed_term_is_locked(repo, cli, old, new, term):
     changed = PIP.change(old, new)
