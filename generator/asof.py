@@ -10,8 +10,8 @@ and a plan extended by an amendment of 6 November is not extended on 7 October.
 
 An amendment changes the terms themselves (the timetable, criteria, milestones or consequences),
 and the file keeps only the amended terms. The terms as they stood before it come from the plan's
-history: `stood_on` takes them from the last committed version that holds no amendment after D
-(`earlier`, which the pipeline reads from git). Where there is no such version, the terms of D
+history: `stood_on` takes them (and the actions agreed with them) from the last committed version
+that holds no amendment after D (`earlier`, which the pipeline reads from git). Where there is no such version, the terms of D
 cannot be told, and `Stood.reason` says exactly why; a letter of that date is then not made.
 """
 
@@ -121,7 +121,9 @@ def stood_on(plan: PublicPlan, day: date, earlier: EarlierTerms | None) -> Stood
     version, why = earlier(day)
     if version is None:
         return Stood(day, None, _unknown(later, day, why))
-    changed = {term for amendment in later for term in amendment.changes}
+    # The terms the amendments name, and the actions agreed with them: an amendment records what both agreed,
+    # and the steps taken to meet the new terms are part of that agreement.
+    changed = {term for amendment in later for term in amendment.changes} | {"actions"}
     terms = {term: getattr(version, term) for term in changed}
     return Stood(day, as_of(plan.model_copy(update=terms), day), terms_from_history=True)
 
