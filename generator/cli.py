@@ -1,4 +1,4 @@
-"""The command-line adapter: `playbook check | rules | schema | new | export`.
+"""The command-line adapter: `playbook check | rules | schema | new | export | access`.
 
 Each command parses its arguments, calls the core, prints, and returns an exit status:
 0 clean, 1 findings that fail, 2 a usage or I/O error. No input makes it print a traceback.
@@ -231,6 +231,32 @@ def cmd_agenda(args) -> int:
     return EXIT_CLEAN
 
 
+def cmd_access(args) -> int:
+    """Print who opens which built site, from the roster: an nginx fragment or JSON (exit 1: roster findings)."""
+    from .access import AccessError, access_json, access_map_for, nginx_config
+
+    project = _project(args)
+    sites = Path(args.sites)
+    try:
+        access, found = access_map_for(project, sites)
+        if access is None:
+            sys.stderr.write(formats.format_text(found))
+            print("playbook: the roster has problems (above); no access map was written", file=sys.stderr)
+            return EXIT_FINDINGS
+        if args.format == "json":
+            sys.stdout.write(access_json(access, header=args.header))
+        else:
+            root = Path(args.root) if args.root else sites.resolve()
+            sys.stdout.write(nginx_config(access, root=root, header=args.header, listen=args.listen))
+    except AccessError as exc:
+        raise UsageError(str(exc)) from None
+    hr_only = access.for_hr_only()
+    if hr_only:
+        print(f"playbook: {len(hr_only)} site{'s' if len(hr_only) != 1 else ''} open to HR only (no identity on "
+              f"the roster): {', '.join(str(site.audience) for site in hr_only)}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="playbook", description="Plans and playbooks as code.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -315,6 +341,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="site: every page and a plain mkdocs.yml; json: plans.json only, as the site publishes it")
     audience_option(export)
     common(export)
+
+    access = add("access", cmd_access, "Write who opens which built site, from the roster's identities.")
+    access.add_argument("sites", metavar="SITES",
+                        help="the built sites: all/, playbook/, manager/<id>/, team/<team>/, person/<id>/")
+    access.add_argument("--format", choices=("nginx", "json"), default="nginx",
+                        help="nginx: a fragment for the http block that serves the sites; json: address -> identities")
+    access.add_argument("--header", default="X-Auth-Request-Email", metavar="NAME",
+                        help="the request header in which the sign-on proxy passes the identity")
+    access.add_argument("--root", metavar="PATH", help="where the server finds the sites (default: SITES)")
+    access.add_argument("--listen", default="127.0.0.1:8080", metavar="ADDRESS",
+                        help="where nginx listens; only the sign-on proxy may reach it (default: 127.0.0.1:8080)")
+    common(access, today=False)
     return parser
 
 

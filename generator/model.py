@@ -375,6 +375,56 @@ class PublicPlan(PlanBody):
         return cls.model_construct(**{name: getattr(plan, name) for name in cls.model_fields})
 
 
+IDENTITY_MAX_LENGTH = 254  # the longest e-mail address that can be delivered
+_IDENTITY_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-@|:=/")
+_DOMAIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+
+
+def identity_problem(text: str) -> str | None:
+    """What makes `text` no identity, or None when it is one.
+
+    An identity is what the sign-on passes on for a person: an e-mail address (`name@domain.tld`)
+    or a subject (`auth0|5f7c8ec7`, `00u1abcd`). It is ASCII letters, digits and `. _ + - @ | : = /`,
+    so that it can be written into a web server's configuration as it is. The check is one pass
+    over at most IDENTITY_MAX_LENGTH characters: its time grows linearly with the text.
+    """
+    if not 1 <= len(text) <= IDENTITY_MAX_LENGTH:
+        return f"an identity is 1 to {IDENTITY_MAX_LENGTH} characters long, not {len(text)}"
+    for character in text:
+        if character not in _IDENTITY_CHARACTERS:
+            shown = "a space" if character == " " else f"`{character}`" if character.isprintable() \
+                else f"U+{ord(character):04X}"
+            return (f"an identity holds {shown}; it is an e-mail address or a sign-on subject, written with "
+                    "ASCII letters, digits and `. _ + - @ | : = /` (a domain in its `xn--` form)")
+    if not text[0].isalnum():
+        return "an identity starts with a letter or a digit"
+    if "@" in text:
+        domain = text.partition("@")[2]
+        labels = domain.split(".")
+        if "@" in domain or len(labels) < 2 or not all(labels) \
+                or any(not _DOMAIN_CHARACTERS.issuperset(label) for label in labels):
+            return "an e-mail address has one `@` and a domain such as `example.com` after it"
+    return None
+
+
+def _identity(value: str) -> str:
+    problem = identity_problem(value)
+    if problem:
+        raise PydanticCustomError("PB120", problem)
+    return value
+
+
+Identity = Annotated[str, AfterValidator(_identity)]
+
+
+class RosterPerson(Record):
+    """Someone on the roster, by their id: a member, a manager or an HR partner."""
+
+    identity: Identity | None = Field(
+        None, description="The e-mail address or subject the sign-on passes on for them: it decides which "
+                          "sites they open (`playbook access`), and is never published.")
+
+
 class RosterTeam(Record):
     """One team on the roster: its manager and its members (person ids)."""
 
@@ -384,9 +434,16 @@ class RosterTeam(Record):
 
 
 class Roster(Record):
-    """`plans/_roster.yaml`: everyone who should have a growth plan, by team (optional)."""
+    """`plans/_roster.yaml`: everyone who should have a growth plan, by team, and who opens which site (optional)."""
 
+    people: dict[Slug, RosterPerson] = {}
     teams: dict[Slug, RosterTeam]
+    hr: list[Identity] = Field([], description="The identities that open every site: HR's.")
+
+    def identity(self, person_id: str | None) -> str | None:
+        """The identity of `person_id`, or None when the roster gives none."""
+        person = self.people.get(person_id) if person_id else None
+        return person.identity if person else None
 
 
 def field_names() -> frozenset[str]:

@@ -1,13 +1,21 @@
-"""The roster, `plans/_roster.yaml`: who is in which team, so the dashboard can show who has no growth plan.
+"""The roster, `plans/_roster.yaml`: who is in which team, and who may open which site.
 
+    people:                    # optional: each person, manager or HR partner, by id
+      priya-shah: {identity: priya.shah@example.com}
+      jordan-lee: {identity: jordan.lee@example.com}
     teams:
       emea-west:
         manager: priya-shah
         name: EMEA West        # optional: how pages name the team
         members: [jordan-lee, alex-kim]
+    hr: [hr-team@example.com]  # optional: the identities that open every site
+
+The teams let the dashboard show who has no growth plan; the identities (what the sign-on passes
+on: an e-mail address or a subject) are read by `playbook access` only, and never published.
 
 It is optional. Files whose names start with `_` are not plans, so `playbook check` does not read
-it as one; it is read here with the same loader, and a problem in it is a located finding (PB119).
+it as one; it is read here with the same loader, and a problem in it is a located finding (PB119,
+PB120 for an identity that is not one, PB121 for an identity given twice).
 """
 
 from __future__ import annotations
@@ -45,10 +53,37 @@ def read_roster(plans_dir: Path, shown: Path, max_bytes: int) -> tuple[Roster | 
         for error in exc.errors(include_input=False):
             path_ = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
             line, col = document.where(path_)
-            findings.append(Finding(where, line, col, "PB119", "error",
-                                    f"roster: {'.'.join(map(str, path_)) or 'the file'}: {error['msg']}"))
+            code = error["type"] if error["type"].startswith("PB") else "PB119"
+            findings.append(Finding(where, line, col, code, "error",
+                                    f"roster: {_dotted(path_) or 'the file'}: {error['msg']}"))
         return None, findings
-    return (None, findings) if findings else (roster, [])
+    for path_, message in _shared_identities(roster):
+        line, col = document.where(path_)
+        findings.append(Finding(where, line, col, "PB121", "error", f"roster: {_dotted(path_)}: {message}"))
+    return (None, sorted(findings)) if findings else (roster, [])
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(map(str, path))
+
+
+def _shared_identities(roster: Roster):
+    """(path, message) for each identity the roster gives a second time, compared ignoring case.
+
+    The message names where the identity was first given, never the identity itself."""
+    first: dict[str, tuple] = {}
+    for person_id, person in roster.people.items():
+        if person.identity is None:
+            continue
+        path = ("people", person_id, "identity")
+        seen = first.setdefault(person.identity.lower(), path)
+        if seen != path:
+            yield path, f"the same identity as `{_dotted(seen)}`: an identity opens one person's sites"
+    hr_seen: dict[str, int] = {}
+    for index, identity in enumerate(roster.hr):
+        earlier = hr_seen.setdefault(identity.lower(), index)
+        if earlier != index:
+            yield ("hr", index), f"the same identity as `hr.{earlier}`: list each HR identity once"
 
 
 def members_for(roster: Roster | None, audience: Audience) -> list[str] | None:

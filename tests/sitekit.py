@@ -120,12 +120,17 @@ def mkdocs_serve(root: Path, log: Path, today: str | None = TODAY) -> Iterator[S
         try:
             yield Server(process, f"http://127.0.0.1:{port}/", log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End a server this test started: asked first, then killed if it does not stop within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 # --------------------------------------------------------------------------------------------

@@ -122,7 +122,7 @@ def test_the_three_formats_report_the_same_findings(bad_example_output):
 
 RULES_UNDER_TEST = """
     PB100 PB101 PB102 PB103 PB104 PB105 PB106 PB107 PB108 PB109 PB110
-    PB111 PB112 PB113 PB114 PB115 PB116 PB117 PB118 PB119
+    PB111 PB112 PB113 PB114 PB115 PB116 PB117 PB118 PB119 PB120 PB121
     PB201 PB202 PB203 PB204 PB205 PB206 PB207 PB208 PB209 PB210 PB215
     PB300 PB301 PB302 PB303 PB304 PB305 PB306 PB307 PB308
     PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408 PB409 PB410 PB411
@@ -134,8 +134,9 @@ RULES_UNDER_TEST = """
 
 def test_every_registered_rule_is_under_test():
     # A new rule needs its tests (here, or in test_load.py for the loader) and its code in this list.
-    # PB119 is tested in test_hr_view.py (the roster), PB210 in test_audiences.py (retention), PB701 and
-    # PB702 in test_lock.py (check --base against real git), PB215 in test_asof.py (the record as of a date).
+    # PB119 is tested in test_hr_view.py (the roster), PB120 and PB121 in test_roster.py (its identities),
+    # PB210 in test_audiences.py (retention), PB701 and PB702 in test_lock.py (check --base against real git),
+    # PB215 in test_asof.py (the record as of a date).
     assert sorted(REGISTRY) == RULES_UNDER_TEST
 
 
