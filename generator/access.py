@@ -141,15 +141,28 @@ def access_map(roster: Roster, audiences: Iterable[Audience]) -> AccessMap:
                      tuple(_unique(roster.hr)))
 
 
-def access_map_for(project: Project, sites_dir: Path) -> tuple[AccessMap | None, list[Finding]]:
-    """The access map of the sites in `sites_dir` by the project's roster, or the roster's findings."""
+def audiences_for(roster: Roster) -> list[Audience]:
+    """The sites the roster calls for: HR's, the playbook, each team and its manager, and each person
+    with an identity (a site that only HR would open is in the `all` site already)."""
+    managers = sorted({team.manager for team in roster.teams.values()})
+    return ([Audience("all"), Audience("playbook")]
+            + [Audience("manager", manager) for manager in managers]
+            + [Audience("team", team) for team in sorted(roster.teams)]
+            + [Audience("person", person) for person, entry in sorted(roster.people.items()) if entry.identity])
+
+
+def shards(audiences: list[Audience], count: int) -> list[list[str]]:
+    """`audiences` dealt into at most `count` shards of nearly equal size, for a CI matrix."""
+    return [[str(audience) for audience in audiences[start::count]] for start in range(min(count, len(audiences)))]
+
+
+def project_roster(project: Project) -> tuple[Roster | None, list[Finding]]:
+    """The project's roster, or its findings; AccessError when there is none."""
     shown = project.shown(project.plans_dir)
     roster, findings = read_roster(project.plans_dir, shown, project.settings.policy.max_file_bytes)
-    if findings:
-        return None, findings
-    if roster is None:
-        raise AccessError(f"no roster at {shown / ROSTER_FILE}: the access map is made from its identities")
-    return access_map(roster, find_sites(sites_dir)), []
+    if roster is None and not findings:
+        raise AccessError(f"no roster at {shown / ROSTER_FILE}: who opens which site is read from its identities")
+    return roster, findings
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The command-line adapter: `playbook check | rules | schema | new | export | access`.
+"""The command-line adapter: `playbook check | rules | schema | new | export`.
 
 Each command parses its arguments, calls the core, prints, and returns an exit status:
 0 clean, 1 findings that fail, 2 a usage or I/O error. No input makes it print a traceback.
@@ -231,18 +231,27 @@ def cmd_agenda(args) -> int:
     return EXIT_CLEAN
 
 
+def _roster(args):
+    """The project's roster; None (after printing its findings on stderr) when it has problems."""
+    from .access import project_roster
+
+    roster, found = project_roster(_project(args))
+    if found:
+        sys.stderr.write(formats.format_text(found))
+        print("playbook: the roster has problems (above); mend them first", file=sys.stderr)
+    return roster
+
+
 def cmd_access(args) -> int:
     """Print who opens which built site, from the roster: an nginx fragment or JSON (exit 1: roster findings)."""
-    from .access import AccessError, access_json, access_map_for, nginx_config
+    from .access import AccessError, access_json, access_map, find_sites, nginx_config
 
-    project = _project(args)
     sites = Path(args.sites)
     try:
-        access, found = access_map_for(project, sites)
-        if access is None:
-            sys.stderr.write(formats.format_text(found))
-            print("playbook: the roster has problems (above); no access map was written", file=sys.stderr)
+        roster = _roster(args)
+        if roster is None:
             return EXIT_FINDINGS
+        access = access_map(roster, find_sites(sites))
         if args.format == "json":
             sys.stdout.write(access_json(access, header=args.header))
         else:
@@ -254,6 +263,26 @@ def cmd_access(args) -> int:
     if hr_only:
         print(f"playbook: {len(hr_only)} site{'s' if len(hr_only) != 1 else ''} open to HR only (no identity on "
               f"the roster): {', '.join(str(site.audience) for site in hr_only)}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def cmd_audiences(args) -> int:
+    """Print the audiences the roster calls for, one a line, or dealt into shards for a CI matrix (JSON)."""
+    from .access import AccessError, audiences_for, shards
+
+    if args.shards is not None and not 1 <= args.shards <= 256:
+        raise UsageError(f"--shards: {args.shards} is not a number of shards from 1 to 256")
+    try:
+        roster = _roster(args)
+    except AccessError as exc:
+        raise UsageError(str(exc)) from None
+    if roster is None:
+        return EXIT_FINDINGS
+    audiences = audiences_for(roster)
+    if args.shards is None:
+        sys.stdout.write("".join(f"{audience}\n" for audience in audiences))
+    else:
+        sys.stdout.write(json.dumps(shards(audiences, args.shards)) + "\n")
     return EXIT_CLEAN
 
 
@@ -353,6 +382,11 @@ def build_parser() -> argparse.ArgumentParser:
     access.add_argument("--listen", default="127.0.0.1:8080", metavar="ADDRESS",
                         help="where nginx listens; only the sign-on proxy may reach it (default: 127.0.0.1:8080)")
     common(access, today=False)
+
+    audiences = add("audiences", cmd_audiences, "List the audiences whose sites the roster calls for.")
+    audiences.add_argument("--shards", type=int, metavar="N",
+                           help="deal them into N shards, printed as JSON for a CI matrix")
+    common(audiences, today=False)
     return parser
 
 

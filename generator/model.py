@@ -428,16 +428,17 @@ class RosterPerson(Record):
 class RosterTeam(Record):
     """One team on the roster: its manager and its members (person ids)."""
 
-    manager: Slug
-    name: Text | None = None
-    members: list[Slug] = []
+    manager: Slug = Field(description="The id of the team's manager: the team's site opens for them.")
+    name: Text | None = Field(None, description="The team's name as people say it.")
+    members: list[Slug] = Field([], description="The ids of the people in the team.")
 
 
 class Roster(Record):
     """`plans/_roster.yaml`: everyone who should have a growth plan, by team, and who opens which site (optional)."""
 
-    people: dict[Slug, RosterPerson] = {}
-    teams: dict[Slug, RosterTeam]
+    people: dict[Slug, RosterPerson] = Field(
+        {}, description="Members, managers and HR partners by id, with the identity each signs on with.")
+    teams: dict[Slug, RosterTeam] = Field(description="Each team by id: its manager and its members.")
     hr: list[Identity] = Field([], description="The identities that open every site: HR's.")
 
     def identity(self, person_id: str | None) -> str | None:

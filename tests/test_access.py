@@ -25,7 +25,7 @@ from typing import Iterator
 import pytest
 
 from generator.cli import main
-from sitekit import GOOD, MKDOCS, environment, free_port, make_project, stop
+from sitekit import GOOD, MKDOCS, PLAYBOOK, environment, free_port, make_project, stop
 
 HEADER = "X-Auth-Request-Email"
 NGINX = os.environ.get("PLAYBOOK_NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
@@ -58,6 +58,8 @@ SITES = {
     "person/jordan-lee": "plans/jordan-lee-pip-2026-10/",
     "person/alex-kim": "plans/alex-kim-growth-2026-10/",
     "person/sam-rivera": "plans/sam-rivera-coaching-2026-11/",
+    "person/priya-shah": "",  # managers have sites of their own too, empty while they have no plan
+    "person/dana-brooks": "",
 }
 
 
@@ -74,20 +76,31 @@ def project(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def sites(project) -> Path:
-    """Every audience's site, built as the threat-model page says: one `mkdocs build` per audience."""
+    """Every audience's site, built as the threat-model page says: the roster's audiences dealt into
+    shards (`playbook audiences --shards 2`), each shard a job that runs one `mkdocs build` per audience."""
+    listed = subprocess.run([str(PLAYBOOK), "audiences", "--shards", "2"], cwd=project, env=environment(),
+                            capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
     target = project / "sites"
 
-    def build(folder: str) -> None:
-        env = environment("2026-11-20")
-        env["PLAYBOOK_AUDIENCE"] = folder.replace("/", ":", 1)
-        done = subprocess.run([str(MKDOCS), "build", "--strict", "-f", str(project / "mkdocs.yml"),
-                               "-d", str(target / folder)], cwd=project, env=env, capture_output=True, text=True,
-                              timeout=300)
-        assert done.returncode == 0, f"{folder}:\n{done.stdout}{done.stderr}"
+    def build_shard(audiences: list[str]) -> None:
+        for audience in audiences:
+            env = environment("2026-11-20")
+            env["PLAYBOOK_AUDIENCE"] = audience
+            done = subprocess.run([str(MKDOCS), "build", "--strict", "-d", str(target / audience.replace(":", "/", 1))],
+                                  cwd=project, env=env, capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, f"{audience}:\n{done.stdout}{done.stderr}"
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(build, SITES))
+        list(pool.map(build_shard, json.loads(listed.stdout)))
     return target
+
+
+@pytest.mark.slow
+def test_the_roster_calls_for_a_site_per_team_manager_and_person_with_an_identity(sites):
+    built = {"all", "playbook"} | {f"{kind}/{site.name}" for kind in ("manager", "team", "person")
+                                   for site in (sites / kind).iterdir()}
+    assert built == set(SITES) and all((sites / folder / "index.html").is_file() for folder in SITES)
 
 
 def access(project: Path, sites: Path, capsys, *options: str) -> tuple[int, str, str]:
@@ -190,8 +203,8 @@ def test_a_person_opens_their_own_site_and_no_one_elses(server):
 
 @pytest.mark.slow
 def test_a_manager_opens_their_site_and_their_teams_and_no_other_managers(server):
-    assert open_sites(server, PRIYA) == {"manager/priya-shah", "team/emea-west", "playbook"}
-    assert open_sites(server, DANA) == {"manager/dana-brooks", "team/na-east", "playbook"}
+    assert open_sites(server, PRIYA) == {"manager/priya-shah", "team/emea-west", "person/priya-shah", "playbook"}
+    assert open_sites(server, DANA) == {"manager/dana-brooks", "team/na-east", "person/dana-brooks", "playbook"}
 
 
 @pytest.mark.slow
@@ -275,8 +288,8 @@ def test_a_manager_who_moves_team_loses_the_old_teams_site_at_the_next_map(proje
         roster.write_text(ROSTER, encoding="utf-8")
     assert status == 0
     with nginx(fragment, tmp_path / "nginx") as port:
-        assert open_sites(port, PRIYA) == {"manager/priya-shah", "team/na-east", "playbook"}
-        assert open_sites(port, DANA) == {"manager/dana-brooks", "team/emea-west", "playbook"}
+        assert open_sites(port, PRIYA) == {"manager/priya-shah", "team/na-east", "person/priya-shah", "playbook"}
+        assert open_sites(port, DANA) == {"manager/dana-brooks", "team/emea-west", "person/dana-brooks", "playbook"}
 
 
 @pytest.mark.slow
@@ -385,4 +398,72 @@ def test_a_roster_with_a_bad_identity_writes_no_map_and_says_where(small, capsys
     roster.write_text(ROSTER.replace(JORDAN, "jordan lee@sso.example.org"), encoding="utf-8")
     status, out, err = access(small, site_folders(small / "sites", "all"), capsys)
     assert (status, out) == (1, "")
-    assert "_roster.yaml:2:26: error PB120" in err and "no access map was written" in err
+    assert "_roster.yaml:2:26: error PB120" in err and "mend them first" in err
+
+
+def organisation(people: int, team_size: int = 10) -> tuple[str, list[str]]:
+    """A roster of `people` with identities, in teams of `team_size` with their manager, and five HR
+    identities; and the folders of every site it can have."""
+    lines = ["people:"]
+    teams = ["teams:"]
+    folders = ["all", "playbook"]
+    for team in range(people // team_size):
+        manager = f"manager-{team:04d}"
+        members = [f"person-{team * team_size + n:05d}" for n in range(team_size)]
+        lines += [f"  {who}: {{identity: {who}@sso.example.org}}" for who in [manager, *members]]
+        teams.append(f"  team-{team:04d}: {{manager: {manager}, members: [{', '.join(members)}]}}")
+        folders += [f"manager/{manager}", f"team/team-{team:04d}"] + [f"person/{who}" for who in members]
+    hr = "hr: [" + ", ".join(f"hr-{n}@sso.example.org" for n in range(5)) + "]"
+    return "\n".join(lines + teams + [hr]) + "\n", folders
+
+
+@pytest.mark.slow
+def test_the_map_of_a_five_thousand_person_organisation_runs_in_nginx(small, tmp_path, capsys):
+    roster, folders = organisation(5000)
+    (small / "plans" / "_roster.yaml").write_text(roster, encoding="utf-8")
+    sites = small / "sites"
+    for folder in folders:
+        (sites / folder).mkdir(parents=True)
+    for folder in ("person/person-04321", "person/person-04322"):
+        (sites / folder / "index.html").write_text(f"<p>{folder}</p>\n", encoding="utf-8")
+    status, fragment, err = access(small, sites, capsys)
+    assert (status, err) == (0, "")
+    assert len(folders) == 6002 and fragment.count("location ^~ ") == 6002  # 5,000 people, 500 managers and teams
+    with nginx(fragment, tmp_path / "nginx") as port:
+        assert get(port, "/person/person-04321/", "person-04321@sso.example.org")[0] == 200
+        assert get(port, "/person/person-04322/", "person-04321@sso.example.org")[0] == 403
+        assert get(port, "/person/person-04322/", "hr-3@sso.example.org")[0] == 200
+
+
+def audiences(project: Path, capsys, *options: str) -> tuple[int, str, str]:
+    status = main(["audiences", "--config", str(project / "mkdocs.yml"), *options])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_the_audiences_are_dealt_into_shards_that_hold_each_once(small, capsys):
+    status, listed, _ = audiences(small, capsys)
+    assert status == 0
+    one_a_line = listed.splitlines()
+    assert one_a_line[:2] == ["all", "playbook"] and len(one_a_line) == len(SITES)
+    status, out, _ = audiences(small, capsys, "--shards", "4")
+    dealt = json.loads(out)
+    assert status == 0 and [len(shard) for shard in dealt] == [3, 3, 3, 2]
+    assert sorted(sum(dealt, [])) == sorted(one_a_line)
+    assert len(json.loads(audiences(small, capsys, "--shards", "50")[1])) == len(SITES)  # no empty shard
+
+
+@pytest.mark.parametrize("shards", ["0", "257", "-1"])
+def test_a_number_of_shards_out_of_bounds_is_refused(small, capsys, shards):
+    status, out, err = audiences(small, capsys, "--shards", shards)
+    assert (status, out) == (2, "") and "--shards" in err
+
+
+def test_without_a_good_roster_there_are_no_audiences(small, capsys):
+    roster = small / "plans" / "_roster.yaml"
+    roster.write_text(ROSTER.replace(f"hr: [{HR}]", f"hr: [{HR}, {HR.upper()}]"), encoding="utf-8")
+    status, out, err = audiences(small, capsys)
+    assert (status, out) == (1, "") and "_roster.yaml:10:35: error PB121" in err
+    roster.unlink()
+    status, out, err = audiences(small, capsys)
+    assert (status, out) == (2, "") and "no roster at" in err

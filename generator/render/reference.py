@@ -44,8 +44,8 @@ class FieldRow:
     depth: int
 
 
-def field_rows() -> list[FieldRow]:
-    """Every field of the plan record, depth first, with its type and meaning."""
+def field_rows(record: type[BaseModel] = Plan) -> list[FieldRow]:
+    """Every field of a record (the plan, or the roster), depth first, with its type and meaning."""
     rows: list[FieldRow] = []
 
     def visit(model: type[BaseModel], prefix: str, depth: int) -> None:
@@ -60,9 +60,9 @@ def field_rows() -> list[FieldRow]:
             rows.append(FieldRow(Markup(path), Markup(type_name), info.is_required(),
                                  Markup(first_line), depth))
             if nested is not None:
-                visit(nested, f"{path}{'[].' if _is_list(annotation) else '.'}", depth + 1)
+                visit(nested, f"{path}{_joint(annotation)}", depth + 1)
 
-    visit(Plan, "", 0)
+    visit(record, "", 0)
     return rows
 
 
@@ -93,14 +93,16 @@ def _is_slug(annotation: Any) -> bool:
     return False
 
 
-def _is_list(annotation: Any) -> bool:
-    return typing.get_origin(_strip(annotation)) is list
+def _joint(annotation: Any) -> str:
+    """What stands between a field and the fields of its items: `criteria[].id`, `teams.<id>.manager`."""
+    origin = typing.get_origin(_strip(annotation))
+    return "[]." if origin is list else ".<id>." if origin is dict else "."
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
     annotation = _strip(annotation)
-    if typing.get_origin(annotation) is list:
-        annotation = _strip(_args(annotation)[0])
+    if typing.get_origin(annotation) in (list, dict):
+        annotation = _strip(_args(annotation)[-1])
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     return None

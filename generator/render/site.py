@@ -20,7 +20,7 @@ from markupsafe import Markup
 from ..asof import as_of
 from ..audience import Audience, SelectedPlan
 from ..timeline import build_timeline
-from ..model import PublicPlan
+from ..model import PublicPlan, Roster
 from ..dates import parse_day
 from ..history import History
 from ..schema import schema_text
@@ -101,6 +101,7 @@ class Site:
                 "template_example": self.template_example,
                 "rules": rule_views(),
                 "plan_fields": field_rows(),
+                "roster_fields": field_rows(Roster),
                 "kinds": KIND_LABELS,
                 "responses": RESPONSES,
                 "today": self.today,
