@@ -267,6 +267,30 @@ def test_the_tricks_lead_jordan_to_their_own_site_only_when_the_path_is_inside_i
 
 
 @pytest.mark.slow
+def test_a_link_inside_a_site_to_another_site_is_not_followed(server, sites):
+    link = sites / "person" / "jordan-lee" / "sam"
+    link.symlink_to(sites / "person" / "sam-rivera")
+    try:
+        status, body = get(server, "/person/jordan-lee/sam/", JORDAN)
+    finally:
+        link.unlink()
+    assert status in (403, 404) and b"sam-rivera" not in body
+
+
+@pytest.mark.slow
+def test_every_answer_forbids_shared_caches(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
+    try:
+        for identity, status in ((JORDAN, 200), (SAM, 403)):
+            connection.request("GET", "/person/jordan-lee/", headers={HEADER: identity})
+            response = connection.getresponse()
+            response.read()
+            assert (response.status, response.getheader("Cache-Control")) == (status, "private")
+    finally:
+        connection.close()
+
+
+@pytest.mark.slow
 def test_no_identity_reaches_any_built_file_of_any_audience(sites):
     files = [path for path in sites.rglob("*") if path.is_file()]
     assert len(files) > 100

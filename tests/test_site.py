@@ -565,6 +565,12 @@ def test_plan_format_reference_lists_every_top_level_field(good_site):
     assert page.links_to("schema/plan.schema.json") and (good_site.site / "schema" / "plan.schema.json").is_file()
 
 
+def test_plan_format_reference_documents_the_roster_from_its_model(good_site):
+    page = good_site.page("reference/plan-format/")
+    documented = {row[0] for row in page.rows("The roster")[1:]}
+    assert {"people", "people.<id>.identity", "teams", "teams.<id>.manager", "hr"} <= documented
+
+
 def test_search_index_covers_the_playbook(good_site):
     index = json.loads((good_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     docs = index["docs"]
