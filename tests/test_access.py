@@ -291,9 +291,12 @@ def test_every_answer_forbids_shared_caches(server):
 
 
 @pytest.mark.slow
-def test_no_identity_reaches_any_built_file_of_any_audience(sites):
-    files = [path for path in sites.rglob("*") if path.is_file()]
-    assert len(files) > 100
+def test_no_identity_reaches_any_built_file_of_any_audience_or_an_export(project, sites, tmp_path, capsys):
+    config = str(project / "mkdocs.yml")
+    assert main(["export", str(tmp_path / "site"), "--config", config, "--audience", "all", "--today", "2026-11-20"]) == 0
+    assert main(["export", str(tmp_path / "json"), "--config", config, "--format", "json", "--today", "2026-11-20"]) == 0
+    files = [path for folder in (sites, tmp_path) for path in folder.rglob("*") if path.is_file()]
+    assert len(files) > 100 and (tmp_path / "json" / "plans.json").is_file()
     for path in files:
         text = path.read_bytes().lower()
         assert not [identity for identity in IDENTITIES if identity.encode() in text], path
