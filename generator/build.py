@@ -267,6 +267,7 @@ def known_people(result: CheckResult, roster) -> People:
         if plan.hr_partner is not None:
             partners.add(plan.hr_partner.id)
     if roster is not None:
+        people.update(roster.people)  # everyone the roster gives an identity to may have a site of their own
         for team, members in roster.teams.items():
             teams.add(team)
             managers.add(members.manager)
