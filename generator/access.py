@@ -143,7 +143,7 @@ def access_map(roster: Roster, audiences: Iterable[Audience]) -> AccessMap:
 
 def audiences_for(roster: Roster) -> list[Audience]:
     """The sites the roster calls for: HR's, the playbook, each team and its manager, and each person
-    with an identity (a site that only HR would open is in the `all` site already)."""
+    with an identity (the site of a person without one would open for HR only, who have `all`)."""
     managers = sorted({team.manager for team in roster.teams.values()})
     return ([Audience("all"), Audience("playbook")]
             + [Audience("manager", manager) for manager in managers]
@@ -172,7 +172,7 @@ def project_roster(project: Project) -> tuple[Roster | None, list[Finding]]:
 def header_variable(header: str) -> str:
     """nginx's variable for a request header: X-Auth-Request-Email -> $http_x_auth_request_email."""
     if not 1 <= len(header) <= 64 or not _HEADER_CHARACTERS.issuperset(header) or header[0] == "-":
-        raise AccessError(f"--header: `{header[:64]}` is not a header name such as {DEFAULT_HEADER} "
+        raise AccessError(f"--header: {header[:64]!r} is not a header name such as {DEFAULT_HEADER} "
                           "(letters, digits and dashes)")
     return "$http_" + header.lower().replace("-", "_")
 
@@ -193,9 +193,8 @@ def nginx_config(access: AccessMap, *, root: Path, header: str = DEFAULT_HEADER,
         raise AccessError(f"--root: {root_text!r} is not an absolute path nginx can read "
                           "(no quotes, backslashes or `$`)")
     if not listen or not _LISTEN_CHARACTERS.issuperset(listen):
-        raise AccessError(f"--listen: `{listen[:64]}` is not an address such as {DEFAULT_LISTEN}")
-    pairs = [(f"{site.folder} {identity}", "1") for site in access.sites for identity in _unique(site.identities)]
-    keys = [key for key, _ in pairs] + list(access.hr)
+        raise AccessError(f"--listen: {listen[:64]!r} is not an address such as {DEFAULT_LISTEN}")
+    allowed = [f"{site.folder} {identity}" for site in access.sites for identity in _unique(site.identities)]
     lines = [
         "# Who opens which site: written by `playbook access --format nginx` from the roster.",
         "# Include it in nginx's `http` block, behind the sign-on proxy only: the proxy authenticates",
@@ -203,8 +202,8 @@ def nginx_config(access: AccessMap, *, root: Path, header: str = DEFAULT_HEADER,
         f"# proxy may reach {listen}. Identities compare ignoring case, as nginx's `map` does.",
         "# The fragment sets the map hash sizes its maps need: set them nowhere else in the http block.",
         "",
-        f"map_hash_bucket_size {_bucket_size(keys)};",
-        f"map_hash_max_size {max(2048, 4 * len(keys))};",
+        f"map_hash_bucket_size {_bucket_size(allowed + list(access.hr))};",
+        f"map_hash_max_size {max(2048, 4 * (len(allowed) + len(access.hr)))};",
         "",
         "# 1 for HR: they open every site.",
         f"map {variable} $playbook_hr {{",
@@ -215,7 +214,7 @@ def nginx_config(access: AccessMap, *, root: Path, header: str = DEFAULT_HEADER,
         "# 1 when the identity opens the site the request is for ($playbook_site, set by its location).",
         f'map "$playbook_site {variable}" $playbook_allowed {{',
         "    default $playbook_hr;",
-        *(f'    "{key}" {value};' for key, value in pairs),
+        *(f'    "{key}" 1;' for key in allowed),
         "}",
         "",
         "server {",
