@@ -235,6 +235,8 @@ def test_identities_compare_ignoring_case_as_the_roster_check_does(server):
     "/person/jordan-lee/%2e%2e/sam-rivera/",
     "/person/jordan-lee/%2E%2E/%2e%2E/all/",
     "/person/jordan-lee/..%2Fsam-rivera/",
+    "/person/jordan-lee%2F..%2Fsam-rivera/",
+    "/person/jordan-lee/%2e%2e%2fsam-rivera/",
     "/person%2Fsam-rivera/",
     "/person%2fsam-rivera/plans/sam-rivera-coaching-2026-11/",
     "%2Fperson%2Fsam-rivera%2F",
