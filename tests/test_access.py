@@ -356,7 +356,7 @@ def small(tmp_path) -> Path:
 
 
 def test_the_json_map_names_each_site_with_everyone_who_opens_it(small, capsys):
-    sites = site_folders(small / "sites", "all", "playbook", "manager/priya-shah", "team/na-east",
+    sites = site_folders(small / "sites", "all", "playbook", "manager/priya-shah", "team/na-east", "team/nordics",
                          "person/jordan-lee", "person/noor-ali")
     status, out, err = access(small, sites, capsys, "--format", "json", "--header", "X-Forwarded-Email")
     assert status == 0
@@ -370,9 +370,10 @@ def test_the_json_map_names_each_site_with_everyone_who_opens_it(small, capsys):
             "/person/noor-ali/": [HR],
             "/playbook/": [ALEX, DANA, JORDAN, HR, PRIYA, SAM],
             "/team/na-east/": [DANA, HR],
+            "/team/nordics/": [HR],
         },
     }
-    assert "1 site open to HR only (no identity on the roster): person:noor-ali" in err
+    assert "2 sites open to HR only (no identity on the roster): person:noor-ali, team:nordics" in err
 
 
 def test_the_nginx_map_reads_the_header_it_is_given(small, capsys):
