@@ -43,6 +43,7 @@ from .timeline import build_timeline
 from .render.jinja import front_matter, markdown_text
 from .render.pages import NOINDEX, plan_uri
 from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_page, render_site
+from .words import plural, with_article
 
 
 _SLUG = re.compile(SLUG_PATTERN.removeprefix("^").removesuffix("$"))
@@ -81,7 +82,7 @@ class Run:
 
     def failure_message(self) -> str:
         count = len(self.failing())
-        return f"{count} problem{'s' if count != 1 else ''} in the plans; run `playbook check` for the list"
+        return f"{plural(count, 'problem')} in the plans; run `playbook check` for the list"
 
     def failing_in_view(self) -> tuple[list[Finding], int]:
         """The failing findings this audience may read (those of its own plans), and how many others there are.
@@ -352,7 +353,7 @@ def prepare_letter(project: Project, plan_id: str, template_name: str, *, today:
                        f"for this {plan.kind} plan there are: {fitting}")
     if plan.kind not in template.kinds:
         ready = Readiness(False, f"`{template_name}` is for {' and '.join(template.kinds)} plans, "
-                                 f"and this is a {plan.kind} plan", today)
+                                 f"and this is {with_article(plan.kind)} plan", today)
         return PreparedLetter(plan, template, ready, None)
     previous = next((c.plan for c in run.plans if c.plan.id == plan.follows), None) if plan.follows else None
     try:

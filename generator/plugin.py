@@ -27,6 +27,7 @@ from .config import Project, Settings, UsageError, resolve_audience, resolve_tod
 from .render.jinja import markdown_text
 from .render.pages import fill_fragments
 from .render.site import STYLESHEET, required_extensions, theme_dir
+from .words import plural
 
 log = get_plugin_logger("playbook")
 
@@ -108,7 +109,7 @@ class PlaybookPlugin(BasePlugin):
             files.append(file)
         for uri, content in result.assets.items():
             files.append(File.generated(config, uri, content=content))
-        log.info(f"{len(result.plans)} plans published for the audience `{self.audience}`, as of {self.today}")
+        log.info(f"{plural(len(result.plans), 'plan')} published for the audience `{self.audience}`, as of {self.today}")
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config, files) -> str:

@@ -18,7 +18,7 @@ from generator.audience import Audience, past_retention, select
 from generator.check import check_paths
 from generator.config import Policy
 from generator.model import PublicPlan
-from sitekit import GOOD, MKDOCS, PLAYBOOK, Page, environment, files_holding, make_project
+from sitekit import GOOD, MKDOCS, Page, environment, files_holding, in_process, make_project
 
 # People of the example plans, by team: (name, id). Managers count as their team's people.
 PEOPLE = {
@@ -277,9 +277,7 @@ def test_an_unknown_audience_is_a_clear_error(project):
 
 
 def test_export_takes_the_audience_too(project, tmp_path):
-    env = environment(str(TODAY))
-    done = subprocess.run([str(PLAYBOOK), "export", str(tmp_path / "out"), "--audience", "team:na-east"],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    done = in_process(["export", tmp_path / "out", "--audience", "team:na-east"], cwd=project, today=str(TODAY))
     assert done.returncode == 0, done.stderr
     exported = tmp_path / "out"
     assert (exported / "docs" / "plans" / "sam-rivera-coaching-2026-11" / "index.md").is_file()

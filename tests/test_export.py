@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitekit import (PLAYBOOK, REPO, TODAY, Page, Run, files_holding, make_project, mkdocs_build, run,
+from sitekit import (REPO, TODAY, Page, Ran, Run, files_holding, in_process, make_project, mkdocs_build, run,
                      site_urls)
 
 JORDAN = "plans/jordan-lee-pip-2026-10/"
@@ -33,16 +33,16 @@ def make_project_with_a_private_note(root: Path, config: str | None = None) -> P
     return root
 
 
-def export(root: Path, target: Path) -> Run:
+def export(root: Path, target: Path) -> Ran:
     """`playbook export`, with no PLAYBOOK_TODAY, so that `--today` is what counts."""
-    return run([PLAYBOOK, "export", target, "--today", TODAY], cwd=root)
+    return in_process(["export", target, "--today", TODAY], cwd=root)
 
 
 @dataclass
 class Exported:
     root: Path
     target: Path
-    export: Run
+    export: Ran
     plugin_site: Path
     plugin_build: Run
     site: Path

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from ..dates import longdate, shortdate
 from ..units import measure, number
+from ..words import article, plural, with_article
 
 # Characters that Python-Markdown lets a backslash escape (with the tables extension: `|`).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -138,6 +139,9 @@ FILTERS = {
     "html_code": html_code,
     "plus_working_days": plus_working_days,
     "attr": attribute,
+    "plural": plural,
+    "article": article,
+    "with_article": with_article,
 }
 
 

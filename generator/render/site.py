@@ -174,6 +174,7 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
     `cache` maps page keys to Markdown rendered before; pages found there are not rendered again,
     and pages rendered now are added to it.
     """
+    audience = audience.named(chosen.plan for chosen in selected)  # "the plans of Jordan Lee", not of an id
     site = Site(audience=audience, today=today, letters=letters, samples=samples,
                 acknowledgement_days=acknowledgement_days)
     salt = f"{letters.fingerprint}|{today}|{acknowledgement_days}|{versions_url}|{_version()}"
