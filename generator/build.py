@@ -42,7 +42,7 @@ from .roster import members_for, read_roster
 from .timeline import build_timeline
 from .render.jinja import front_matter, markdown_text
 from .render.pages import NOINDEX, plan_uri
-from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_page, render_site
+from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_site
 from .words import plural, with_article
 
 
@@ -142,7 +142,7 @@ class Build(Run):
         if self.site is None:
             raise BuildError("the plans failed the check; nothing was rendered")
         try:
-            return render_page(markdown, f"{self.project.docs_dir.name}/{src_uri}", self.site.page_context())
+            return self.site.render_markdown(markdown, src_uri, f"{self.project.docs_dir.name}/{src_uri}")
         except TemplateProblem as exc:
             raise BuildError(str(exc)) from None
 

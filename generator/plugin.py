@@ -26,7 +26,7 @@ from .build import Build, BuildError, build
 from .config import Project, Settings, UsageError, resolve_audience, resolve_today, settings_from
 from .render.jinja import markdown_text
 from .render.pages import fill_fragments
-from .render.site import STYLESHEET, required_extensions, theme_dir
+from .render.site import STYLESHEET, required_extensions, theme_dir, without_pages
 from .words import plural
 
 log = get_plugin_logger("playbook")
@@ -98,6 +98,8 @@ class PlaybookPlugin(BasePlugin):
             result.check_clear_of(file.src_uri for file in files)
         except BuildError as exc:
             raise PluginError(f"playbook: {exc}") from None
+        if result.site is not None and result.site.left_out and config.nav:
+            config.nav = without_pages(config.nav, result.site.left_out)  # before MkDocs reads the nav
         for page in result.pages.values():
             # Plan, team and manager pages stay out of the nav: the listings link to them.
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
