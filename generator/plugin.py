@@ -168,7 +168,7 @@ def _problems_banner(result: Build) -> str:
     shown, others = result.failing_in_view()
     lines = "\n".join(f"    - {markdown_text(finding.text())}" for finding in shown)
     if others:
-        lines += (f"\n    - {others} more problem{'s' if others != 1 else ''} in plans this audience does not "
+        lines += (f"\n    - {plural(others, 'more problem')} in plans this audience does not "
                   "see; `playbook check` lists them")
     return (f'!!! failure "{result.failure_message()}"\n'
             f"    Plans with these problems are left out of this preview, and `mkdocs build` fails until they are mended.\n\n"
