@@ -455,7 +455,7 @@ def format_markdown(comparison: Comparison, limit: int = MARKDOWN_LIMIT) -> str:
             break
         text, left = text + "\n" + section, left - 1
     if left:
-        text += f"\n\n… and {plural(left, 'more plan', 'more plans')}: run `playbook diff` for the whole list."
+        text += f"\n\n… and {plural(left, 'more plan')}: run `playbook diff` for the whole list."
     return text + "\n"
 
 
