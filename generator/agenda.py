@@ -42,6 +42,7 @@ from .model import PublicPlan
 from .readiness import readiness
 from .render.jinja import stage
 from .timeline import RUNNING, Item, Timeline
+from .words import plural
 
 GROUPS = {"overdue": "Overdue", "today": "Today", "upcoming": "Upcoming"}
 REMINDERS = {7: "in 7 days", 1: "tomorrow"}
@@ -76,7 +77,7 @@ class Entry:
         """The title, with how late it is or the reminder it carries."""
         if self.days < 0:
             late = -self.days
-            return f"{self.title} ({late} day{'s' if late != 1 else ''} overdue)"
+            return f"{self.title} ({plural(late, 'day')} overdue)"
         return f"{self.title} (reminder: {self.reminder})" if self.reminder else self.title
 
     def sort_key(self) -> tuple:
@@ -199,7 +200,7 @@ def _letter_note(plan: PublicPlan, letter: str | None) -> str:
 
 def _heading(agenda: Agenda) -> str:
     return (f"Agenda for {shortdate(agenda.today)}: overdue, today, and due up to {shortdate(agenda.last_day)} "
-            f"({agenda.days} day{'s' if agenda.days != 1 else ''} ahead)")
+            f"({plural(agenda.days, 'day')} ahead)")
 
 
 def _document(agenda: Agenda, title: str, head: Callable[[str], list[str]], row: Callable[[Entry], str]) -> str:

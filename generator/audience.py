@@ -32,9 +32,9 @@ _SLUG = re.compile(SLUG_PATTERN.removeprefix("^").removesuffix("$"))
 # What the home page says about each kind of build.
 _DESCRIPTIONS = {
     "all": "the HR view: every plan, drafts included",
-    "manager": "the plans that {id} runs, drafts included",
+    "manager": "the plans that {who} runs, drafts included",
     "team": "the plans of team {id}; drafts are not shown",
-    "person": "the plans of {id}; drafts are not shown",
+    "person": "the plans of {who}; drafts are not shown",
     "playbook": "the playbook only: no plan is published here, and the templates are filled from sample data",
 }
 
@@ -45,6 +45,7 @@ class Audience:
 
     kind: AudienceKind = "all"
     id: str | None = None
+    name: str | None = field(default=None, compare=False)  # the manager's or person's name, once a build knows it
 
     @classmethod
     def parse(cls, text: str) -> "Audience":
@@ -72,7 +73,15 @@ class Audience:
 
     @property
     def description(self) -> str:
-        return _DESCRIPTIONS[self.kind].format(id=self.id)
+        return _DESCRIPTIONS[self.kind].format(id=self.id, who=self.name or self.id)
+
+    def named(self, plans: Iterable[Plan | PublicPlan]) -> "Audience":
+        """This audience with the name of the manager or person its id stands for, read from their plans."""
+        for plan in plans:
+            who = plan.manager if self.kind == "manager" else plan.person if self.kind == "person" else None
+            if who is not None and who.id == self.id:
+                return replace(self, name=who.name)
+        return self
 
     def admits(self, plan: Plan | PublicPlan) -> bool:
         """Whether this audience may see the plan (retention aside)."""

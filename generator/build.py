@@ -42,7 +42,8 @@ from .roster import members_for, read_roster
 from .timeline import build_timeline
 from .render.jinja import front_matter, markdown_text
 from .render.pages import NOINDEX, plan_uri
-from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_page, render_site
+from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_site
+from .words import plural, with_article
 
 
 _SLUG = re.compile(SLUG_PATTERN.removeprefix("^").removesuffix("$"))
@@ -81,7 +82,7 @@ class Run:
 
     def failure_message(self) -> str:
         count = len(self.failing())
-        return f"{count} problem{'s' if count != 1 else ''} in the plans; run `playbook check` for the list"
+        return f"{plural(count, 'problem')} in the plans; run `playbook check` for the list"
 
     def failing_in_view(self) -> tuple[list[Finding], int]:
         """The failing findings this audience may read (those of its own plans), and how many others there are.
@@ -141,7 +142,7 @@ class Build(Run):
         if self.site is None:
             raise BuildError("the plans failed the check; nothing was rendered")
         try:
-            return render_page(markdown, f"{self.project.docs_dir.name}/{src_uri}", self.site.page_context())
+            return self.site.render_markdown(markdown, src_uri, f"{self.project.docs_dir.name}/{src_uri}")
         except TemplateProblem as exc:
             raise BuildError(str(exc)) from None
 
@@ -353,7 +354,7 @@ def prepare_letter(project: Project, plan_id: str, template_name: str, *, today:
                        f"for this {plan.kind} plan there are: {fitting}")
     if plan.kind not in template.kinds:
         ready = Readiness(False, f"`{template_name}` is for {' and '.join(template.kinds)} plans, "
-                                 f"and this is a {plan.kind} plan", today)
+                                 f"and this is {with_article(plan.kind)} plan", today)
         return PreparedLetter(plan, template, ready, None)
     previous = next((c.plan for c in run.plans if c.plan.id == plan.follows), None) if plan.follows else None
     try:

@@ -109,9 +109,10 @@ class Settings(BaseModel):
     audience: str = "all"
     today: date | None = None
     strict: bool = False
-    # Where released playbook versions are published (`mike deploy`): a plan page links to
-    # <versions_url><playbook_version>/. The default, "/", is the host the site is served from.
-    versions_url: str = "/"
+    # Where released playbook versions are published (`mike deploy`), e.g. "/" for the host the site is
+    # served from: a plan page links to <versions_url><playbook_version>/. Unset, no host is known to
+    # hold the releases, and the page names the version without a link (which would be a 404).
+    versions_url: str | None = None
     policy: Policy = Field(default_factory=Policy)
 
     @field_validator("today", mode="before")

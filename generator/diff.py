@@ -33,6 +33,7 @@ from .gitrepo import (GitError, merge_base, plan_files_at, renames, repository, 
                       working_plan_files)
 from .load import shorten
 from .model import Plan
+from .words import plural
 
 PRIVATE = "private"
 DEFAULT_BASES = ("main", "origin/main")  # a pull request's checkout has no local `main`
@@ -454,7 +455,7 @@ def format_markdown(comparison: Comparison, limit: int = MARKDOWN_LIMIT) -> str:
             break
         text, left = text + "\n" + section, left - 1
     if left:
-        text += f"\n\n… and {left} more plan{'s' if left != 1 else ''}: run `playbook diff` for the whole list."
+        text += f"\n\n… and {plural(left, 'more plan')}: run `playbook diff` for the whole list."
     return text + "\n"
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from .build import Build, BuildError, build
 from .config import EnvTag, Project, UsageError, read_mkdocs_yml
 from .findings import format_text
 from .render.dashboard import PLANS_JSON
-from .render.site import STYLESHEET, TEMPLATES_DIR, required_extensions, theme_dir
+from .render.site import STYLESHEET, TEMPLATES_DIR, required_extensions, theme_dir, without_pages
 
 EXPORTED_DOCS = "docs"
 OVERRIDES = "overrides"
@@ -60,7 +63,10 @@ def _published(relative: Path) -> bool:
 
 
 def export_site(project: Project, target: Path, *, today: date, audience: Audience) -> int:
-    """Write the site to `target`; returns the number of files written."""
+    """Write the site to `target`; returns the number of files written.
+
+    Everything is written into a folder beside `target` and moved into place once complete: an export that
+    fails leaves nothing behind, and the next one starts clean."""
     if project.config_file is None:
         raise UsageError("export needs an mkdocs.yml (give it with --config)")
     docs_dir = project.docs_dir
@@ -69,7 +75,7 @@ def export_site(project: Project, target: Path, *, today: date, audience: Audien
     if target.resolve() == project.root.resolve():
         raise UsageError(f"{target}: choose an empty folder outside the project's sources")
     check_target(project, target)
-    if target.exists() and any(target.iterdir()):
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target}: the folder is not empty; nothing was written")
 
     try:
@@ -80,18 +86,47 @@ def export_site(project: Project, target: Path, *, today: date, audience: Audien
         sources = sorted(path for path in docs_dir.rglob("*")
                          if path.is_file() and _published(path.relative_to(docs_dir)))
         result.check_clear_of(path.relative_to(docs_dir).as_posix() for path in sources)
-        out_docs = target / EXPORTED_DOCS
-        for source in sources:
-            relative = source.relative_to(docs_dir).as_posix()
-            destination = out_docs / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if source.suffix == ".md":
-                markdown = result.render_markdown_page(source.read_text(encoding="utf-8"), relative)
-                destination.write_text(markdown, encoding="utf-8")
-            else:
-                shutil.copyfile(source, destination)
+        with _staged(target) as folder:
+            return _write_site(result, project, sources, folder)
     except BuildError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(f"{exc}; nothing was exported") from None
+
+
+@contextmanager
+def _staged(target: Path) -> Iterator[Path]:
+    """A new folder beside `target`, moved into its place when the block ends well and removed when it
+    does not, with any parent folders made for it."""
+    missing = [folder for folder in (target.absolute(), *target.absolute().parents) if not folder.exists()]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    try:
+        yield staging
+        if target.exists():
+            target.rmdir()  # empty: checked before anything was written
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for folder in missing[1:]:  # the parents made above, innermost first, if they are still empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def _write_site(result: Build, project: Project, sources: list[Path], target: Path) -> int:
+    """The build's pages (HR's rendered, the generated ones), assets, theme and mkdocs.yml, under `target`."""
+    docs_dir = project.docs_dir
+    out_docs = target / EXPORTED_DOCS
+    for source in sources:
+        relative = source.relative_to(docs_dir).as_posix()
+        destination = out_docs / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".md":
+            markdown = result.render_markdown_page(source.read_text(encoding="utf-8"), relative)
+            destination.write_text(markdown, encoding="utf-8")
+        else:
+            shutil.copyfile(source, destination)
 
     generated = {**{uri: page.complete_markdown() for uri, page in result.pages.items()}, **result.assets}
     for uri, content in generated.items():
@@ -149,6 +184,8 @@ def _exported_config(config: dict, result: Build) -> str:
     exported["markdown_extensions"] = _with_required_extensions(config.get("markdown_extensions") or [])
     theme = config.get("theme")
     exported["theme"] = {**(theme if isinstance(theme, dict) else {"name": theme}), "custom_dir": OVERRIDES}
+    if result.site is not None and result.site.left_out and config.get("nav"):
+        exported["nav"] = without_pages(config["nav"], result.site.left_out)
     # The plugin keeps plan, team and manager pages out of the nav; a plain build is told so.
     exported["not_in_nav"] = "".join(f"/{uri}\n" for uri, page in sorted(result.pages.items()) if not page.in_nav)
     header = (f"# Exported by `playbook export` for the audience `{result.audience}` as of {result.today}: "

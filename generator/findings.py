@@ -13,6 +13,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
+from .words import plural
+
 Severity = Literal["error", "warning"]
 
 # GitHub shows at most this many annotations of each severity for one step.
@@ -124,12 +126,12 @@ def summary(findings: list[Finding], plans: int, strict: bool) -> str:
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     files = len({f.path for f in findings})
-    noun = "plan" if plans == 1 else "plans"
+    checked = f"{plural(plans, 'plan')} checked"
     if not findings:
-        return f"{plans} {noun} checked: no findings"
+        return f"{checked}: no findings"
     parts = []
     if errors:
-        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+        parts.append(plural(errors, "error"))
     if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}{' (strict: they fail)' if strict else ''}")
-    return f"{plans} {noun} checked: {', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
+        parts.append(f"{plural(warnings, 'warning')}{' (strict: they fail)' if strict else ''}")
+    return f"{checked}: {', '.join(parts)} in {plural(files, 'file')}"

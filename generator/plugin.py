@@ -26,7 +26,8 @@ from .build import Build, BuildError, build
 from .config import Project, Settings, UsageError, resolve_audience, resolve_today, settings_from
 from .render.jinja import markdown_text
 from .render.pages import fill_fragments
-from .render.site import STYLESHEET, required_extensions, theme_dir
+from .render.site import STYLESHEET, required_extensions, theme_dir, without_pages
+from .words import plural
 
 log = get_plugin_logger("playbook")
 
@@ -97,6 +98,8 @@ class PlaybookPlugin(BasePlugin):
             result.check_clear_of(file.src_uri for file in files)
         except BuildError as exc:
             raise PluginError(f"playbook: {exc}") from None
+        if result.site is not None and result.site.left_out and config.nav:
+            config.nav = without_pages(config.nav, result.site.left_out)  # before MkDocs reads the nav
         for page in result.pages.values():
             # Plan, team and manager pages stay out of the nav: the listings link to them.
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -108,7 +111,7 @@ class PlaybookPlugin(BasePlugin):
             files.append(file)
         for uri, content in result.assets.items():
             files.append(File.generated(config, uri, content=content))
-        log.info(f"{len(result.plans)} plans published for the audience `{self.audience}`, as of {self.today}")
+        log.info(f"{plural(len(result.plans), 'plan')} published for the audience `{self.audience}`, as of {self.today}")
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config, files) -> str:
@@ -165,7 +168,7 @@ def _problems_banner(result: Build) -> str:
     shown, others = result.failing_in_view()
     lines = "\n".join(f"    - {markdown_text(finding.text())}" for finding in shown)
     if others:
-        lines += (f"\n    - {others} more problem{'s' if others != 1 else ''} in plans this audience does not "
+        lines += (f"\n    - {plural(others, 'more problem')} in plans this audience does not "
                   "see; `playbook check` lists them")
     return (f'!!! failure "{result.failure_message()}"\n'
             f"    Plans with these problems are left out of this preview, and `mkdocs build` fails until they are mended.\n\n"

@@ -24,6 +24,7 @@ from .dates import shortdate
 from .model import STAGES, Declined, PublicPlan, SupportGiven
 from .timeline import RUNNING, Timeline, TriggerState, build_timeline, reaches, standings_on
 from .units import measure
+from .words import with_article
 
 # What a template may ask for besides an escalation stage.
 REQUIREMENTS = ("outcome-met", "extended")
@@ -258,7 +259,7 @@ def _warning(plan: PublicPlan, stage: str, timeline: Timeline) -> _Decision:
     today = timeline.today
     mine = [t for t in timeline.triggers if t.trigger.then == stage]
     if not mine:
-        return _Decision(False, f"no criterion of this plan has a trigger that leads to a {stage.replace('-', ' ')}")
+        return _Decision(False, f"no criterion of this plan has a trigger that leads to {with_article(stage.replace('-', ' '))}")
     last_day = plan.timetable.last_day
     if today > last_day:
         return _Decision(False, f"the plan ended on {shortdate(last_day)} and no warning is sent after its end; "

@@ -8,9 +8,6 @@ positions read from the YAML itself rather than from counted numbers.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +17,7 @@ import pytest
 from generator.check import check_paths
 from generator.config import Policy
 from generator.findings import Finding
-from sitekit import EXAMPLE_PLANS
+from sitekit import EXAMPLE_PLANS, Ran, in_process
 
 TODAY = date(2026, 11, 20)  # the date the example plans are checked against
 
@@ -324,33 +321,17 @@ def check(write_plan):
     return run
 
 
-def run_playbook(args, cwd: Path, env: dict[str, str] | None = None,
-                 timeout: float = 30) -> subprocess.CompletedProcess:
-    """Run the installed `playbook` command as a user would.
-
-    The environment is this process's own minus PLAYBOOK_TODAY and GITHUB_STEP_SUMMARY, so that
-    only what a test sets reaches the command.
-    """
-    script = Path(sys.executable).with_name("playbook")
-    command = [str(script)] if script.is_file() else [sys.executable, "-m", "generator.cli"]
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("PLAYBOOK_TODAY", "GITHUB_STEP_SUMMARY")}
-    environment.update(env or {})
-    return subprocess.run(command + [str(arg) for arg in args], cwd=cwd, env=environment,
-                          capture_output=True, text=True, timeout=timeout)
-
-
 @pytest.fixture
 def cli(tmp_path):
-    """Run the real `playbook` command in the test's tmp folder: `cli("check", "plans")`."""
+    """Run the `playbook` command in-process, in the test's tmp folder: `cli("check", "plans")`."""
 
-    def run(*args, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-        return run_playbook(args, cwd or tmp_path, env)
+    def run(*args, env: dict[str, str] | None = None, cwd: Path | None = None) -> Ran:
+        return in_process(args, cwd or tmp_path, env)
 
     return run
 
 
 @pytest.fixture(scope="session")
 def playbook():
-    """`run_playbook` for fixtures wider than one test."""
-    return run_playbook
+    """`playbook ARGS` in-process, for fixtures wider than one test."""
+    return in_process

@@ -9,7 +9,9 @@ read with BeautifulSoup; what a reader does not see (scripts, styles, permalink 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import posixpath
 import re
@@ -37,7 +39,6 @@ GOOD = EXAMPLE_PLANS / "good"  # each passes `playbook check` as of TODAY
 BAD = EXAMPLE_PLANS / "bad"  # each fails it; a file's first line says where and why
 BIN = Path(sys.executable).parent
 MKDOCS = BIN / "mkdocs"
-PLAYBOOK = BIN / "playbook"
 TODAY = "2026-11-20"
 
 
@@ -65,6 +66,47 @@ def run(command: list, cwd: Path, today: str | None = None, timeout: float = 120
     done = subprocess.run([str(part) for part in command], cwd=cwd, env=environment(today, env),
                           capture_output=True, text=True, timeout=timeout)
     return Run(done.returncode, done.stdout + done.stderr)
+
+
+@dataclass
+class Ran:
+    """What `playbook` printed, on each stream, and its exit status."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+# What a test's own environment must not pass to a command: each test says what "today" and the audience are.
+_UNSET = ("PLAYBOOK_TODAY", "PLAYBOOK_AUDIENCE", "GITHUB_STEP_SUMMARY")
+
+
+def in_process(args: list, cwd: Path, env: dict[str, str] | None = None, today: str | None = None) -> Ran:
+    """`playbook ARGS` in this process (`generator.cli.main`), as if run from `cwd` with `env` added to this
+    process's environment; the working folder and the environment are restored afterwards."""
+    from generator.cli import main
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        for name in _UNSET:
+            os.environ.pop(name, None)
+        os.environ.update({**(env or {}), **({"PLAYBOOK_TODAY": today} if today else {})})
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([os.fsdecode(arg) for arg in args])
+            except SystemExit as exc:  # argparse's own usage errors
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return Ran(code or 0, out.getvalue(), err.getvalue())
 
 
 def mkdocs_build(config: Path, site_dir: Path | None = None, today: str | None = TODAY,

@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from conftest import COACHING, GROWTH, PIP, PlanText, run_playbook
+from conftest import COACHING, GROWTH, PIP, PlanText
+from sitekit import in_process
 from generator.diff import diff_plans, format_markdown, plan_changes
 from generator.load import load_bytes
 from generator.model import Plan
@@ -136,7 +137,7 @@ def repo(tmp_path) -> GitRepo:
 
 
 def diff(repo: GitRepo, *args: str):
-    return run_playbook(["diff", *args], cwd=repo.root)
+    return in_process(["diff", *args], cwd=repo.root)
 
 
 def test_a_changed_milestone_target_is_named_with_its_plan_and_title(repo):
@@ -288,7 +289,7 @@ def test_without_a_main_branch_the_base_must_be_named(tmp_path):
 def test_outside_a_repository_is_a_usage_error(tmp_path):
     (tmp_path / "plans").mkdir()
 
-    result = run_playbook(["diff", "HEAD"], cwd=tmp_path)
+    result = in_process(["diff", "HEAD"], cwd=tmp_path)
 
     assert result.returncode == 2
     assert "is not in a git repository" in result.stderr

@@ -8,6 +8,7 @@ the plugin itself publishes.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitekit import (PLAYBOOK, REPO, TODAY, Page, Run, files_holding, make_project, mkdocs_build, run,
+from sitekit import (REPO, TODAY, Page, Ran, Run, files_holding, in_process, make_project, mkdocs_build, run,
                      site_urls)
 
 JORDAN = "plans/jordan-lee-pip-2026-10/"
@@ -33,16 +34,16 @@ def make_project_with_a_private_note(root: Path, config: str | None = None) -> P
     return root
 
 
-def export(root: Path, target: Path) -> Run:
+def export(root: Path, target: Path) -> Ran:
     """`playbook export`, with no PLAYBOOK_TODAY, so that `--today` is what counts."""
-    return run([PLAYBOOK, "export", target, "--today", TODAY], cwd=root)
+    return in_process(["export", target, "--today", TODAY], cwd=root)
 
 
 @dataclass
 class Exported:
     root: Path
     target: Path
-    export: Run
+    export: Ran
     plugin_site: Path
     plugin_build: Run
     site: Path
@@ -133,6 +134,40 @@ def test_export_refuses_a_folder_that_is_not_empty(exported, tmp_path):
     assert "not empty" in result.output
     assert [path.name for path in target.iterdir()] == ["notes.txt"]
     assert (target / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("target_exists", [False, True], ids=["new folder", "empty folder"])
+def test_a_failed_export_leaves_nothing_behind_and_the_next_one_runs(tmp_path, target_exists):
+    root = make_project_with_a_private_note(tmp_path / "project")
+    broken = root / "playbook" / "zz-broken.md"  # rendered last, after every other page was written
+    broken.write_text("# Broken\n\n{{ no_such_value }}\n", encoding="utf-8")
+    target = tmp_path / "out" / "export"
+    if target_exists:
+        target.mkdir(parents=True)
+    before = sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*") if "project" not in path.parts)
+
+    failed = export(root, target)
+
+    assert failed.returncode == 2 and "zz-broken.md" in failed.stderr and "nothing was exported" in failed.stderr
+    assert sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*") if "project" not in path.parts) == before
+    broken.unlink()
+    again = export(root, target)
+    assert again.returncode == 0, again.output
+    assert (target / "mkdocs.yml").is_file() and (target / "docs" / "plans" / "index.md").is_file()
+    assert [path.name for path in target.parent.iterdir()] == ["export"]
+
+
+def test_a_playbook_export_has_no_hr_pages_in_its_files_nav_or_links(tmp_path):
+    root = make_project(tmp_path / "project")
+    target = tmp_path / "exported"
+    result = in_process(["export", target, "--audience", "playbook", "--today", TODAY], cwd=root)
+    assert result.returncode == 0, result.output
+    hr_pages = ["compliance/index.md", "teams/index.md", "managers/index.md", "people/index.md"]
+    assert [page for page in hr_pages if (target / "docs" / page).exists()] == []
+    nav = yaml.safe_load((target / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    assert [page for page in hr_pages if page in json.dumps(nav)] == []
+    assert "plans/index.md" in json.dumps(nav)
+    assert "compliance/index.md" not in (target / "docs" / "index.md").read_text(encoding="utf-8")
 
 
 def test_exported_files_never_hold_a_private_note(exported):

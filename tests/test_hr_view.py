@@ -105,6 +105,9 @@ def test_an_unrecorded_escalation_is_counted_with_its_days(tmp_path):
     [row] = compliance(result.plans).managers
     [overdue] = row.escalations_overdue
     assert (overdue.stage, overdue.since, overdue.days) == ("written-warning", date(2026, 12, 16), 4)
+    page = result.pages["compliance/index.md"].markdown
+    assert "0 of 1</td>" in page  # escalations recorded, of those called for
+    assert "Priya Shah: Jordan Lee, a written warning due since Wed 16 Dec 2026 (4 days overdue)" in page.replace("\\", "")
 
 
 def test_pip_success_rate_and_days_to_escalation(tmp_path):
@@ -188,10 +191,12 @@ def site(tmp_path_factory) -> Path:
 
 def test_compliance_lists_every_manager_and_hr_partner_with_their_rates(site):
     page = Page(site, "compliance/")
-    managers = [row[0] for row in page.rows("Managers")[1:]]
+    # Two header rows: the groups (Plans; Done, of those owed), then the columns under them.
+    assert page.rows("Managers")[0] == ["Manager", "Plans", "Done, of those owed", "Past their end", "Compliance"]
+    managers = [row[0] for row in page.rows("Managers")[2:]]
     assert sorted(managers) == ["Dana Brooks", "Priya Shah"]
-    assert [row[0] for row in page.rows("HR partners")[1:]] == ["Sam Ortiz"]
-    assert all(row[-1].endswith("%") for row in page.rows("Managers")[1:] + page.rows("HR partners")[1:])
+    assert [row[0] for row in page.rows("HR partners")[2:]] == ["Sam Ortiz"]
+    assert all(row[-1].endswith("%") for row in page.rows("Managers")[2:] + page.rows("HR partners")[2:])
     assert "How the figures are computed" in page.headings
 
 

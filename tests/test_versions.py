@@ -81,8 +81,25 @@ def test_no_plan_record_is_anywhere_on_gh_pages(released):
     assert "publishes no plan" in listing
 
 
-def test_a_plan_page_links_to_the_playbook_version_it_was_issued_under(released, tmp_path):
+def test_a_plan_page_names_its_playbook_version_without_a_link_where_no_releases_are_said_to_be(released,
+                                                                                                tmp_path):
     done = mkdocs_build(released / "mkdocs.yml", site_dir=tmp_path / "current")
+    assert done.returncode == 0, done.output
+    page = Page(tmp_path / "current", "plans/jordan-lee-pip-2026-10/")
+    assert [row[1] for row in page.rows("") if row[0] == "Playbook version"] == [
+        "2026.2 (the playbook this plan was issued under)"]
+    assert [link.href for link in page.links if link.text == "2026.2"] == []
+
+
+def test_a_plan_page_links_to_the_playbook_version_it_was_issued_under(released, tmp_path):
+    config = released / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("      plans_dir: plans\n", "      plans_dir: plans\n      versions_url: /\n"),
+                      encoding="utf-8")
+    try:
+        done = mkdocs_build(config, site_dir=tmp_path / "current")
+    finally:
+        config.write_text(text, encoding="utf-8")
     assert done.returncode == 0, done.output
     page = Page(tmp_path / "current", "plans/jordan-lee-pip-2026-10/")
     assert [link.href for link in page.links if link.text == "2026.2"] == ["/2026.2/"]

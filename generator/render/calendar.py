@@ -39,6 +39,7 @@ from ..timeline import Item, Timeline
 from ..units import measure
 from .jinja import sentence, stage, weekdays
 from .pages import KIND_LABELS
+from ..words import with_article
 
 DEFAULT_DOMAIN = "playbook.invalid"
 _ALL_DAY = timedelta(days=1)
@@ -130,7 +131,7 @@ def _dated(plan: PublicPlan, item: Item, domain: str) -> Event:
         side, line = criterion.trigger.line
         return _event(plan, f"{plan.id}/trigger/{criterion.id}", item.date, item.title, "trigger", domain,
                       f"The review on this day judges {criterion.metric} against its line: a result {side} "
-                      f"{measure(line, criterion.unit)} calls for a {stage(criterion.trigger.then)}.")
+                      f"{measure(line, criterion.unit)} calls for {with_article(stage(criterion.trigger.then))}.")
     return _event(plan, f"{plan.id}/acknowledgement", item.date, "Plan to be signed by both parties",
                   "acknowledgement", domain,
                   f"The last day for {plan.person.name} and {plan.manager.name} to sign {_whose(plan)}.")

@@ -18,7 +18,7 @@ from ..audience import SelectedPlan
 from ..compliance import Row, compliance
 from ..timeline import HEALTH_LABELS, health
 from .jinja import front_matter
-from .pages import KIND_LABELS, NOINDEX, SHORT_KIND_LABELS, _environment, person_uri, plan_uri, relative
+from .pages import NOINDEX, SHORT_KIND_LABELS, _environment, person_uri, plan_uri, relative
 
 COMPLIANCE_PAGE = "compliance/index.md"
 PEOPLE_INDEX = "people/index.md"
@@ -47,7 +47,9 @@ def render_compliance(selected: list[SelectedPlan], today: date, intro: str, emp
     figures = compliance(selected, roster_members or [])
     rows = [row for row in figures.managers + figures.hr_partners if row.rate is not None]
     chart_html = chart([(f"{row.name} ({row.role})", round(row.rate * 100, 1)) for row in rows]) if chart and rows else None
-    return front_matter("Compliance", robots=NOINDEX) + _environment().get_template("compliance.md.j2").render(
+    # The table of figures is wide: the page gives it the table of contents' column.
+    return front_matter("Compliance", robots=NOINDEX, hide=["toc"]) + _environment().get_template(
+        "compliance.md.j2").render(
         intro=intro,
         empty=empty,
         today=today,
@@ -58,6 +60,7 @@ def render_compliance(selected: list[SelectedPlan], today: date, intro: str, emp
         chart=Markup(chart_html) if chart_html else None,
         plans_of=_plans_of,
         health_of=_health_of,
+        overdue_of=lambda rows: [(row, overdue) for row in rows for overdue in row.escalations_overdue],
         percent=percent,
         method=Markup(inspect.getdoc(compliance_module).split("\n\n", 1)[1]),
         health_rule=Markup(inspect.getdoc(health)),
@@ -82,7 +85,7 @@ def render_people(selected: list[SelectedPlan]) -> dict[str, str]:
             rows=[(c.plan, relative(uri, plan_uri(c.plan.id)), HEALTH_LABELS[health(c.timeline)],
                    relative(uri, plan_uri(c.plan.follows)) if c.plan.follows in {p.plan.id for p in plans} else None)
                   for c in plans],
-            kind_label=KIND_LABELS,
+            kind_label=SHORT_KIND_LABELS,
         )
     pages[PEOPLE_INDEX] = front_matter("People", robots=NOINDEX) + environment.get_template("people.md.j2").render(
         people=[(names[pid], relative(PEOPLE_INDEX, person_uri(pid)), len(by_person[pid]))

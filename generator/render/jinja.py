@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from ..dates import longdate, shortdate
 from ..units import measure, number
+from ..words import article, plural, with_article
 
 # Characters that Python-Markdown lets a backslash escape (with the tables extension: `|`).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -66,8 +67,8 @@ def page_title(text: str) -> str:
     return " ".join(text.translate(_TITLE_SAFE).split())
 
 
-def front_matter(title: str, **meta: str) -> str:
-    """YAML front matter that sets a page's title and meta values (a JSON string is valid YAML)."""
+def front_matter(title: str, **meta: str | list[str]) -> str:
+    """YAML front matter that sets a page's title and meta values (JSON is valid YAML)."""
     lines = [f"title: {json.dumps(page_title(title), ensure_ascii=False)}"]
     lines += [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
@@ -138,6 +139,9 @@ FILTERS = {
     "html_code": html_code,
     "plus_working_days": plus_working_days,
     "attr": attribute,
+    "plural": plural,
+    "article": article,
+    "with_article": with_article,
 }
 
 

@@ -77,8 +77,11 @@ def feed_uri(folder: str, ident: str) -> str:
     return f"{folder}/{ident}/{FEED_FILE}"
 
 
-def version_url(versions_url: str, version: str) -> Markup:
-    """Where a released playbook version lives: `mike` publishes each one in a folder of its own."""
+def version_url(versions_url: str | None, version: str) -> Markup | None:
+    """Where a released playbook version lives (`mike` publishes each one in a folder of its own), or None
+    when the configuration names no place that holds the releases."""
+    if versions_url is None:
+        return None
     return Markup(html_escape(f"{versions_url.rstrip('/')}/{quote(version, safe='')}/", quote=True))
 
 
@@ -142,7 +145,7 @@ class PlanHistory:
 
 
 def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowledgement_days: int = 7,
-                previous: PublicPlan | None = None, versions_url: str = "/",
+                previous: PublicPlan | None = None, versions_url: str | None = None,
                 history: PlanHistory | None = None, earlier=None) -> tuple[str, dict[str, str]]:
     """The Markdown of one plan's page and its finished HTML fragments (see `Fragments`): a pure
     function of the record (and the plan it follows), its timeline, the templates and the policy."""

@@ -8,6 +8,8 @@ they are.
 from __future__ import annotations
 
 import hashlib
+import posixpath
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -40,6 +42,11 @@ STYLESHEET = "assets/playbook.css"
 SCHEMA = "schema/plan.schema.json"
 # The generated pages the nav names.
 LISTINGS = frozenset({PLANS_INDEX, TEAMS_INDEX, MANAGERS_INDEX, PEOPLE_INDEX, COMPLIANCE_PAGE})
+# The HR view's pages: a build that shows no plan (the playbook's own site) has none of them, and neither
+# its nav nor its pages link to them.
+HR_PAGES = frozenset({TEAMS_INDEX, MANAGERS_INDEX, PEOPLE_INDEX, COMPLIANCE_PAGE})
+# An inline Markdown link, `[text](target)`: each part stops at its own closing mark, so no input backtracks.
+_INLINE_LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^()\s]+)\)")
 
 # Markdown extensions the generated pages rely on, with the options they need.
 REQUIRED_EXTENSIONS = {
@@ -91,6 +98,7 @@ class Site:
     samples: dict[str, PublicPlan] = field(default_factory=dict)  # id -> sample plan
     acknowledgement_days: int = 7
     pages: dict[str, Page] = field(default_factory=dict)  # src uri -> page
+    left_out: frozenset[str] = frozenset()  # generated pages this build does not have (HR_PAGES, or none)
     assets: dict[str, str | bytes] = field(default_factory=dict)  # src uri -> file content
     _page_context: dict | None = field(default=None, repr=False)
 
@@ -108,6 +116,12 @@ class Site:
                 "audience": self.audience,
             }
         return self._page_context
+
+    def render_markdown(self, markdown: str, src_uri: str, source: str) -> str:
+        """One of HR's pages through Jinja (`source` names it in errors), its links to pages this build
+        leaves out turned into their text."""
+        rendered = render_page(markdown, source, self.page_context())
+        return unlink(rendered, src_uri, self.left_out) if self.left_out else rendered
 
     def template_example(self, name: str, on: str | date | None = None, sample: str | None = None) -> Markup:
         """A template filled with a sample plan as of `on` (a fixed day that suits the letter's stage, so that the
@@ -157,11 +171,39 @@ def _version() -> str:
         return "source"
 
 
+def unlink(markdown: str, src_uri: str, left_out: frozenset[str]) -> str:
+    """`markdown` with each inline link to one of the `left_out` pages replaced by its text."""
+    folder = posixpath.dirname(src_uri)
+
+    def replace(match: re.Match) -> str:
+        target = match.group(2).split("#", 1)[0]
+        if "://" in target or not target:
+            return match.group(0)
+        return match.group(1) if posixpath.normpath(posixpath.join(folder, target)) in left_out else match.group(0)
+
+    return _INLINE_LINK.sub(replace, markdown)
+
+
+def without_pages(nav: list, left_out: frozenset[str]) -> list:
+    """An mkdocs.yml `nav` without its entries for the `left_out` pages (and sections left empty by that)."""
+    kept = []
+    for entry in nav:
+        title, value = next(iter(entry.items())) if isinstance(entry, dict) and len(entry) == 1 else (None, entry)
+        if isinstance(value, list):
+            value = without_pages(value, left_out)
+            if not value:
+                continue
+        elif isinstance(value, str) and value in left_out:
+            continue
+        kept.append({title: value} if title is not None else value)
+    return kept
+
+
 def _listing_texts(audience: Audience) -> tuple[str, str]:
     """What the plans index says it holds, and what a listing says when it holds nothing."""
     if not audience.shows_plans:
-        return ("This is the playbook's training site: it publishes no plan.",
-                "This site publishes no plan: plans are on each manager's and HR's own site.")
+        return ("This is the playbook's training site: it publishes no plan. Plans are on each manager's and "
+                "HR's own site.", "")
     intro = "Every plan in the repository." if audience.kind == "all" else f"This site holds {audience.description}."
     empty = "No plans yet. Start one with `playbook new`." if audience.kind == "all" else "No plan to show here."
     return intro, empty
@@ -169,14 +211,16 @@ def _listing_texts(audience: Audience) -> tuple[str, str]:
 
 def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[str, PublicPlan], audience: Audience,
                 today: date, acknowledgement_days: int = 7, cache: dict[str, tuple] | None = None,
-                versions_url: str = "/", roster: list[str] | None = None, history: History | None = None) -> Site:
+                versions_url: str | None = None, roster: list[str] | None = None, history: History | None = None) -> Site:
     """Every generated page of one build. Raises TemplateProblem for a template that cannot be filled.
 
     `cache` maps page keys to Markdown rendered before; pages found there are not rendered again,
     and pages rendered now are added to it.
     """
+    audience = audience.named(chosen.plan for chosen in selected)  # "the plans of Jordan Lee", not of an id
     site = Site(audience=audience, today=today, letters=letters, samples=samples,
-                acknowledgement_days=acknowledgement_days)
+                acknowledgement_days=acknowledgement_days,
+                left_out=frozenset() if audience.shows_plans else HR_PAGES)
     salt = f"{letters.fingerprint}|{today}|{acknowledgement_days}|{versions_url}|{_version()}"
     by_id = {chosen.plan.id: chosen for chosen in selected}
     for chosen in selected:
@@ -204,6 +248,8 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
                 COMPLIANCE_PAGE: render_compliance(counted, today, intro, compliance_empty, roster,
                                                    chart=_rates_chart)}
     for uri, markdown in listings.items():
+        if uri in site.left_out:
+            continue
         # A listing's key is its own text: the same text, the same page.
         site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS,
                                key=hashlib.sha256(markdown.encode()).hexdigest())

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from ..model import Declined, Plan
 from . import Context, plan_rule
 from .phrases import Phrases
+from ..words import with_article
 
 
 @plan_rule("PB401", "pip-without-hr-partner", "A PIP names no HR partner")
@@ -29,7 +30,7 @@ def missing_diagnosis(plan: Plan, context: Context):
 
     **Fix:** add `diagnosis: {cause: will | skill | market, summary: ..., evidence: [...]}`."""
     if plan.kind in ("coaching", "pip") and plan.diagnosis is None:
-        yield (), f"a {plan.kind} plan needs a `diagnosis` (will, skill or market)"
+        yield (), f"{with_article(plan.kind)} plan needs a `diagnosis` (will, skill or market)"
 
 
 @plan_rule("PB403", "pip-without-consequences", "A PIP does not state its consequences")
@@ -49,7 +50,7 @@ def pip_unsigned(plan: Plan, context: Context):
 
     **Fix:** add `acknowledgement: {person: <date>, manager: <date>}`, or keep `status: draft`."""
     if plan.kind == "pip" and plan.status != "draft" and plan.acknowledgement is None:
-        yield (), f"a {plan.status} pip needs an `acknowledgement` by the person and the manager"
+        yield (), f"{with_article(plan.status)} pip needs an `acknowledgement` by the person and the manager"
 
 
 @plan_rule("PB405", "acknowledgement-out-of-time", "A PIP was acknowledged before its conversation or too late")
@@ -120,7 +121,7 @@ def escalated_not_coaching(plan: Plan, context: Context):
 
     **Fix:** use `met`, `not-met` or `withdrawn`, or check the plan's `kind`."""
     if plan.outcome is not None and plan.outcome.result == "escalated" and plan.kind != "coaching":
-        yield ("outcome", "result"), f"a {plan.kind} plan is not `escalated`: only a coaching plan gives way to a PIP"
+        yield ("outcome", "result"), f"{with_article(plan.kind)} plan is not `escalated`: only a coaching plan gives way to a PIP"
 
 
 @plan_rule("PB411", "pip-without-earlier-plan", "A PIP with no coaching plan before it and no recorded reason",

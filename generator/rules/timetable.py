@@ -6,6 +6,7 @@ from ..audience import retention_ends
 from ..model import Declined, Plan, SupportGiven
 from ..timeline import RUNNING
 from . import Context, input_rule, plan_rule
+from ..words import plural
 
 input_rule("PB201", "plan-length", "The timetable's length is missing, doubled or negative", """
     A plan's window is `start` plus either `days` or `end`. With both, they may disagree; with
@@ -103,7 +104,7 @@ def pip_check_ins(plan: Plan, context: Context):
     every = plan.timetable.check_ins.every_weeks
     if every > limit:
         yield ("timetable", "check_ins", "every_weeks"), (
-            f"a pip has check-ins at least every {limit} week{'s' if limit != 1 else ''}; this one every {every}"
+            f"a pip has check-ins at least every {plural(limit, 'week')}; this one every {every}"
         )
 
 
@@ -131,7 +132,7 @@ def check_ins_missing(plan: Plan, context: Context):
     timeline = context.timeline(plan)
     expected, held = timeline.check_ins_expected, timeline.check_ins_held
     if held < expected:
-        yield ("timetable", "check_ins"), f"{held} check-in{'s' if held != 1 else ''} logged of {expected} expected by {context.today}"
+        yield ("timetable", "check_ins"), f"{plural(held, 'check-in')} logged of {expected} expected by {context.today}"
 
 
 @plan_rule("PB210", "past-retention", "A closed plan is past its retention period", severity="warning")

@@ -290,21 +290,64 @@ def test_a_plans_key_figures_read_on_a_phone(open_tab):
     tab.screenshot(JORDAN, "-criteria")
 
 
+PLAN_COLUMNS = ["Person", "Kind", "Status", "Health", "Next due"]
+
+
 @pytest.mark.parametrize("url, shown", [
-    ("plans/", ["Person", "Kind", "Status", "Health", "Next due"]),
-    ("teams/emea-west/", ["Person", "Kind", "Status", "Health", "Next due"]),
-    ("managers/priya-shah/", ["Person", "Kind", "Status", "Health", "Next due"]),
+    ("plans/", PLAN_COLUMNS),
+    ("teams/emea-west/", PLAN_COLUMNS),
+    ("managers/priya-shah/", PLAN_COLUMNS),
+    ("teams/", ["Team", "Plans", "Running", "Formal PIPs running"]),
+    ("managers/", ["Manager", "Plans", "Running", "Formal PIPs running"]),
+    ("people/", ["Person", "Plans"]),
 ])
 def test_listings_keep_the_columns_scanned_first_on_a_phone(open_tab, url, shown):
     tab = open_tab(viewport=PHONE)
     page = tab.open(url)
     assert overflowing(page) == []
-    assert visible_in_viewport(page, ".pb-index thead th") == shown
-    rows = page.locator(".pb-index tbody tr")
+    assert visible_in_viewport(page, "article thead th") == shown
+    rows = page.locator("article tbody tr")
     assert rows.count() >= 2
     for row in range(1, rows.count() + 1):  # a closed plan has nothing due
-        cells = visible_in_viewport(page, f".pb-index tbody tr:nth-child({row}) td")
+        cells = visible_in_viewport(page, f"article tbody tr:nth-child({row}) td")
         assert len(cells) == len(shown) and all(cells[:4]), cells
+
+
+# Each cell's lines of text: the line boxes of its content, told apart by where they end.
+CELL_LINES = """cells => cells.filter(c => c.offsetParent !== null).map(c => {
+  const range = document.createRange();
+  range.selectNodeContents(c);
+  const half = parseFloat(getComputedStyle(c).lineHeight) / 2;
+  const bottoms = Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => r.bottom).sort((a, b) => a - b);
+  let lines = 0, last = -Infinity;
+  for (const bottom of bottoms) { if (bottom - last > half) { lines += 1; last = bottom; } }
+  return [c.textContent.trim(), lines];
+})"""
+
+
+def test_the_dashboard_reads_at_1280_with_no_cell_over_two_lines(tab: Tab):
+    page = tab.open("compliance/")
+    assert overflowing(page) == []
+    groups = page.locator(".pb-compliance thead th[scope=colgroup]").all_inner_texts()
+    assert [text.strip() for text in groups] == ["Plans", "Done, of those owed"] * 2  # managers, HR partners
+    cells = page.locator(".pb-compliance th, .pb-compliance td").evaluate_all(CELL_LINES)
+    assert any(text == "Priya Shah" for text, _ in cells)
+    assert [(text, lines) for text, lines in cells if lines > 2] == []
+    formula = page.locator(".pb-method pre")
+    assert "escalations called for" in formula.inner_text()
+    assert formula.evaluate("pre => pre.scrollWidth <= pre.clientWidth")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_a_persons_page_never_breaks_a_plan_id(open_tab, viewport):
+    tab = open_tab(viewport=viewport)
+    page = tab.open("people/kofi-mensah/")
+    assert overflowing(page) == []
+    links = page.locator(".pb-person td a").evaluate_all(
+        "links => links.map(a => [a.textContent.trim(), a.getClientRects().length])")
+    assert len(links) >= 3  # a coaching plan, the PIP that grew out of it, and its link back
+    assert [(text, pieces) for text, pieces in links if pieces != 1] == []
+    assert all(text in visible_in_viewport(page, ".pb-person td a") for text, _ in links)
 
 
 def test_the_dashboard_reads_on_a_phone(open_tab):
