@@ -25,7 +25,7 @@ from typing import Iterator
 import pytest
 
 from generator.cli import main
-from sitekit import GOOD, MKDOCS, PLAYBOOK, environment, free_port, make_project, stop
+from sitekit import GOOD, MKDOCS, environment, free_port, in_process, make_project, stop
 
 HEADER = "X-Auth-Request-Email"
 NGINX = os.environ.get("PLAYBOOK_NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
@@ -78,8 +78,7 @@ def project(tmp_path_factory) -> Path:
 def sites(project) -> Path:
     """Every audience's site, built as the threat-model page says: the roster's audiences dealt into
     shards (`playbook audiences --shards 2`), each shard a job that runs one `mkdocs build` per audience."""
-    listed = subprocess.run([str(PLAYBOOK), "audiences", "--shards", "2"], cwd=project, env=environment(),
-                            capture_output=True, text=True, timeout=60)
+    listed = in_process(["audiences", "--shards", "2"], project)
     assert listed.returncode == 0, listed.stderr
     target = project / "sites"
 
