@@ -19,17 +19,19 @@ each rule reads them from here.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from .audience import Audience
 from .dates import parse_day
 from .model import WEEKDAYS, Kind, Weekday
+from .workdays import WorkingCalendar, supported_countries
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
@@ -54,6 +56,36 @@ NEW_PLAN_DEFAULTS: dict[str, dict[str, Any]] = {
     "coaching": {"days": 28, "review_every_days": 14, "check_in_weekdays": ["monday", "thursday"]},
     "growth": {"days": 180, "review_every_days": 90, "check_in_weekdays": ["tuesday"], "check_in_every_weeks": 2},
 }
+
+
+class Holidays(BaseModel):
+    """The company's calendar of days off: a country's weekend and public holidays."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    country: str = Field(description="The country, as its ISO 3166 code: GB, US, DE, ...")
+    subdivision: str | None = Field(None, description="A state, province or nation within it: ENG, CA, BY, ...")
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        if value.upper() not in supported_countries():
+            raise ValueError(f"`{value}` is not an ISO 3166 country code the holidays package knows")
+        return value.upper()
+
+    @field_validator("subdivision")
+    @classmethod
+    def _known_subdivision(cls, value: str | None, info) -> str | None:
+        country = info.data.get("country")
+        if value is None or country is None:
+            return value
+        known = supported_countries()[country]
+        if value.upper() not in known:
+            raise ValueError(f"`{value}` is not a subdivision of {country}: one of {', '.join(known)}")
+        return value.upper()
+
+
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
 class Policy(BaseModel):
@@ -84,6 +116,53 @@ class Policy(BaseModel):
     new: dict[Kind, NewPlanDefaults] = Field(default_factory=lambda: {kind: NewPlanDefaults(**values) for kind, values
                                                                        in NEW_PLAN_DEFAULTS.items()},
                                              description="What `playbook new` writes, per kind of plan.")
+    holidays: Holidays | None = Field(
+        None, description="The company's days off, `{country: GB, subdivision: ENG}`: `playbook new` puts reviews "
+                          "and milestones on working days, and PB211 warns about a meeting on a day off.")
+    check_in_time: str | None = Field(
+        None, description="The time check-ins start, `HH:MM`: calendars then hold them as timed events "
+                          "(with `timezone`) instead of all-day ones.")
+    timezone: str | None = Field(None, description="The IANA time zone of `check_in_time`, e.g. Europe/London.")
+
+    @field_validator("check_in_time")
+    @classmethod
+    def _clock_time(cls, value: str | None) -> str | None:
+        if value is not None and not _CLOCK.fullmatch(value):
+            raise ValueError(f"`{value}` is not a time of day: use HH:MM, e.g. 09:30")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"`{value}` is not an IANA time zone, e.g. Europe/London") from None
+        return value
+
+    @model_validator(mode="after")
+    def _time_with_zone(self) -> "Policy":
+        if (self.check_in_time is None) != (self.timezone is None):
+            raise ValueError("give `check_in_time` and `timezone` together")
+        return self
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The working days the rules and `playbook new` go by."""
+        given = self.holidays
+        return WorkingCalendar.of(given.country, given.subdivision) if given else WorkingCalendar()
+
+    @property
+    def check_in_clock(self) -> tuple[time, str] | None:
+        """When check-ins start and in which zone, if the policy says."""
+        if self.check_in_time is None or self.timezone is None:
+            return None
+        hours, minutes = map(int, self.check_in_time.split(":"))
+        return time(hours, minutes), self.timezone
 
     @field_validator("new", mode="before")
     @classmethod

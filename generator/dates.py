@@ -26,6 +26,14 @@ def shortdate(value: date) -> str:
     return f"{value:%a} {value.day} {value:%b %Y}"
 
 
+def span(timetable) -> str:
+    """A plan's length, stated one way everywhere: its first day, its last day and the calendar days
+    it covers, both included (Monday 5 October 2026 to Sunday 3 January 2027, 91 calendar days)."""
+    count = timetable.calendar_days
+    return (f"{longdate(timetable.start)} to {longdate(timetable.last_day)}, "
+            f"{count} calendar day{'s' if count != 1 else ''}")
+
+
 def parse_day(text: str) -> date:
     """The day `text` names, written `YYYY-MM-DD`; ValueError with a message a person can act on.
 

@@ -147,8 +147,23 @@ class Timetable(Record):
 
     @property
     def last_day(self) -> date:
-        """The day the plan ends: `end`, or `start + days`."""
+        """The day the plan ends: `end`, or `start + days`.
+
+        `days` counts the days after the first: `start: 2026-10-05` with `days: 90` ends on
+        2027-01-03, the 91st calendar day. Plans have been written and signed with that reading,
+        so it stays; what a person reads is the first day, the last day and `calendar_days`.
+        """
         return self.end if self.end is not None else self.start + timedelta(days=self.days)
+
+    @property
+    def days_after_start(self) -> int:
+        """How many days after its first day the plan ends: `days`, as the policy's limits count it."""
+        return (self.last_day - self.start).days
+
+    @property
+    def calendar_days(self) -> int:
+        """How many calendar days the plan covers, its first and last day included."""
+        return self.days_after_start + 1
 
     @property
     def review_dates(self) -> list[date]:
@@ -347,7 +362,8 @@ class PlanBody(Record):
 
     @property
     def length_days(self) -> int:
-        return (self.timetable.last_day - self.timetable.start).days
+        """The plan's length as pages and letters state it: calendar days, first and last included."""
+        return self.timetable.calendar_days
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         return next((c for c in self.criteria if c.id == criterion_id), None)

@@ -1,7 +1,10 @@
 """`playbook new`: a plan skeleton with its dates computed from the policy.
 
 Review dates fall every `review_every_days` from the start, the last one on the plan's end; there
-is a milestone per review; check-in weekdays come from the policy. What only the manager can know
+is a milestone per review; check-in weekdays come from the policy. Reviews (and so milestones) are
+put on working days (`generator.workdays`): a review due on a weekend or a public holiday moves to
+the next working day, or, where that would pass the plan's last day, to the nearest earlier one.
+Each keeps the title of the day it was due ("60-day review"). What only the manager can know
 is left as a `TODO` placeholder, which `playbook check` refuses (PB116) until it is filled in.
 """
 
@@ -17,6 +20,7 @@ from pathlib import Path
 from .config import Policy, UsageError
 from .load import LoadError, load_file
 from .model import SLUG_PATTERN
+from .workdays import WorkingCalendar
 
 _SLUG = re.compile(SLUG_PATTERN)
 SCHEMA_FILE = Path(__file__).with_name("plan.schema.json")
@@ -31,6 +35,15 @@ def review_dates(start: date, days: int, every: int) -> list[date]:
     """Every `every` days from the start, and always the last day."""
     offsets = list(range(every, days, every)) + [days]
     return [start + timedelta(days=offset) for offset in offsets]
+
+
+def working_reviews(start: date, days: int, every: int, calendar: WorkingCalendar) -> list[tuple[date, int]]:
+    """Each review's working day and the offset it was due at, in order; two that land on one day are one."""
+    last = start + timedelta(days=days)
+    moved: dict[date, int] = {}
+    for due in review_dates(start, days, every):
+        moved.setdefault(calendar.working_day(due, last), (due - start).days)
+    return sorted(moved.items())
 
 
 def _known_names(plans_dir: Path) -> dict[str, str]:
@@ -58,8 +71,8 @@ def render_skeleton(*, kind: str, person_name: str, person_id: str, team: str, r
                     manager: tuple[str, str | None], hr_partner: tuple[str, str | None] | None,
                     start: date, policy: Policy, schema_ref: str) -> str:
     defaults = policy.new[kind]
-    reviews = review_dates(start, defaults.days, defaults.review_every_days)
-    final = reviews[-1]
+    scheduled = working_reviews(start, defaults.days, defaults.review_every_days, policy.calendar)
+    reviews = [day for day, _ in scheduled]
     weekdays = ", ".join(defaults.check_in_weekdays)
     todo = lambda what: _quote(f"TODO {what}")  # noqa: E731
     name_or_todo = lambda name, who: _quote(name) if name else todo(f"{who}'s full name")  # noqa: E731
@@ -102,8 +115,8 @@ def render_skeleton(*, kind: str, person_name: str, person_id: str, team: str, r
     if defaults.check_in_every_weeks != 1:
         lines.append(f"    every_weeks: {defaults.check_in_every_weeks}")
     lines.append("  reviews:")
-    for index, day in enumerate(reviews):
-        title = "Final review" if day == final else f"{(day - start).days}-day review"
+    for index, (day, offset) in enumerate(scheduled):
+        title = "Final review" if index == len(scheduled) - 1 else f"{offset}-day review"
         lines += [f"    - date: {day}", f"      title: {title}"]
     lines += ["criteria:"] + _criterion("TODO-metric-id", kind, todo)
     if kind == "pip":

@@ -590,6 +590,58 @@ def test_pb209_a_draft_expects_no_check_in(check, coaching_plan):
     assert check(plan).findings == []
 
 
+# PB211 day-off (warning)
+
+GB = Policy(holidays={"country": "GB", "subdivision": "ENG"})
+
+
+def on_tuesdays(plan: PlanText) -> PlanText:
+    """Check-ins on Tuesdays, which meet no English public holiday from November to February."""
+    return plan.change("weekdays: [monday]", "weekdays: [tuesday]")
+
+
+def test_pb211_a_review_and_milestone_on_a_sunday_are_warned(check, pip_plan):
+    plan = on_tuesdays(pip_plan)  # the final review and the last milestone fall on Sunday 2027-02-14
+
+    found = check(plan, policy=GB).findings
+
+    lines = plan.splitlines()
+    assert [(f.code, f.severity, f.line, f.col, f.message) for f in found] == [
+        ("PB211", "warning", lines.index("    - date: 2027-02-14") + 1, 13, "review date 2027-02-14 is a Sunday"),
+        ("PB211", "warning", lines.index("  - date: 2027-02-14") + 1, 11, "milestone date 2027-02-14 is a Sunday")]
+
+
+def test_pb211_a_public_holiday_is_named(check, pip_plan):
+    plan = (on_tuesdays(pip_plan)
+            .change("    - date: 2026-12-16\n      title: 30-day review", "    - date: 2026-12-25\n      title: 30-day review")
+            .change("      by: 2026-12-16", "      by: 2026-12-25")
+            .change("  - date: 2026-12-16\n", "  - date: 2026-12-25\n")
+            .change("  days: 90", "  days: 88").replace("2027-02-14", "2027-02-12"))
+
+    found = check(PlanText(plan), policy=GB).findings
+
+    assert [f.message for f in found] == ["review date 2026-12-25 is a public holiday, Christmas Day",
+                                          "milestone date 2026-12-25 is a public holiday, Christmas Day"]
+
+
+def test_pb211_check_ins_on_holidays_and_on_a_weekend_day(check, pip_plan):
+    plan = pip_plan.change("weekdays: [monday]", "weekdays: [friday, saturday]")
+
+    found = [f for f in check(plan, policy=GB).findings if "check-ins" in f.message]
+
+    assert [(f.line, f.col, f.message) for f in found] == [
+        (plan.line("weekdays: [friday, saturday]"), 5, "check-ins fall on public holidays: 2026-12-25 "
+                                                       "(Christmas Day), 2027-01-01 (New Year's Day)"),
+        (plan.line("weekdays: [friday, saturday]"), 24, "check-ins on saturday fall on the weekend")]
+
+
+def test_pb211_is_silent_without_a_calendar_and_for_a_closed_plan(check, pip_plan):
+    assert check(pip_plan).findings == []
+    closed = pip_plan.change("status: active", "status: closed") + (
+        "outcome:\n  date: 2026-11-19\n  result: withdrawn\n  decision: retained\n")
+    assert not [f for f in check(closed, policy=GB).findings if f.code == "PB211"]
+
+
 # PB300 trigger-line
 
 @pytest.mark.parametrize("old, new, at", [

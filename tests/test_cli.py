@@ -117,7 +117,7 @@ def test_json_output_is_a_list_with_the_six_fields(cli, write_plan, pip_plan):
 
     assert rows == [{
         "path": str(path), "line": 19, "col": 9, "severity": "error", "code": "PB206",
-        "message": "a pip runs at most 90 days; this one runs 91",
+        "message": "a pip ends at most 90 days after it starts; this one ends 91 days after, on 2027-02-15",
     }]
 
 
@@ -312,16 +312,45 @@ def test_new_writes_a_skeleton_that_check_refuses_at_each_placeholder_until_fill
     assert (filled.returncode, filled.stdout) == (0, "")
 
 
-def test_new_pip_has_reviews_and_milestones_at_30_60_and_90_days(cli, tmp_path):
+def test_new_pip_has_reviews_and_milestones_at_30_60_and_90_days_on_working_days(cli, tmp_path):
     cli("new", "pip", *NEW_ARGS, "--hr-partner", "sam-ortiz")
 
     plan = yaml.safe_load((tmp_path / NEW_FILES["pip"]).read_text(encoding="utf-8"))
 
-    days = [date(2026, 12, 16), date(2027, 1, 15), date(2027, 2, 14)]  # start 2026-11-16 + 30, 60, 90
+    # Start 2026-11-16 + 30, 60, 90; the 90th day is Sunday 2027-02-14, the plan's last day: the final
+    # review cannot move later, so it moves to the Friday before.
+    days = [date(2026, 12, 16), date(2027, 1, 15), date(2027, 2, 12)]
     assert plan["timetable"]["days"] == 90
     assert [review["date"] for review in plan["timetable"]["reviews"]] == days
+    assert [review["title"] for review in plan["timetable"]["reviews"]] == [
+        "30-day review", "60-day review", "Final review"]
     assert [milestone["date"] for milestone in plan["milestones"]] == days
     assert plan["criteria"][0]["trigger"]["by"] in days
+
+
+def new_pip(cli, tmp_path, start: str) -> dict:
+    args = [arg if arg != "2026-11-16" else start for arg in NEW_ARGS]
+    result = cli("new", "pip", *args, "--hr-partner", "sam-ortiz")
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load((tmp_path / result.stdout.strip()).read_text(encoding="utf-8"))
+
+
+def test_new_moves_a_review_due_on_a_saturday_to_the_monday(cli, tmp_path):
+    plan = new_pip(cli, tmp_path, "2026-12-01")  # + 60 days is Saturday 2027-01-30
+
+    reviews = plan["timetable"]["reviews"]
+    assert [(review["date"], review["title"]) for review in reviews] == [
+        (date(2026, 12, 31), "30-day review"), (date(2027, 2, 1), "60-day review"), (date(2027, 3, 1), "Final review")]
+    assert [milestone["date"] for milestone in plan["milestones"]] == [review["date"] for review in reviews]
+
+
+def test_new_moves_a_review_off_the_public_holidays_the_policy_names(cli, tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("plugins:\n  - playbook:\n      policy:\n"
+                                         "        holidays: {country: GB, subdivision: ENG}\n")
+    plan = new_pip(cli, tmp_path, "2026-12-02")  # + 30 days is Friday 1 January 2027, New Year's Day
+
+    assert plan["timetable"]["reviews"][0]["date"] == date(2027, 1, 4)
+    assert plan["criteria"][0]["trigger"]["by"] == date(2027, 1, 4)
 
 
 def test_new_refuses_to_overwrite_a_plan(cli, tmp_path):

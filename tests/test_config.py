@@ -30,7 +30,7 @@ def test_check_finds_mkdocs_yml_above_the_working_folder(tmp_path, cli):
     for folder in (tmp_path, tmp_path / "plans", tmp_path / "plans" / "emea-west"):
         result = cli("check", "--today", "2026-11-20", cwd=folder)
         assert result.returncode == 1, (folder, result.stdout, result.stderr)
-        assert "PB206 a pip runs at most 60 days; this one runs 90" in result.stdout
+        assert "PB206 a pip ends at most 60 days after it starts; this one ends 90 days after, on 2027-02-14" in result.stdout
 
 
 def test_check_from_a_subfolder_names_files_as_the_user_types_them(tmp_path, cli):
@@ -45,12 +45,12 @@ def test_inherit_and_env_mean_the_same_to_check_as_to_mkdocs(tmp_path, cli):
     write(tmp_path, "mkdocs.yml", "INHERIT: base.yml\nsite_name: !ENV [SITE_NAME, Playbook]\n")
     write(tmp_path, "plans/emea-west/jordan-lee-pip-2026-11.yaml", PIP_90)
     result = cli("check", "--today", "2026-11-20")
-    assert "PB206 a pip runs at most 60 days; this one runs 90" in result.stdout
+    assert "PB206 a pip ends at most 60 days after it starts; this one ends 90 days after, on 2027-02-14" in result.stdout
 
     write(tmp_path, "mkdocs.yml", "plugins:\n  - playbook:\n      policy:\n        pip_max_days: !ENV [PIP_MAX, 90]\n")
     assert cli("check", "--today", "2026-11-20").returncode == 0
     result = cli("check", "--today", "2026-11-20", env={"PIP_MAX": "60"})
-    assert "PB206 a pip runs at most 60 days; this one runs 90" in result.stdout
+    assert "PB206 a pip ends at most 60 days after it starts; this one ends 90 days after, on 2027-02-14" in result.stdout
 
 
 def test_a_broken_mkdocs_yml_is_a_clear_usage_error(tmp_path, cli):

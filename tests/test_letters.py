@@ -210,8 +210,9 @@ def test_the_plan_document_holds_every_part_hr_needs(project, cli):
     # An introduction, and the informal plan that came before, with its dates.
     assert "Meetings stall between discovery and demo." in text
     assert "Monday 12 October 2026" in text and "Monday 9 November 2026" in text
-    # The length and the dates.
-    assert "90 days, from Monday 16 November 2026 to Sunday 14 February 2027" in text
+    # The length and the dates: `days: 90` from 16 November ends on 14 February, the 91st calendar day.
+    assert "runs from Monday 16 November 2026 to Sunday 14 February 2027, 91 calendar days." in text
+    assert "90 days" not in text
     # Objectives with baselines, targets and triggers.
     assert "from 18% at the start of the plan to 30%" in text and "below 24%" in text
     assert "from 3 meetings" in text and "below 4 meetings" in text
@@ -235,7 +236,7 @@ def test_the_pdf_holds_the_document_and_never_leaves_the_signatures_alone(projec
     assert result.returncode == 0, result.stderr
     pages = [page.extract_text() for page in pypdf.PdfReader(output).pages]
     text = "\n".join(pages)
-    for expected in ("PERFORMANCE IMPROVEMENT PLAN", "Jordan Lee", "90 days", "up to and including termination",
+    for expected in ("PERFORMANCE IMPROVEMENT PLAN", "Jordan Lee", "91 calendar", "up to and including termination",
                      "Employee: Jordan Lee", "HR partner: Sam Ortiz"):
         assert expected in text, expected
     assert not RELATIVE.search(text)

@@ -154,7 +154,7 @@ def test_jordan_page_shows_who_what_and_when(good_site):
     assert facts["HR partner"] == "Sam Ortiz"
     assert facts["Kind"] == "Performance improvement plan"
     assert facts["Status"] == "active"
-    assert facts["Dates"].startswith("Monday 5 October 2026 to Sunday 3 January 2027")
+    assert facts["Dates"] == "Monday 5 October 2026 to Sunday 3 January 2027, 91 calendar days"
     assert facts["Playbook version"].startswith("2026.2 ")
     assert [link.href for link in page.links if link.text == "2026.2"] == []  # no `versions_url`: no release to link
     assert facts["Health"].startswith("Off track")  # the 30-day milestone was missed (21 of 22)

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from jinja2 import BaseLoader, Environment, StrictUndefined
 from markupsafe import Markup
 
-from ..dates import longdate, shortdate
+from ..dates import longdate, shortdate, span
 from ..units import measure, number
 from ..words import article, plural, with_article
 
@@ -130,6 +130,7 @@ def stage(name: str) -> str:
 FILTERS = {
     "longdate": longdate,
     "shortdate": shortdate,
+    "span": span,
     "and_join": and_join,
     "weekdays": weekdays,
     "number": number,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from ..audience import retention_ends
-from ..model import Declined, Plan, SupportGiven
+from ..model import WEEKDAYS, Declined, Plan, SupportGiven
+from ..schedule import check_in_dates
 from ..timeline import RUNNING
 from . import Context, input_rule, plan_rule
 from ..words import plural
@@ -77,19 +80,25 @@ def milestones_not_ascending(plan: Plan, context: Context):
 def pip_length(plan: Plan, context: Context):
     """A PIP gives a fair, fixed time to improve: too short is not fair, too long is not a plan.
     The bounds are policy (`pip_min_days`, `pip_max_days`; an `extended` PIP may run
-    `pip_extension_max_days` longer) and can be set in `mkdocs.yml`.
+    `pip_extension_max_days` longer) and can be set in `mkdocs.yml`. They count as `days` does,
+    the days after the first: a plan of `days: 90` from 5 October ends on 3 January, within a
+    limit of 90, and covers 91 calendar days.
 
     **Fix:** set `days` (or `end`) within the bounds."""
     if plan.kind != "pip":
         return
     policy = context.policy
     longest = policy.pip_max_days + (policy.pip_extension_max_days if plan.status == "extended" else 0)
-    days = plan.length_days
+    # The limits count as `days` does: the days after the first (`days: 90` is within a limit of 90).
+    days = plan.timetable.days_after_start
     where = ("timetable", "days") if plan.timetable.days is not None else ("timetable", "end")
     if days > longest:
-        yield where, f"a pip runs at most {longest} days{' when extended' if plan.status == 'extended' else ''}; this one runs {days}"
+        yield where, (f"a pip ends at most {longest} days after it starts"
+                      f"{' when extended' if plan.status == 'extended' else ''}; this one ends {days} days after, "
+                      f"on {plan.timetable.last_day}")
     elif days < policy.pip_min_days:
-        yield where, f"a pip runs at least {policy.pip_min_days} days; this one runs {days}"
+        yield where, (f"a pip ends at least {policy.pip_min_days} days after it starts; this one ends {days} days "
+                      f"after, on {plan.timetable.last_day}")
 
 
 @plan_rule("PB207", "pip-check-ins", "A PIP's check-ins are less frequent than the policy allows")
@@ -183,3 +192,37 @@ def _signatures(ack, path: tuple, what: str):
         return []
     person = (*path, "person", "declined") if isinstance(ack.person, Declined) else (*path, "person")
     return [(person, what, ack.person_date), ((*path, "manager"), what, ack.manager)]
+
+
+@plan_rule("PB211", "day-off", "A review, milestone or check-in falls on a weekend or a public holiday",
+           severity="warning")
+def meeting_on_a_day_off(plan: Plan, context: Context):
+    """A review nobody can attend, or a milestone judged on a day the office is closed, is
+    moved at the last minute, and the record no longer says when it happened. The check runs
+    when the policy names the company's calendar (`holidays: {country: GB, subdivision: ENG}`,
+    ISO 3166 codes, read with the `holidays` package): that country's weekend and its public
+    holidays are days off. Without it, the generator does not know which days a team works
+    (some sales teams work Saturdays), and the rule stays silent. A closed plan's dates are
+    history and are not checked.
+
+    **Fix:** move the review or milestone to a working day (its trigger's `by` with it), or
+    choose check-in weekdays that are working days; a check-in on a holiday can be held the
+    day before or after, and logged on that day."""
+    if context.policy.holidays is None or plan.status == "closed":
+        return
+    calendar = context.policy.calendar
+    for path, label, items in (("timetable.reviews", "review", plan.timetable.reviews),
+                               ("milestones", "milestone", plan.milestones)):
+        for index, item in enumerate(items):
+            off = calendar.day_off(item.date)
+            if off:
+                yield (*path.split("."), index, "date"), f"{label} date {item.date} is {off}"
+    monday = date(2024, 1, 1)  # any Monday: which weekdays are the weekend
+    for index, name in enumerate(plan.timetable.check_ins.weekdays):
+        day = monday + timedelta(days=WEEKDAYS.index(name))
+        if day.weekday() in calendar.weekend:
+            yield ("timetable", "check_ins", "weekdays", index), f"check-ins on {name} fall on the weekend"
+    holidays = [f"{day} ({calendar.holiday(day)})" for day in check_in_dates(plan.timetable)
+                if day.weekday() not in calendar.weekend and calendar.holiday(day)]  # a weekend is said above
+    if holidays:
+        yield ("timetable", "check_ins"), f"check-ins fall on public holidays: {', '.join(holidays)}"
