@@ -11,9 +11,10 @@ What a running plan owes:
 
 - **upcoming or due today**, within the next `days` days: check-ins, reviews, milestones, the
   deadline for both signatures (PIPs) and the plan's end (when an outcome is to be recorded);
-- **overdue** (missed and still owed): a review not recorded as held, a milestone missed or with
-  no result logged, the signatures missing past their deadline, a running plan past its end, and
-  an escalation stage that a crossed trigger called for but that nobody recorded. A missed
+- **overdue** (`Timeline.overdue`: missed and not yet handled): a review not recorded as held, a
+  milestone missed or with no result logged until an escalation step or a later review is
+  recorded, the signatures missing past their deadline, a running plan past its end, and an
+  escalation stage that a crossed trigger called for but that nobody recorded. A missed
   check-in is not listed: it cannot be held any more, and `playbook check` counts them (PB209);
 - **letters**: a written or final warning whose letter is ready (`generator.readiness`) and not yet
   sent. It is named on the line of the escalation it records; a letter with no such line gets one.
@@ -148,10 +149,11 @@ def owed(plan: PublicPlan, timeline: Timeline, days: int, acknowledgement_days: 
     today = timeline.today
     last = today + timedelta(days=days)
     entries = []
+    overdue = set(timeline.overdue)  # missed and not yet handled: see generator.timeline
     for item in timeline.items:
         if item.kind in _OWED and item.open and item.date <= last:
             entries.append(Entry(item.date, plan, item.kind, _title(item), (item.date - today).days))
-        elif item.kind in _OWED and item.kind != "check-in" and item.state == "missed":
+        elif item.kind in _OWED and item in overdue:
             entries.append(Entry(item.date, plan, item.kind, _missed(item, timeline), (item.date - today).days))
     letters = [name for name in LETTER_STAGES if _letter_due(plan, timeline, name, acknowledgement_days)]
     for due in timeline.escalations:

@@ -25,6 +25,16 @@ What makes each kind of item done:
 - **end**: the plan's last day; done once an outcome is recorded.
 
 A draft has not started: its items are all upcoming. A closed plan owes nothing after its outcome.
+
+**Overdue** (`Timeline.overdue`): a missed item that a running plan still owes, until it is
+handled. A review, the signatures, an escalation and the end are handled once the record shows
+them done (a review held late, the signatures given late, the stage recorded, the outcome). A
+missed milestone cannot be met any more: it is handled once the record shows what followed, an
+escalation step recorded on or after its date, or a review held after it. A missed check-in
+cannot be held any more either, and is counted (PB209), not owed.
+
+**Next due** (`Timeline.next_due`): the most urgent of all, the longest overdue first, else the
+next open item.
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Literal
 
+from .dates import shortdate
 from .model import Criterion, LogEntry, PlanBody, Trigger
 from .schedule import check_in_dates, expected_check_ins
 
@@ -60,6 +71,26 @@ class Item:
     def open(self) -> bool:
         """Still to do: upcoming or due today."""
         return self.state in ("upcoming", "due")
+
+
+# What a running plan still owes once it is missed (a missed check-in cannot be held any more).
+_OWED_WHEN_MISSED = frozenset({"review", "milestone", "acknowledgement", "escalation", "end"})
+
+
+@dataclass(frozen=True)
+class Due:
+    """An item a plan owes, and how many days overdue it is (0: not overdue)."""
+
+    item: Item
+    days_overdue: int
+
+    @property
+    def text(self) -> str:
+        """`Mon 4 Jan 2027: 60-day review (5 days overdue)`, as listings show it."""
+        late, item = self.days_overdue, self.item
+        title = f"Milestone: {item.title}" if item.kind == "milestone" else item.title
+        return f"{shortdate(item.date)}: {title}" + (
+            f" ({late} day{'s' if late != 1 else ''} overdue)" if late else "")
 
 
 @dataclass(frozen=True)
@@ -162,6 +193,29 @@ class Timeline:
     @property
     def missed(self) -> list[Item]:
         return [item for item in self.items if item.state == "missed"]
+
+    @property
+    def overdue(self) -> list[Item]:
+        """The missed items a running plan still owes, oldest first (see the module's docstring)."""
+        if self.plan.status not in RUNNING:
+            return []
+        return [item for item in self.items if item.state == "missed" and item.kind in _OWED_WHEN_MISSED
+                and not (item.kind == "milestone" and self._handled(item.date))]
+
+    def _handled(self, milestone_day: date) -> bool:
+        """Whether the record shows what followed a milestone missed on `milestone_day`."""
+        return (any(step.date >= milestone_day for step in self.plan.escalation)
+                or any(review.held_on is not None and review.held_on > milestone_day for review in self.reviews))
+
+    def next_due(self) -> "Due | None":
+        """The most urgent thing a running plan owes: the longest overdue, else the next open item."""
+        if self.plan.status not in RUNNING:
+            return None
+        overdue = self.overdue
+        if overdue:
+            return Due(overdue[0], (self.today - overdue[0].date).days)
+        item = self.next()
+        return Due(item, 0) if item is not None else None
 
     @property
     def reviews_due(self) -> int:

@@ -111,6 +111,19 @@ def test_a_recorded_escalation_is_no_longer_owed(write_plan, agenda):
     assert not [row for row in rows if row["kind"] in ("escalation", "letter")]
 
 
+def test_a_missed_milestone_clears_once_the_written_warning_it_led_to_is_recorded(write_plan, agenda):
+    write_plan(CROSSED)  # 20% at the 30-day review on 16 Dec: the milestone of 24% is missed
+    missed = [row for row in agenda("--today", "2027-02-14", "--format", "json")
+              if row["kind"] == "milestone" and row["state"] == "overdue"]
+    assert [(row["date"], row["days"], row["title"]) for row in missed] == [
+        ("2026-12-16", -60, "Milestone missed: Discovery checklist in use")]
+
+    write_plan(CROSSED.change("    date: 2026-11-13\n", "    date: 2026-11-13\n  - stage: written-warning\n"
+                                                        "    date: 2026-12-18\n"))
+    rows = agenda("--today", "2027-02-14", "--format", "json")
+    assert not [row for row in rows if row["kind"] == "milestone" and row["state"] == "overdue"]
+
+
 def test_a_plan_past_its_end_is_overdue(write_plan, agenda):
     write_plan(COACHING, FILE_NAMES["coaching"])  # 28 days from 2026-11-16: ends 2026-12-14
     rows = agenda("--today", "2026-12-20", "--format", "json")

@@ -173,7 +173,8 @@ def test_plans_json_is_valid_complete_and_byte_identical(tmp_path):
     assert list(Draft7Validator(PLANS_SCHEMA).iter_errors(document)) == []
     assert [row["id"] for row in document["plans"]] == ["jordan-lee-pip-2026-11", "sam-rivera-coaching-2026-11"]
     assert {row["health"] for row in document["plans"]} <= {"on-track", "at-risk", "off-track"}
-    assert document["plans"][0]["next_due"] == {"date": "2026-11-23", "kind": "check-in", "title": "Check-in"}
+    assert document["plans"][0]["next_due"] == {"date": "2026-11-23", "kind": "check-in", "title": "Check-in",
+                                                 "days_overdue": 0}
     assert document["generator"]["name"] == "playbook" and document["generator"]["version"]
 
 
@@ -255,6 +256,7 @@ def test_listings_show_health_and_next_due_and_never_repeat_a_shared_column(site
     plans = Page(site, "plans/").rows("")
     assert plans[0] == ["Person", "Kind", "Status", "Health", "Next due", "Team", "Manager"]
     jordan = next(row for row in plans if row[0] == "Jordan Lee")
-    assert jordan[3] == "Off track" and jordan[4] == "Mon 23 Nov 2026: Check-in"
+    assert jordan[3] == "Off track" and jordan[4] == (
+        "Wed 4 Nov 2026: Milestone: Discovery checklist in use on every first call (16 days overdue)")
     assert Page(site, "teams/emea-west/").rows("")[0] == ["Person", "Kind", "Status", "Health", "Next due", "Manager"]
     assert Page(site, "managers/priya-shah/").rows("")[0] == ["Person", "Kind", "Status", "Health", "Next due", "Team"]

@@ -101,3 +101,25 @@ def test_a_pip_page_says_how_each_number_is_measured_and_why_no_coaching_plan_ca
             "What counts: demos booked within 21 days.") in page
     assert "| No coaching plan before it | Weekly coaching since September" in page
     assert "How each number is measured" not in page_of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml"))
+
+
+CHECK_IN_24 = "  - date: 2026-12-16\n    kind: check-in\n    note: Numbers before the review.\n    results: {discovery-to-demo: 24}\n"
+REVIEW_NO_RESULT = "  - date: 2026-12-16\n    kind: review\n    note: 30-day review held; numbers not brought.\n"
+
+
+def test_a_page_says_why_a_milestone_met_and_its_trigger_undecided_read_the_criterion_differently(record):
+    plan = record(PIP + CHECK_IN_24 + REVIEW_NO_RESULT, "emea-west/jordan-lee-pip-2026-11.yaml")
+    page = page_of(plan, date(2026, 12, 18)).replace("\\-", "-")  # Markdown escapes each dash of the metric
+
+    assert "met" in page and "(logged 24)" in page and "no result logged at that review" in page
+    assert ('!!! note "Why the milestone and the trigger of Wed 16 Dec 2026 read Discovery-to-demo conversion '
+            'differently"') in page
+    assert ("is judged on the latest result logged by its date, from any log entry: 24%, logged Wed 16 Dec 2026. "
+            "The trigger is judged only on the result logged at the review held on its date") in page
+    assert "the review held Wed 16 Dec 2026 logged no result for it." in page
+
+
+def test_no_such_note_where_the_milestone_and_the_trigger_read_the_same_result(record):
+    review = REVIEW_NO_RESULT + "    results: {discovery-to-demo: 25}\n"
+    page = page_of(record(PIP + review, "emea-west/jordan-lee-pip-2026-11.yaml"), date(2026, 12, 18))
+    assert "Why the milestone and the trigger" not in page

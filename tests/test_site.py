@@ -377,8 +377,9 @@ INDEX_KIND_LABELS = {"pip": "PIP", "coaching": "Coaching", "growth": "Growth"}  
 # As of 2026-11-20, worked out from the records: Alex's check-ins fall on every other Tuesday from
 # 13 October (none logged of the three due: at risk); Jordan meets on Mondays and Thursdays and missed
 # his 30-day milestone (off track); Sam's first milestone falls on Monday 23 November.
-NEXT_DUE = {"jordan-lee-pip-2026-10": "Mon 23 Nov 2026: Check-in",
-            "sam-rivera-coaching-2026-11": "Mon 23 Nov 2026: Day plan followed for a full week",
+NEXT_DUE = {"jordan-lee-pip-2026-10": "Wed 4 Nov 2026: Milestone: Discovery checklist in use on every first call "
+                                      "(16 days overdue)",
+            "sam-rivera-coaching-2026-11": "Mon 23 Nov 2026: Milestone: Day plan followed for a full week",
             "alex-kim-growth-2026-10": "Tue 24 Nov 2026: Check-in"}
 HEALTH = {"jordan-lee-pip-2026-10": "Off track", "sam-rivera-coaching-2026-11": "On track",
           "alex-kim-growth-2026-10": "At risk"}
@@ -776,7 +777,9 @@ def test_playbook_today_changes_what_is_next(good_site, december_site):
     assert november == "Next: 60-day review on Fri 4 Dec 2026 As of Friday 20 November 2026 (in 14 days)"
     assert december.startswith("Next: Final review on Sun 3 Jan 2027 As of Thursday 10 December 2026 (in 24 days)")
     assert "As of Thursday 10 December 2026" in december_site.page(JORDAN).text
-    assert index_rows(december_site.page("plans/"))["Jordan Lee"]["Next due"] == "Thu 10 Dec 2026: Check-in"
+    # Overdue first: the milestone missed on 4 November still waits for what follows it (36 days).
+    assert index_rows(december_site.page("plans/"))["Jordan Lee"]["Next due"] == (
+        "Wed 4 Nov 2026: Milestone: Discovery checklist in use on every first call (36 days overdue)")
 
 
 # --------------------------------------------------------------------------------------------

@@ -164,6 +164,44 @@ def test_a_closed_plan_owes_nothing_after_its_outcome(timeline_of):
 def test_a_running_plan_past_its_end(timeline_of):
     t = timeline_of(PIP, date(2027, 2, 15))
     assert states(t, "end") == [(date(2027, 2, 14), "missed")]
+    assert t.next() is None and "end" in [item.kind for item in t.overdue]
+    assert t.next_due() is not None
+
+
+# Next due: the most urgent item, overdue first
+
+def test_next_due_is_the_overdue_review_not_the_check_in_of_the_day(timeline_of):
+    t = timeline_of(PIP, date(2026, 12, 21))  # Monday: a check-in today; the 30-day review of 16 Dec not held
+    assert t.next().kind == "check-in"
+    due = t.next_due()
+    assert (due.item.kind, due.item.date, due.days_overdue) == ("review", date(2026, 12, 16), 5)
+    assert due.text == "Wed 16 Dec 2026: 30-day review (5 days overdue)"
+
+
+def test_next_due_without_anything_overdue_is_the_next_open_item(timeline_of):
+    due = timeline_of(PIP, date(2026, 11, 20)).next_due()
+    assert (due.item.kind, due.days_overdue, due.text) == ("check-in", 0, "Mon 23 Nov 2026: Check-in")
+
+
+def test_a_missed_milestone_is_owed_until_the_escalation_it_led_to_is_recorded(timeline_of):
+    crossed = with_log(PIP, REVIEW_22)  # 22% at the 30-day review: milestone missed, written warning due
+    t = timeline_of(crossed, date(2027, 1, 10))
+    assert [(item.kind, item.date) for item in t.overdue] == [
+        ("milestone", date(2026, 12, 16)), ("escalation", date(2026, 12, 16))]
+    recorded = crossed.change("    date: 2026-11-13\n", "    date: 2026-11-13\n  - stage: written-warning\n"
+                                                       "    date: 2026-12-18\n")
+    t = timeline_of(recorded, date(2027, 1, 10))
+    assert t.overdue == [] and t.milestones[0].verdict == "missed"  # still missed, but handled
+
+
+def test_a_missed_milestone_is_handled_by_a_later_review(timeline_of):
+    reviews = ("  - date: 2027-02-12\n    kind: self-review\n    note: Mid-point self-review, three weeks late.\n")
+    late = GROWTH.change("- date: 2027-02-12\n      title: Mid-point", "- date: 2027-01-19\n      title: Mid-point")
+    late = late.change("  - date: 2027-02-12\n    title: Half the gap closed", "  - date: 2027-01-19\n    title: Half the gap closed")
+    t = timeline_of(late, date(2027, 2, 1), "emea-west/alex-kim-growth-2026-11.yaml")
+    assert ("milestone", date(2027, 1, 19)) in [(item.kind, item.date) for item in t.overdue]
+    t = timeline_of(with_log(late, reviews), date(2027, 2, 15), "emea-west/alex-kim-growth-2026-11.yaml")
+    assert [(item.kind, item.date) for item in t.overdue] == []
 
 
 def test_standings_read_results_logged_up_to_today(timeline_of):

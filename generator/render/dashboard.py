@@ -119,9 +119,10 @@ PLANS_SCHEMA = {
                 "end": {"type": "string", "format": "date"},
                 "health": {"enum": list(HEALTH_LABELS)},
                 "next_due": {"oneOf": [{"type": "null"}, {
-                    "type": "object", "required": ["date", "kind", "title"],
+                    "type": "object", "required": ["date", "kind", "title", "days_overdue"],
                     "properties": {"date": {"type": "string", "format": "date"}, "kind": {"type": "string"},
-                                   "title": {"type": "string"}}}]},
+                                   "title": {"type": "string"},
+                                   "days_overdue": {"type": "integer", "minimum": 0}}}]},
                 "follows": {"type": ["string", "null"]},
             },
         }},
@@ -140,7 +141,7 @@ def plans_json(selected: list[SelectedPlan], today: date, audience: str, version
     rows = []
     for chosen in sorted(selected, key=lambda c: c.plan.id):
         plan, timeline = chosen.plan, chosen.timeline
-        next_item = timeline.next() if plan.status in ("active", "extended") else None
+        due = timeline.next_due()
         rows.append({
             "id": plan.id,
             "person": ref(plan.person),
@@ -152,8 +153,8 @@ def plans_json(selected: list[SelectedPlan], today: date, audience: str, version
             "start": plan.timetable.start.isoformat(),
             "end": plan.timetable.last_day.isoformat(),
             "health": health(timeline),
-            "next_due": {"date": next_item.date.isoformat(), "kind": next_item.kind, "title": next_item.title}
-            if next_item else None,
+            "next_due": {"date": due.item.date.isoformat(), "kind": due.item.kind, "title": due.item.title,
+                         "days_overdue": due.days_overdue} if due else None,
             "follows": plan.follows,
         })
     document = {"$schema": PLANS_JSON_SCHEMA, "generator": {"name": "playbook", "version": version},

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from ..model import STAGES, PublicPlan
 from ..readiness import witness_name
 from ..audience import SelectedPlan
-from ..timeline import HEALTH_LABELS, RUNNING, Timeline, health
+from ..timeline import HEALTH_LABELS, RUNNING, Timeline, health, latest_result
 from .charts import criterion_chart
 from ..dates import shortdate
 from .jinja import front_matter, markdown_env
@@ -186,6 +186,7 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         "targets_of": lambda state: plan.milestones[state.index].targets,
         "health": HEALTH_LABELS[health(timeline)],
         "charts": _charts(plan, timeline),
+        "readings": _readings(plan, timeline),
         "history": history or PlanHistory([], "no-repository", ""),
         "previous": previous,
         "version_link": version_url(versions_url, plan.playbook_version) if plan.playbook_version else None,
@@ -195,6 +196,40 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
     context["fragment"] = fragments.add
     markdown = front_matter(title, robots=NOINDEX) + _environment().get_template("plan.md.j2").render(context)
     return markdown, fragments.html
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A milestone and a trigger on one day that read one criterion differently, and what each read."""
+
+    day: date
+    criterion: object
+    milestone_title: str
+    result: float  # the latest result logged by the day, from any log entry: what the milestone reads
+    result_date: date
+    review_on: date | None  # the review the trigger reads, if it was held
+    review_result: float | None  # the result logged at that review, if any
+
+
+def _readings(plan: PublicPlan, timeline: Timeline) -> list[Reading]:
+    """Where a milestone and a trigger judge the same criterion on the same day from different results.
+
+    A milestone reads the latest result logged on or before its date (a check-in's will do); a
+    trigger reads only the result logged at the review held on its `by` date. Both are right, and
+    the page says why they differ (see `generator.timeline`)."""
+    found = []
+    for trigger in timeline.triggers:
+        if trigger.verdict == "pending":  # not judged yet: nothing read differently
+            continue
+        criterion = trigger.criterion
+        for milestone in timeline.milestones:
+            if milestone.date != trigger.trigger.by or criterion.id not in milestone.results:
+                continue
+            read = latest_result(plan.log, criterion.id, milestone.date)
+            if read is not None and (read[0] != trigger.result or read[1] != trigger.review_on):
+                found.append(Reading(milestone.date, criterion, milestone.title, read[0], read[1],
+                                     trigger.review_on, trigger.result))
+    return found
 
 
 def _charts(plan: PublicPlan, timeline: Timeline) -> dict[str, Markup]:
@@ -241,7 +276,7 @@ def _letters(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowledge
 class IndexRow:
     plan: PublicPlan
     health: str
-    next_due: object | None  # the timeline's next open item, for a running plan
+    next_due: object | None  # the timeline's most urgent item (`Timeline.next_due`), for a running plan
 
 
 def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty: str) -> dict[str, str]:
@@ -250,8 +285,8 @@ def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty:
     `intro` says what the build holds (which audience), at the top of the plans index; `empty`
     is what a listing says when the build holds no plan."""
     rows = sorted(
-        (IndexRow(chosen.plan, HEALTH_LABELS[health(chosen.timeline)],
-                  chosen.timeline.next() if chosen.plan.status in RUNNING else None) for chosen in selected),
+        (IndexRow(chosen.plan, HEALTH_LABELS[health(chosen.timeline)], chosen.timeline.next_due())
+         for chosen in selected),
         key=lambda row: (row.plan.person.team, row.plan.person.name, row.plan.timetable.start, row.plan.id),
     )
     by_team: dict[str, list[IndexRow]] = defaultdict(list)
