@@ -291,7 +291,8 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
         samples = load_samples(project.docs_dir, project, today)
         outcome.site = render_site(outcome.plans, letters, samples, audience, today,
                                    settings.policy.acknowledgement_days, cache, settings.versions_url,
-                                   members_for(run.roster, audience), history)
+                                   members_for(run.roster, audience), history,
+                                   clock=settings.policy.check_in_clock)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     if preview:

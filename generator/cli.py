@@ -122,10 +122,11 @@ def cmd_export(args) -> int:
     target = Path(args.directory)
     today = resolve_today(args.today, project.settings.today)
     audience = resolve_audience(args.audience, project.settings.audience)
-    if args.format == "json":
-        from .export import export_json
+    if args.format in ("json", "csv"):
+        from .export import PLANS_CSV, PLANS_JSON, export_json
 
-        print(export_json(project, target, today=today, audience=audience))
+        print(export_json(project, target, today=today, audience=audience,
+                          name=PLANS_JSON if args.format == "json" else PLANS_CSV))
         return EXIT_CLEAN
     count = export_site(project, target, today=today, audience=audience)
     print(f"wrote {count} files to {target} (build it with `mkdocs build -f {target / 'mkdocs.yml'}`)",
@@ -366,8 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = add("export", cmd_export, "Write the whole site's pages and a plain mkdocs.yml to a folder.")
     export.add_argument("directory", metavar="DIR")
-    export.add_argument("--format", choices=("site", "json"), default="site",
-                        help="site: every page and a plain mkdocs.yml; json: plans.json only, as the site publishes it")
+    export.add_argument("--format", choices=("site", "json", "csv"), default="site",
+                        help="site: every page and a plain mkdocs.yml; json: plans.json only, as the site publishes it; "
+                             "csv: plans.csv only, a row per plan")
     audience_option(export)
     common(export)
 

@@ -22,7 +22,7 @@ from .audience import Audience
 from .build import Build, BuildError, build
 from .config import EnvTag, Project, UsageError, read_mkdocs_yml
 from .findings import format_text
-from .render.dashboard import PLANS_JSON
+from .render.dashboard import PLANS_CSV, PLANS_JSON
 from .render.site import STYLESHEET, TEMPLATES_DIR, required_extensions, theme_dir, without_pages
 
 EXPORTED_DOCS = "docs"
@@ -40,8 +40,9 @@ def check_target(project: Project, target: Path) -> None:
                              "or hold it; choose a folder outside the project's sources")
 
 
-def export_json(project: Project, target: Path, *, today: date, audience: Audience) -> Path:
-    """Write the build's `plans.json` (the same bytes the site publishes) into the folder `target`."""
+def export_json(project: Project, target: Path, *, today: date, audience: Audience, name: str = PLANS_JSON) -> Path:
+    """Write the build's `plans.json`, or `plans.csv` (`name`), the same bytes the site publishes, into the
+    folder `target`."""
     check_target(project, target)
     try:
         result = build(project, today=today, audience=audience)
@@ -51,8 +52,8 @@ def export_json(project: Project, target: Path, *, today: date, audience: Audien
         sys.stderr.write(format_text(result.failing()))
         raise UsageError(f"{result.failure_message()}; nothing was exported")
     target.mkdir(parents=True, exist_ok=True)
-    destination = target / PLANS_JSON
-    destination.write_text(result.assets[PLANS_JSON], encoding="utf-8")
+    destination = target / name
+    destination.write_text(result.assets[name], encoding="utf-8", newline="")  # csv writes its own line ends
     return destination
 
 

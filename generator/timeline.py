@@ -85,11 +85,15 @@ class Due:
     days_overdue: int
 
     @property
+    def title(self) -> str:
+        """What is due, in words: a milestone says it is one."""
+        return f"Milestone: {self.item.title}" if self.item.kind == "milestone" else self.item.title
+
+    @property
     def text(self) -> str:
         """`Mon 4 Jan 2027: 60-day review (5 days overdue)`, as listings show it."""
-        late, item = self.days_overdue, self.item
-        title = f"Milestone: {item.title}" if item.kind == "milestone" else item.title
-        return f"{shortdate(item.date)}: {title}" + (
+        late = self.days_overdue
+        return f"{shortdate(self.item.date)}: {self.title}" + (
             f" ({late} day{'s' if late != 1 else ''} overdue)" if late else "")
 
 

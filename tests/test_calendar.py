@@ -99,6 +99,35 @@ def test_the_base_pip_holds_its_check_ins_reviews_trigger_deadline_and_end(ics):
     assert {str(event["status"]) for event in found.values()} == {"CONFIRMED"}
 
 
+LONDON_0930 = Policy(check_in_time="09:30", timezone="Europe/London").check_in_clock
+
+
+def test_with_a_check_in_time_and_zone_check_ins_are_timed_events(plan_of):
+    data = plan_calendar(*plan_of(PIP), clock=LONDON_0930)
+    calendar = Calendar.from_ical(data)
+    [zone] = calendar.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/London"
+    found = events(data)
+    check_ins = found[uid("check-ins")]
+    assert b"DTSTART;TZID=Europe/London:20261116T093000" in data
+    assert "dtend" not in check_ins and str(check_ins["transp"]) == "OPAQUE"
+    # The last check-in, 9:30 in London on Monday 8 February 2027 (GMT), as UTC.
+    assert check_ins["rrule"].to_ical().decode() == "FREQ=WEEKLY;UNTIL=20270208T093000Z;INTERVAL=1;BYDAY=MO;WKST=MO"
+    start = check_ins.decoded("dtstart")
+    rule = rrulestr(check_ins["rrule"].to_ical().decode(), dtstart=start)
+    moments = list(rule)
+    assert [moment.date() for moment in moments] == MONDAYS
+    assert {(moment.hour, moment.minute) for moment in moments} == {(9, 30)}  # the same clock time through the year
+    # Every other event stays all-day.
+    review = found[uid("review/0")]
+    assert type(day(review)) is date and review.decoded("dtend") == date(2026, 12, 17)
+
+
+def test_check_ins_are_all_day_by_default(ics):
+    check_ins = events(ics(PIP))[uid("check-ins")]
+    assert type(day(check_ins)) is date and b"VTIMEZONE" not in ics(PIP)
+
+
 def test_the_same_record_gives_the_same_bytes_whatever_the_day(ics):
     first = ics(PIP)
     assert ics(PIP) == first

@@ -7,6 +7,8 @@ of the example plans with `PLAYBOOK_TODAY=2026-11-20`.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -18,20 +20,21 @@ from conftest import COACHING, GROWTH, PIP, TODAY
 from generator.audience import Audience
 from generator.build import build
 from generator.compliance import compliance
-from generator.config import Project, Settings
-from generator.render.dashboard import PLANS_JSON, PLANS_SCHEMA
+from generator.config import Policy, Project, Settings
+from generator.cli import main
+from generator.render.dashboard import PLANS_CSV, PLANS_JSON, PLANS_SCHEMA
 from generator.timeline import health
 from sitekit import GOOD, REPO, Page, make_project, mkdocs_build
 
 REVIEW = "  - date: 2026-12-16\n    kind: review\n    note: 30-day review.\n    results: {{discovery-to-demo: {value}}}\n"
 
 
-def project_with(tmp_path: Path, plans: dict[str, str]) -> Project:
+def project_with(tmp_path: Path, plans: dict[str, str], settings: Settings | None = None) -> Project:
     for name, text in plans.items():
         path = tmp_path / "plans" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return Project(tmp_path / "mkdocs.yml", {"docs_dir": str(REPO / "playbook")}, Settings())
+    return Project(tmp_path / "mkdocs.yml", {"docs_dir": str(REPO / "playbook")}, settings or Settings())
 
 
 def built(tmp_path, plans, today=TODAY, audience="all"):
@@ -176,6 +179,64 @@ def test_plans_json_is_valid_complete_and_byte_identical(tmp_path):
     assert document["plans"][0]["next_due"] == {"date": "2026-11-23", "kind": "check-in", "title": "Check-in",
                                                  "days_overdue": 0}
     assert document["generator"]["name"] == "playbook" and document["generator"]["version"]
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_plans_csv_has_a_row_per_plan_with_its_dates_what_is_due_and_its_figures(tmp_path):
+    # The coaching plan runs 28 days after Monday 16 November: it ends Monday 14 December, its review not held.
+    result = built(tmp_path, {PIP_NAME: PIP + "private: SECRET-IN-CSV\n",
+                              "na-east/sam-rivera-coaching-2026-11.yaml": COACHING}, today=date(2026, 12, 17))
+    text = result.assets[PLANS_CSV]
+    assert "SECRET-IN-CSV" not in text
+    pip, coaching = csv_rows(text)
+    assert pip == {
+        "id": "jordan-lee-pip-2026-11", "person": "Jordan Lee", "person_id": "jordan-lee", "team": "emea-west",
+        "manager": "Priya Shah", "manager_id": "priya-shah", "hr_partner": "Sam Ortiz", "hr_partner_id": "sam-ortiz",
+        "kind": "pip", "status": "active", "health": "Off track", "first_day": "2026-11-16", "last_day": "2027-02-14",
+        "calendar_days": "91", "next_due_date": "2026-12-16", "next_due": "30-day review", "days_overdue": "1",
+        # Mondays 16 Nov to 14 Dec: 5 expected, 1 logged; the 30-day review of 16 Dec is owed; signed on time.
+        "check_ins_held": "1", "check_ins_expected": "5", "reviews_held": "0", "reviews_due": "1",
+        "acknowledgement": "on time", "escalations_called_for": "0", "escalations_overdue": "0",
+        "compliance_rate_percent": "29"}  # (1 + 0 + 1) / (5 + 1 + 1) = 28.6%, rounded as the dashboard rounds it
+    assert (coaching["hr_partner"], coaching["last_day"], coaching["calendar_days"]) == ("", "2026-12-14", "29")
+    # Past its end and its review not held, but its first milestone (no result logged) is the longest overdue.
+    assert (coaching["next_due_date"], coaching["next_due"], coaching["days_overdue"]) == (
+        "2026-11-30", "Milestone: Day plan followed for two weeks", "17")
+
+
+def test_plans_csv_cells_that_a_spreadsheet_would_run_are_text(tmp_path):
+    hostile = (PIP.change("  name: Jordan Lee", '  name: "=HYPERLINK(\\"http://evil.invalid\\")"')
+               .change("  name: Priya Shah", '  name: "+1 Priya"').change("  name: Sam Ortiz", '  name: "@SUM(A1)"')
+               .change("  role: Account Executive", '  role: "-2 AE"'))
+    [row] = csv_rows(built(tmp_path, {PIP_NAME: hostile}).assets[PLANS_CSV])
+    assert (row["person"], row["manager"], row["hr_partner"]) == (
+        "'=HYPERLINK(\"http://evil.invalid\")", "'+1 Priya", "'@SUM(A1)")
+    assert row["days_overdue"] == "0" and row["first_day"] == "2026-11-16"
+
+
+def test_export_format_csv_writes_the_sites_plans_csv(tmp_path, monkeypatch, capsys):
+    root = make_project(tmp_path / "site", GOOD)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("PLAYBOOK_TODAY", raising=False)
+    assert main(["export", str(tmp_path / "out"), "--format", "csv", "--today", "2026-11-20"]) == 0
+    rows = csv_rows((tmp_path / "out" / PLANS_CSV).read_text(encoding="utf-8"))
+    assert [row["id"] for row in rows] == ["alex-kim-growth-2026-10", "jordan-lee-pip-2026-10",
+                                           "sam-rivera-coaching-2026-11"]
+    assert rows[1]["days_overdue"] == "16" and rows[1]["last_day"] == "2027-01-03"
+
+
+def test_with_a_check_in_time_the_sites_calendars_hold_timed_check_ins(tmp_path):
+    policy = Policy(check_in_time="08:45", timezone="America/New_York")
+    result = build(project_with(tmp_path, {PIP_NAME: PIP}, Settings(policy=policy)), today=TODAY,
+                   audience=Audience.parse("all"))
+    for uri in ("plans/jordan-lee-pip-2026-11/plan.ics", "managers/priya-shah/plans.ics", "teams/emea-west/plans.ics"):
+        ics = result.assets[uri]
+        assert b"DTSTART;TZID=America/New_York:20261116T084500" in ics and b"TZID:America/New_York" in ics, uri
+    default = built(tmp_path / "default", {PIP_NAME: PIP}).assets["plans/jordan-lee-pip-2026-11/plan.ics"]
+    assert b"DTSTART;VALUE=DATE:20261116" in default and b"VTIMEZONE" not in default
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,6 +1,10 @@
 """Calendars (iCalendar, RFC 5545) from timelines: one per plan, and feeds that gather several.
 
-Every event is an all-day date read from the plan's `Timeline`; nothing here computes a date.
+Every event is a date read from the plan's `Timeline`; nothing here computes a date. Events
+are all-day, unless the policy gives `check_in_time` and `timezone`: then the check-ins are timed,
+starting at that time in that zone (`DTSTART;TZID=Europe/London:20261116T093000`, with the zone's
+VTIMEZONE in the calendar and the rule's UNTIL in UTC, as RFC 5545 asks), and every other event
+stays all-day.
 A plan's calendar holds its review meetings, its milestones, its check-ins (one event that
 repeats: `FREQ=WEEKLY;INTERVAL=<every_weeks>;BYDAY=...;UNTIL=<last check-in>`, which expands to
 exactly the timeline's check-in days), the day each trigger is judged, a PIP's deadline for
@@ -31,8 +35,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, Timezone, vText
 
 from ..model import PublicPlan
 from ..timeline import Item, Timeline
@@ -50,29 +55,47 @@ _NO_CONTROLS = str.maketrans({code: "\ufffd" for code in [*range(0x20), *range(0
                               if code not in (0x09, 0x0A, 0x0D)})
 
 
-def plan_calendar(plan: PublicPlan, timeline: Timeline, *, prodid_domain: str = DEFAULT_DOMAIN) -> bytes:
+Clock = tuple[time, str]  # when check-ins start, and the IANA zone of that time (`Policy.check_in_clock`)
+
+
+def plan_calendar(plan: PublicPlan, timeline: Timeline, *, prodid_domain: str = DEFAULT_DOMAIN,
+                  clock: Clock | None = None) -> bytes:
     """One plan's dates as one VCALENDAR."""
     name = f"{plan.person.name}: {KIND_LABELS[plan.kind]}"
-    return feed(name, [(plan, timeline)], prodid_domain=prodid_domain)
+    return feed(name, [(plan, timeline)], prodid_domain=prodid_domain, clock=clock)
 
 
 def feed(name: str, entries: Iterable[tuple[PublicPlan, Timeline]], *,
-         prodid_domain: str = DEFAULT_DOMAIN) -> bytes:
+         prodid_domain: str = DEFAULT_DOMAIN, clock: Clock | None = None) -> bytes:
     """One VCALENDAR named `name` with the events of every plan given, in the order given
     (a manager's or a team's feed)."""
-    return wrap(name, [events_ical(plan, timeline, prodid_domain) for plan, timeline in entries], prodid_domain)
+    entries = list(entries)
+    zone = zone_ical(clock, [plan for plan, _ in entries])
+    return wrap(name, [events_ical(plan, timeline, prodid_domain, clock) for plan, timeline in entries],
+                prodid_domain, zone)
 
 
-def events_ical(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMAIN) -> bytes:
+def events_ical(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMAIN,
+                clock: Clock | None = None) -> bytes:
     """One plan's events, serialised: a build makes them once and puts them in every calendar that holds them."""
-    return b"".join(event.to_ical() for event in plan_events(plan, timeline, domain))
+    return b"".join(event.to_ical() for event in plan_events(plan, timeline, domain, clock))
+
+
+def zone_ical(clock: Clock | None, plans: Iterable[PublicPlan]) -> bytes:
+    """The VTIMEZONE of timed check-ins, covering the years of these plans (empty without a clock)."""
+    plans = list(plans)
+    if clock is None or not plans:
+        return b""
+    first = min(plan.timetable.start for plan in plans).replace(month=1, day=1)
+    last = max(plan.timetable.last_day for plan in plans)
+    return Timezone.from_tzid(clock[1], first_date=first, last_date=date(last.year + 1, 1, 1)).to_ical()
 
 
 _END = b"END:VCALENDAR\r\n"
 
 
-def wrap(name: str, events: Iterable[bytes], prodid_domain: str = DEFAULT_DOMAIN) -> bytes:
-    """A VCALENDAR named `name` around events serialised by `events_ical`."""
+def wrap(name: str, events: Iterable[bytes], prodid_domain: str = DEFAULT_DOMAIN, zone: bytes = b"") -> bytes:
+    """A VCALENDAR named `name` around events serialised by `events_ical` (and the VTIMEZONE they use)."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{prodid_domain}//Playbook//EN")
     calendar.add("version", "2.0")
@@ -81,10 +104,11 @@ def wrap(name: str, events: Iterable[bytes], prodid_domain: str = DEFAULT_DOMAIN
     calendar.add("name", _text(name))
     calendar.add("x-wr-calname", _text(name))
     head = calendar.to_ical()
-    return head[: -len(_END)] + b"".join(events) + _END
+    return head[: -len(_END)] + zone + b"".join(events) + _END
 
 
-def plan_events(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMAIN) -> list[Event]:
+def plan_events(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMAIN,
+                clock: Clock | None = None) -> list[Event]:
     """The events of one plan, in the timeline's order."""
     closed_on = plan.outcome.date if plan.status == "closed" and plan.outcome else None
     items = [item for item in timeline.items if closed_on is None or item.date <= closed_on]
@@ -92,7 +116,7 @@ def plan_events(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMA
     events = []
     for item in items:
         if item.kind == "check-in" and item.date == check_ins[0]:
-            events.append(_check_ins(plan, check_ins, domain))
+            events.append(_check_ins(plan, check_ins, domain, clock))
         elif item.kind in ("review", "milestone", "trigger", "acknowledgement"):
             events.append(_dated(plan, item, domain))
     end = next(item for item in timeline.items if item.kind == "end")
@@ -102,13 +126,19 @@ def plan_events(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMA
     return events
 
 
-def _check_ins(plan: PublicPlan, days: list[date], domain: str) -> Event:
+def _check_ins(plan: PublicPlan, days: list[date], domain: str, clock: Clock | None) -> Event:
     check_ins = plan.timetable.check_ins
     every = "every week" if check_ins.every_weeks == 1 else f"every {check_ins.every_weeks} weeks"
-    event = _event(plan, f"{plan.id}/check-ins", days[0], "Check-in", "check-in", domain,
+    first: date | datetime = days[0]
+    until: date | datetime = days[-1]
+    if clock is not None:  # a timed rule's UNTIL is in UTC (RFC 5545, 3.3.10)
+        starts, zone = clock
+        first = datetime.combine(days[0], starts, ZoneInfo(zone))
+        until = datetime.combine(days[-1], starts, ZoneInfo(zone)).astimezone(timezone.utc)
+    event = _event(plan, f"{plan.id}/check-ins", first, "Check-in", "check-in", domain,
                    f"Check-in of {_whose(plan)} with {plan.manager.name}: "
                    f"{weekdays(check_ins.weekdays)}, {every}, until {days[-1].isoformat()}.")
-    event.add("rrule", {"freq": "weekly", "interval": check_ins.every_weeks, "wkst": "MO", "until": days[-1],
+    event.add("rrule", {"freq": "weekly", "interval": check_ins.every_weeks, "wkst": "MO", "until": until,
                         "byday": [day[:2].upper() for day in check_ins.weekdays]})
     return event
 
@@ -137,17 +167,21 @@ def _dated(plan: PublicPlan, item: Item, domain: str) -> Event:
                   f"The last day for {plan.person.name} and {plan.manager.name} to sign {_whose(plan)}.")
 
 
-def _event(plan: PublicPlan, key: str, day: date, title: str, kind: str, domain: str, description: str) -> Event:
+def _event(plan: PublicPlan, key: str, day: date | datetime, title: str, kind: str, domain: str,
+           description: str) -> Event:
+    """An all-day event on `day`, or, given a time, one that starts then (a meeting with no set length)."""
     event = Event()
     event.add("uid", f"{key}@{domain}")
     event.add("dtstamp", _stamp(plan))
     event.add("dtstart", day)
-    event.add("dtend", day + _ALL_DAY)
+    if not isinstance(day, datetime):
+        event.add("dtend", day + _ALL_DAY)
     event.add("summary", _text(f"{plan.person.name}: {title}"))
     event.add("description", _text(description))
     event.add("categories", [_text(_CATEGORIES[kind])])
     event.add("status", "TENTATIVE" if plan.status == "draft" else "CONFIRMED")
-    event.add("transp", "TRANSPARENT")  # a date to keep in mind, not time taken
+    # A date to keep in mind is not time taken; a timed check-in is.
+    event.add("transp", "OPAQUE" if isinstance(day, datetime) else "TRANSPARENT")
     return event
 
 

@@ -1,4 +1,4 @@
-"""The HR view's pages and files: the compliance dashboard, a page per person, and `plans.json`.
+"""The HR view's pages and files: the compliance dashboard, a page per person, `plans.json` and `plans.csv`.
 
 Each reads the selected plans and their timelines, as every other page does: nothing here sees a
 plan the build's audience may not, or a private field.
@@ -6,7 +6,9 @@ plan the build's audience may not, or a private field.
 
 from __future__ import annotations
 
+import csv
 import inspect
+import io
 import json
 from collections import defaultdict
 from datetime import date
@@ -14,6 +16,7 @@ from datetime import date
 from markupsafe import Markup
 
 from .. import compliance as compliance_module
+from .. import units
 from ..audience import SelectedPlan
 from ..compliance import Row, compliance
 from ..timeline import HEALTH_LABELS, health
@@ -23,12 +26,13 @@ from .pages import NOINDEX, SHORT_KIND_LABELS, _environment, person_uri, plan_ur
 COMPLIANCE_PAGE = "compliance/index.md"
 PEOPLE_INDEX = "people/index.md"
 PLANS_JSON = "plans.json"
+PLANS_CSV = "plans.csv"
 PLANS_JSON_SCHEMA = "schema/plans.schema.json"
 KIND_ORDER = {"growth": 0, "coaching": 1, "pip": 2}
 
 
-def percent(value: float | None) -> str:
-    return "not yet" if value is None else f"{round(value * 100)}%"
+def percent(share: float | None) -> str:
+    return "not yet" if share is None else units.percent(share)
 
 
 def _plans_of(row: Row) -> str:
@@ -160,6 +164,54 @@ def plans_json(selected: list[SelectedPlan], today: date, audience: str, version
     document = {"$schema": PLANS_JSON_SCHEMA, "generator": {"name": "playbook", "version": version},
                 "today": today.isoformat(), "audience": audience, "plans": rows}
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+CSV_COLUMNS = ("id", "person", "person_id", "team", "manager", "manager_id", "hr_partner", "hr_partner_id", "kind",
+               "status", "health", "first_day", "last_day", "calendar_days", "next_due_date", "next_due",
+               "days_overdue", "check_ins_held", "check_ins_expected", "reviews_held", "reviews_due",
+               "acknowledgement", "escalations_called_for", "escalations_overdue", "compliance_rate_percent")
+# A spreadsheet reads a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A value as a spreadsheet cell: text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _acknowledgement(row: Row) -> str:
+    if not row.acknowledgements_due:
+        return "not due"
+    return "missing" if row.acknowledgements_missing else "late" if row.acknowledgements_late else "on time"
+
+
+def plans_csv(selected: list[SelectedPlan]) -> str:
+    """The selected plans as one flat table, a row per plan, for spreadsheets and `pandas.read_csv`.
+
+    The compliance figures are the plan's own share of the dashboard's (`generator.compliance`):
+    a plan that is not running owes nothing, and has no rate. The rate is rounded as the
+    dashboard rounds it (`percent`)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for chosen in sorted(selected, key=lambda c: c.plan.id):
+        plan, timeline = chosen.plan, chosen.timeline
+        figures = Row("plan", plan.id, plan.person.name)
+        figures.add(chosen)
+        due = timeline.next_due()
+        hr = plan.hr_partner
+        writer.writerow(_cell(value) for value in (
+            plan.id, plan.person.name, plan.person.id, plan.person.team, plan.manager.name, plan.manager.id,
+            hr.name if hr else None, hr.id if hr else None, plan.kind, plan.status, HEALTH_LABELS[health(timeline)],
+            plan.timetable.start.isoformat(), plan.timetable.last_day.isoformat(), plan.timetable.calendar_days,
+            due.item.date.isoformat() if due else None, due.title if due else None,
+            due.days_overdue if due else None,
+            figures.check_ins_held_counted, figures.check_ins_expected, figures.reviews_held, figures.reviews_due,
+            _acknowledgement(figures), figures.escalations_due, len(figures.escalations_overdue),
+            units.whole_percent(figures.rate) if figures.rate is not None else None))
+    return out.getvalue()
 
 
 def plans_schema_text() -> str:

@@ -26,10 +26,10 @@ from ..model import PublicPlan, Roster
 from ..dates import parse_day
 from ..history import History
 from ..schema import schema_text
-from .calendar import events_ical, wrap
+from .calendar import Clock, events_ical, wrap, zone_ical
 from .charts import bar_chart
-from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_JSON, PLANS_JSON_SCHEMA, plans_json, plans_schema_text,
-                        render_compliance, render_people)
+from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_CSV, PLANS_JSON, PLANS_JSON_SCHEMA, plans_csv, plans_json,
+                        plans_schema_text, render_compliance, render_people)
 from .jinja import markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
 from .pages import (KIND_LABELS, PlanHistory, fill_fragments, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, TEAMS_INDEX, plan_uri, render_indexes,
@@ -211,7 +211,8 @@ def _listing_texts(audience: Audience) -> tuple[str, str]:
 
 def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[str, PublicPlan], audience: Audience,
                 today: date, acknowledgement_days: int = 7, cache: dict[str, tuple] | None = None,
-                versions_url: str | None = None, roster: list[str] | None = None, history: History | None = None) -> Site:
+                versions_url: str | None = None, roster: list[str] | None = None, history: History | None = None,
+                clock: Clock | None = None) -> Site:
     """Every generated page of one build. Raises TemplateProblem for a template that cannot be filled.
 
     `cache` maps page keys to Markdown rendered before; pages found there are not rendered again,
@@ -253,36 +254,46 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
         # A listing's key is its own text: the same text, the same page.
         site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS,
                                key=hashlib.sha256(markdown.encode()).hexdigest())
-    site.assets.update(calendars(selected, today, cache))
+    site.assets.update(calendars(selected, today, cache, clock))
     site.assets[STYLESHEET] = stylesheet()
     site.assets[SCHEMA] = schema_text()
     site.assets[PLANS_JSON] = plans_json(selected, today, str(audience), _version())
+    site.assets[PLANS_CSV] = plans_csv(selected)
     site.assets[PLANS_JSON_SCHEMA] = plans_schema_text()
     return site
 
 
-def calendars(selected: list[SelectedPlan], today: date, cache: dict | None = None) -> dict[str, bytes]:
-    """An .ics per plan, and a feed per manager and per team, of the selected plans only."""
+def calendars(selected: list[SelectedPlan], today: date, cache: dict | None = None,
+              clock: Clock | None = None) -> dict[str, bytes]:
+    """An .ics per plan, and a feed per manager and per team, of the selected plans only; with a
+    `clock`, check-ins are timed (see `generator.render.calendar`)."""
     files: dict[str, bytes] = {}
-    managers: dict[str, list[bytes]] = {}
-    teams: dict[str, list[bytes]] = {}
+    managers: dict[str, list[SelectedPlan]] = {}
+    teams: dict[str, list[SelectedPlan]] = {}
     manager_names: dict[str, str] = {}
+    serialised: dict[str, bytes] = {}
+
+    def wrapped(name: str, plans: list[SelectedPlan]) -> bytes:
+        return wrap(name, [serialised[chosen.plan.id] for chosen in plans], zone=zone_ical(
+            clock, [chosen.plan for chosen in plans]))
+
     for chosen in selected:
         plan = chosen.plan
-        key = ("ics", chosen.digest, today, _version())
+        key = ("ics", chosen.digest, today, clock, _version())
         events = cache.get(key) if cache is not None else None
         if events is None:
-            events = events_ical(plan, chosen.timeline)  # once per plan, for its own calendar and two feeds
+            events = events_ical(plan, chosen.timeline, clock=clock)  # once per plan, for its calendar and feeds
             if cache is not None:
                 cache[key] = events
-        files[plan_calendar_uri(plan.id)] = wrap(f"{plan.person.name}: {KIND_LABELS[plan.kind]}", [events])
-        managers.setdefault(plan.manager.id, []).append(events)
+        serialised[plan.id] = events
+        files[plan_calendar_uri(plan.id)] = wrapped(f"{plan.person.name}: {KIND_LABELS[plan.kind]}", [chosen])
+        managers.setdefault(plan.manager.id, []).append(chosen)
         manager_names.setdefault(plan.manager.id, plan.manager.name)
-        teams.setdefault(plan.person.team, []).append(events)
-    for manager_id, events in managers.items():
-        files[feed_uri("managers", manager_id)] = wrap(f"Plans run by {manager_names[manager_id]}", events)
-    for team, events in teams.items():
-        files[feed_uri("teams", team)] = wrap(f"Plans of team {team}", events)
+        teams.setdefault(plan.person.team, []).append(chosen)
+    for manager_id, plans in managers.items():
+        files[feed_uri("managers", manager_id)] = wrapped(f"Plans run by {manager_names[manager_id]}", plans)
+    for team, plans in teams.items():
+        files[feed_uri("teams", team)] = wrapped(f"Plans of team {team}", plans)
     return files
 
 
