@@ -23,6 +23,7 @@ from generator.model import PublicPlan
 from generator.render.charts import bar_chart, criterion_chart
 from generator.render.site import REQUIRED_EXTENSIONS
 from generator.timeline import build_timeline
+from generator.units import percent
 from sitekit import GOOD
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -126,6 +127,16 @@ def test_the_x_axis_is_the_history_then_results_and_milestones_by_date():
     assert axis[-6:] == ["2026-07", "2026-08", "2026-09", "4 Nov 2026", "4 Dec 2026", "3 Jan 2027"]
 
 
+def test_each_chart_has_its_metric_as_a_visible_title():
+    plan, timeline = jordan()
+    for criterion, metric in (("discovery-to-demo", "Discovery-to-demo conversion"),
+                              ("qualified-meetings", "Qualified first meetings per week")):
+        root = parse(criterion_chart(plan, timeline, criterion, chart_id="c"))
+        [heading] = [t for t in root.iter(f"{SVG}text") if t.get("class") == "pb-chart-title"]
+        assert heading.text == metric and float(heading.get("font-size")) >= 12
+        assert float(heading.get("y")) < min(float(t.get("y")) for t in root.iter(f"{SVG}text") if t is not heading)
+
+
 def test_a_chart_without_a_trigger_says_so_by_leaving_it_out():
     root = parse(chart(plan_with({"history": HISTORY})))
     assert root.find(f"{SVG}desc").text == "Jordan's latest value is 18% (2026-09); the target is 30%."
@@ -145,6 +156,37 @@ def test_one_point_per_history_period_then_one_per_result_in_order():
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
     ys = [y for _, y, _ in found]  # higher values sit higher (smaller y)
     assert ys[1] < ys[2] < ys[0] and ys[4] < ys[3] < ys[1]
+
+
+def test_the_x_axis_is_proportional_to_time():
+    # 30 days, then 8 days, then 52 days: the gaps between the dots are in the same proportion.
+    plan = plan_with(log=[result("2026-10-05", 18), result("2026-11-04", 21), result("2026-11-12", 22)],
+                     milestones=[{"date": "2027-01-03", "title": "Objectives met", "targets": {"conversion": 30}}])
+    xs = [x for x, _, _ in points(parse(chart(plan)))]
+    mark = parse(chart(plan))
+    [diamond] = [g.find(f"{SVG}polygon") for g in groups(mark, "pb-milestone")]
+    xs.append(float(diamond.get("points").split(",")[0]))
+    gaps = [b - a for a, b in zip(xs, xs[1:])]
+    assert gaps[0] / gaps[1] == pytest.approx(30 / 8, rel=0.02)
+    assert gaps[2] / gaps[1] == pytest.approx(52 / 8, rel=0.02)
+
+
+def test_history_periods_that_name_a_month_or_a_quarter_stand_at_their_middle_on_the_time_axis():
+    history = [{"period": "2026-Q1", "value": 10}, {"period": "2026-Q2", "value": 12},
+               {"period": "2026-07", "value": 14}, {"period": "2026-08", "value": 15}]
+    xs = [x for x, _, _ in points(parse(chart(plan_with({"history": history}))))]
+    gaps = [b - a for a, b in zip(xs, xs[1:])]
+    # Middles: 15 Feb, 15 May, 15 Jul, 15 Aug: 89, 61 and 31 days apart.
+    assert gaps[0] / gaps[2] == pytest.approx(89 / 31, rel=0.02) and gaps[1] / gaps[2] == pytest.approx(61 / 31, rel=0.02)
+
+
+def test_periods_that_name_no_date_keep_equal_steps_before_the_dated_results():
+    history = [{"period": "Q1", "value": 10}, {"period": "Q2", "value": 12}, {"period": "Q3", "value": 14}]
+    plan = plan_with({"history": history}, log=[result("2026-10-05", 18), result("2026-10-13", 19),
+                                                result("2026-11-12", 20)])
+    xs = [x for x, _, _ in points(parse(chart(plan)))]
+    assert xs[1] - xs[0] == pytest.approx(xs[2] - xs[1], abs=0.1)
+    assert (xs[5] - xs[4]) / (xs[4] - xs[3]) == pytest.approx(30 / 8, rel=0.02)
 
 
 def test_the_latest_value_is_written_beside_its_dot():
@@ -224,7 +266,9 @@ def test_each_milestone_is_marked_at_its_date_with_its_target_and_verdict():
     # The shapes differ: filled when met, hollow when missed or to come, crossed when missed.
     assert diamonds[0].get("fill") != "#ffffff" and diamonds[1].get("fill") == diamonds[2].get("fill") == "#ffffff"
     assert marks[1].find(f"{SVG}path") is not None and marks[2].find(f"{SVG}path") is None
-    assert texts(group(root, "pb-axis"))[-3:] == ["20 Oct 2026", "4 Nov 2026", "3 Jan 2027"]
+    # 20 Oct is 15 days before 4 Nov: too close on a time axis for both labels, so the earlier is left out.
+    assert texts(group(root, "pb-axis"))[-2:] == ["4 Nov 2026", "3 Jan 2027"]
+    assert "20 Oct 2026" not in texts(group(root, "pb-axis"))
 
 
 def test_a_milestone_target_reached_is_not_shown_missed_for_another_criterion():
@@ -404,7 +448,7 @@ def test_markdown_leaves_the_chart_as_it_is():
 
 def test_characters_xml_cannot_hold_are_replaced():
     root = parse(bar_chart([("a\x01b\ud800c\ufffe", 5)], chart_id="b", title="t\x00", description="d\x1f"))
-    assert texts(root)[0] == "a\ufffdb\ufffdc\ufffd"
+    assert texts(group(root, "pb-bar"))[0] == "a\ufffdb\ufffdc\ufffd"
     assert root.find(f"{SVG}title").text == "t\ufffd"
 
 
@@ -457,6 +501,31 @@ def test_bar_widths_are_proportional_and_labelled():
         assert width == pytest.approx(track * value / 100, abs=0.1)
 
 
+def test_a_bar_says_its_value_as_the_table_rounds_it():
+    root = parse(bar_chart([("Sam Ortiz (HR partner)", 0.4615)], chart_id="b", title="Rates", description="d",
+                           maximum=1, value_text=percent))
+    [(label, width, value, track)] = bars(root)
+    assert (label, value) == ("Sam Ortiz (HR partner)", "46%") and width == pytest.approx(track * 0.4615, abs=0.1)
+
+
+def test_the_bar_chart_reads_at_390_px():
+    labels = ["Priya Shah (manager)", "Dana Brooks (manager)", "Alexandra Montgomery (HR partner)"]
+    root = parse(bar_chart([(label, 0.5) for label in labels], chart_id="b", title="Compliance rate, worst first",
+                           description="d", maximum=1, value_text=percent))
+    width = float(root.get("viewBox").split()[2])
+    widest = float(re.fullmatch(r"max-width: ([0-9]+)px", root.get("style")).group(1))
+    assert root.get("width") == "100%" and width < widest <= 2 * width  # never drawn huge on a wide screen
+    scale = (390 - 2 * 16) / width  # the chart fills the page's column at 390 px, less its padding
+    assert all(float(t.get("font-size", root.get("font-size"))) * scale >= 11.5 for t in root.iter(f"{SVG}text"))
+    for g, label in zip(groups(root, "pb-bar"), labels):
+        name, value = g.iter(f"{SVG}text")
+        track = g.find(f"{SVG}rect")
+        assert name.text == label  # not cut short
+        assert float(name.get("y")) < float(track.get("y"))  # the words above the bar, the bar its full width
+        assert float(name.get("x")) + len(label) * 12 * 0.6 < float(value.get("x")) - len(value.text) * 12 * 0.6
+        assert float(track.get("x")) + float(track.get("width")) <= width
+
+
 def test_bars_are_clamped_to_the_track_but_say_the_value():
     root = parse(bar_chart([("Over", 120), ("Under", -5), ("Half", 5)], chart_id="b", title="t", description="d",
                            unit="calls", maximum=10))
@@ -480,4 +549,4 @@ def test_bar_labels_are_escaped_and_the_maximum_must_be_positive():
 
 def test_a_bar_chart_without_rows_still_says_so():
     root = parse(bar_chart([], chart_id="b", title="Rates", description="No plans yet."))
-    assert texts(root) == ["No data"] and root.find(f"{SVG}desc").text == "No plans yet."
+    assert texts(root) == ["Rates", "No data"] and root.find(f"{SVG}desc").text == "No plans yet."

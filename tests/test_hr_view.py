@@ -12,6 +12,7 @@ import io
 import json
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from jsonschema import Draft7Validator
@@ -179,6 +180,17 @@ def test_plans_json_is_valid_complete_and_byte_identical(tmp_path):
     assert document["plans"][0]["next_due"] == {"date": "2026-11-23", "kind": "check-in", "title": "Check-in",
                                                  "days_overdue": 0}
     assert document["generator"]["name"] == "playbook" and document["generator"]["version"]
+
+
+def test_the_compliance_chart_rounds_each_rate_as_the_table_does(tmp_path):
+    # As of 17 December: 1 of 5 check-ins, 0 of 1 review, signed on time: 2 of 7, 28.6%.
+    page = built(tmp_path, {PIP_NAME: PIP}, today=date(2026, 12, 17)).pages["compliance/index.md"].markdown
+    table = [line for line in page.splitlines() if line.startswith("| Priya Shah |")]
+    assert table and table[0].rstrip(" |").endswith("| 29%")
+    chart = ElementTree.fromstring(page[page.index("<svg"):page.index("</svg>") + len("</svg>")])
+    words = [" ".join(element.itertext()) for element in chart.iter()]
+    assert "29%" in words and not [text for text in words if "28.6" in text]
+    assert "Priya Shah (manager): 29%; Sam Ortiz (HR partner): 29%." in words  # the description, in the same words
 
 
 def csv_rows(text: str) -> list[dict[str, str]]:

@@ -4,19 +4,21 @@ No JavaScript and nothing fetched: each chart is one `<svg>` string, the same by
 input (coordinates rounded to one decimal), that a page embeds as it is. A chart reads a plan and
 its `Timeline`: what is met or missed comes from the timeline's judgements (see `_mark`).
 
-**A criterion over time** (`criterion_chart`). The x axis is ordinal, one equal slot per point,
-each point at the centre of its slot:
+**A criterion over time** (`criterion_chart`), titled with the criterion's metric. Its points:
 
-1. the criterion's `history`, one slot per period, in the order written (periods are labels such
-   as `2026-07`, not dates, so they are never sorted);
-2. then one slot per result logged for the criterion on or before today, by date (two results on
+1. the criterion's `history`, one point per period, in the order written;
+2. then one point per result logged for the criterion on or before today, by date (two results on
    one day keep their log order);
-3. with each milestone that sets a target for the criterion merged in by date: on the slot of a
-   result logged that day, or on a slot of its own.
+3. with each milestone that sets a target for the criterion merged in by date: on the point of a
+   result logged that day, or on a point of its own.
 
-Equal slots keep the chart honest about what it is (a sequence of measurements, not a calendar):
-the labels under the axis say when each was taken. Where the labels would not fit, every k-th is
-shown, counted back from the latest, so the latest is always labelled. On the chart:
+The x axis is proportional to time: a quarter is wider than a month, and 8 days narrower. A
+history period written as a month (`2026-07`), a quarter (`2026-Q3`), a half (`2026-H2`) or a year
+(`2026`) stands at the middle of that period. Periods written otherwise (`Q3`, `last year`) are
+labels, not dates: they keep the order written and take equal steps at the left of the axis,
+each as wide as one point of the dated part would be on average. The labels under the axis say
+when each point was taken; where two would overlap, the earlier is left out, counting back from
+the latest, which is always labelled. On the chart:
 
 - the person's values: a solid line with filled dots (history and results, joined);
 - the team's values, where history gives them: a dashed line with hollow squares;
@@ -31,15 +33,20 @@ trigger, milestone targets); equal values are given room around them, so one poi
 line draws in the middle. Tick labels carry a short unit (`15%`); a longer one (`meetings`) is
 written once above the axis.
 
-**Bars** (`bar_chart`): one row per (label, value), a bar in an outlined track that stands for
-`maximum`, the value written at the end of the track. A bar's length is value / maximum of the
-track, clamped to the track; the label still says the value (`120%`, `-5%`).
+**Bars** (`bar_chart`): one row per (label, value), its label and value on a line above a bar in
+an outlined track that stands for `maximum`. A bar's length is value / maximum of the track,
+clamped to the track; the text still says the value (`120%`, `-5%`), written by the caller's
+`value_text` so that it reads as the table beside it does (`46%`, not `46.2%`). The chart is
+drawn 360 units wide and shown at most 1.5 times that, so that on a 390 px phone its text is
+still 12 px and no label is cut short for room a wide screen would have.
 
 **Accessibility.** The `<svg>` has `role="img"` and `aria-labelledby` naming its `<title>` and a
 `<desc>` that says, in one sentence, what a reader would take from the picture. Lines are
 labelled in words and differ in style, so colour is never the only cue. Colours have at least
 3:1 contrast against white (lines) and 4.5:1 (text), and the chart draws its own white card so
-that they hold on a dark page too. No text is smaller than 11px at the chart's 640px width.
+that they hold on a dark page too. No text is smaller than 11px at the chart's 640px width. Each
+chart's title is written on it too, not only for screen readers: three stacked charts on a plan
+page are told apart by their metric.
 
 **Escaping.** Every text is written with `_text`: XML's and HTML's special characters, and those
 Markdown or its extensions read inline (`*`, `_`, `` ` ``, `[`, `:`, ...), become numeric
@@ -56,13 +63,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
+from typing import Callable
+
 from ..model import Criterion, PublicPlan
 from ..timeline import MilestoneState, Timeline, reaches
 from ..units import measure, number
 
 WIDTH = 640
+BAR_WIDTH = 360  # the bar chart's own width: about a phone's, so that its text is not scaled down there
 FONT_SIZE = 12
 SMALL_FONT_SIZE = 11
+TITLE_SIZE = 14
+TITLE_BAND = 24  # above everything else: the chart's visible title
 CHAR_WIDTH = 0.6  # an estimate of a character's width, in ems, for laying out labels
 
 PERSON_COLOUR = "#1a237e"  # indigo, 16:1 on white
@@ -130,17 +142,22 @@ def _fit(text: str, room: float, size: int = FONT_SIZE) -> str:
     return text if len(text) <= most else text[: most - 1].rstrip() + "\u2026"
 
 
-def _svg(chart_id: str, height: float, title: str, description: str, body: Iterable[str]) -> str:
+def _svg(chart_id: str, height: float, title: str, description: str, body: Iterable[str], *,
+         heading: str, width: int = WIDTH, style: str = "") -> str:
+    """The chart: its accessible title and description, its card, `heading` written at the top, and `body`."""
     if not _CHART_ID.match(chart_id):
         raise ValueError(f"chart id {chart_id!r} is not a letter followed by letters, digits, '-' or '_'")
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="pb-chart" role="img" '
-            f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {WIDTH} {_n(height)}" width="100%" '
+            f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width} {_n(height)}" width="100%"'
+            f'{f" style={chr(34)}{style}{chr(34)}" if style else ""} '
             f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="{FONT_SIZE}">')
     lines = [
         head,
         _element("title", {"id": f"{chart_id}-title"}, _text(title)),
         _element("desc", {"id": f"{chart_id}-desc"}, _text(description)),
-        _element("rect", {"width": WIDTH, "height": height, "rx": 4, "fill": BACKGROUND}),
+        _element("rect", {"width": width, "height": height, "rx": 4, "fill": BACKGROUND}),
+        _label(8, 18, _fit(heading, width - 16, TITLE_SIZE), size=TITLE_SIZE,
+               **{"class": "pb-chart-title", "font-weight": "bold"}),
         *body,
         "</svg>",
     ]
@@ -230,8 +247,31 @@ def _mark(state: MilestoneState, criterion: Criterion, target: float) -> Mark:
     return Mark(state.date, state.title, target, verdict, state.verdict)
 
 
+_PERIOD = re.compile(r"([0-9]{4})(?:-(?:([0-9]{2})|Q([1-4])|H([12])))?\Z")
+
+
+def period_middle(period: str) -> date | None:
+    """The middle of a history period written as a month, quarter, half or year (`2026-07`, `2026-Q3`,
+    `2026-H2`, `2026`), or None for a period that names no date."""
+    match = _PERIOD.match(period.strip())
+    if match is None:
+        return None
+    year, month, quarter, half = match.groups()
+    if not 1900 <= int(year) <= 2999 or (month and not 1 <= int(month) <= 12):
+        return None
+    if month:
+        return date(int(year), int(month), 15)
+    if quarter:
+        return date(int(year), 3 * int(quarter) - 1, 15)
+    if half:
+        return date(int(year), 6 * int(half) - 2, 1)
+    return date(int(year), 7, 1)
+
+
 def _slots(plan: PublicPlan, timeline: Timeline, criterion: Criterion) -> list[Slot]:
-    slots = [Slot(point.period, value=point.value, team=point.team) for point in criterion.history]
+    slots = [Slot(point.period, period_middle(point.period), point.value, point.team) for point in criterion.history]
+    if all(slot.when is not None for slot in slots):  # every period is a date: the history joins the time axis
+        slots.sort(key=lambda slot: slot.when)
     dated = [Slot(_day(entry.date), entry.date, entry.results[criterion.id])
              for entry in sorted(plan.log, key=lambda entry: entry.date)
              if criterion.id in entry.results and entry.date <= timeline.today]
@@ -245,7 +285,10 @@ def _slots(plan: PublicPlan, timeline: Timeline, criterion: Criterion) -> list[S
             same_day[-1].marks += (mark,)
         else:
             dated.append(Slot(_day(state.date), state.date, marks=(mark,)))
-    return slots + sorted(dated, key=lambda slot: slot.when)
+    dated.sort(key=lambda slot: slot.when)
+    if slots and dated and all(slot.when is not None for slot in slots) and slots[-1].when > dated[0].when:
+        return sorted(slots + dated, key=lambda slot: slot.when)  # history dated after a result: by date
+    return slots + dated
 
 
 def _summary(plan: PublicPlan, timeline: Timeline, criterion: Criterion) -> str:
@@ -272,19 +315,34 @@ class Frame:
     scale: Scale
     left: float
     right: float
-    top: float = 52.0
-    bottom: float = 252.0
+    top: float = 52.0 + TITLE_BAND
+    bottom: float = 252.0 + TITLE_BAND
 
-    @property
-    def slot_width(self) -> float:
-        return (self.right - self.left) / len(self.slots)
+    def __post_init__(self):
+        object.__setattr__(self, "_xs", _positions(self.slots, self.left, self.right))
 
     def x(self, index: int) -> float:
-        return self.left + (index + 0.5) * self.slot_width
+        return self._xs[index]
 
     def y(self, value: float) -> float:
         return self.scale.y(value, self.top, self.bottom)
 
+
+def _positions(slots: list[Slot], left: float, right: float) -> list[float]:
+    """Each slot's x: undated slots (history periods that name no date) in equal steps at the left, then
+    the dated ones in proportion to the days between them, kept half a step off the plot's edges."""
+    undated = [slot for slot in slots if slot.when is None]
+    dated = [slot.when for slot in slots if slot.when is not None]
+    step = (right - left) / len(slots)
+    xs = [left + (index + 0.5) * step for index in range(len(undated))]
+    start, end = left + len(undated) * step + step / 2, right - step / 2
+    first, last = (min(dated), max(dated)) if dated else (None, None)
+    for day in dated:
+        if first == last:
+            xs.append((start + end) / 2)
+        else:
+            xs.append(start + (day - first).days / (last - first).days * (end - start))
+    return xs
 
 def criterion_chart(plan: PublicPlan, timeline: Timeline, criterion_id: str, *, chart_id: str) -> str | None:
     """A criterion's values over time as an SVG string, or None if it has no history and no result yet.
@@ -331,7 +389,8 @@ def criterion_chart(plan: PublicPlan, timeline: Timeline, criterion_id: str, *, 
     body += band
     body += _person(frame, plan.person.first_name, unit)
     height = frame.bottom + 28 + (MILESTONE_ROW * rows + 10 if rows else 0)
-    return _svg(chart_id, height, f"{criterion.metric} over time", _summary(plan, timeline, criterion), body)
+    return _svg(chart_id, height, f"{criterion.metric} over time", _summary(plan, timeline, criterion), body,
+                heading=criterion.metric)
 
 
 def _legend(person: str, team: bool, milestones: bool, left: float) -> str:
@@ -348,8 +407,8 @@ def _legend(person: str, team: bool, milestones: bool, left: float) -> str:
     parts, at = ['<g class="pb-legend">'], left
     for name, sample in keys:
         name = _fit(name, 160)
-        parts.append(f'<g transform="translate({_n(at)},16)">{sample}</g>')
-        parts.append(_label(at + 30, 20, name))
+        parts.append(f'<g transform="translate({_n(at)},{_n(16 + TITLE_BAND)})">{sample}</g>')
+        parts.append(_label(at + 30, 20 + TITLE_BAND, name))
         at += 30 + _width(name) + 20
     parts.append("</g>")
     return "".join(parts)
@@ -364,13 +423,15 @@ def _axes(frame: Frame, ticks: list[str]) -> list[str]:
         parts.append(_label(frame.left - 6, frame.y(tick) + 4, _fit(text, frame.left - 8), anchor="end"))
     parts.append(_element("line", {"x1": frame.left, "y1": frame.bottom, "x2": frame.right, "y2": frame.bottom,
                                    "stroke": TEAM_COLOUR, "stroke-width": 1}))
-    # Labels that would not fit: every k-th, counted back from the latest, which is always shown.
-    widest = max(_width(slot.label, SMALL_FONT_SIZE) for slot in frame.slots)
-    every = max(1, math.ceil((widest + 6) / frame.slot_width))
-    last = len(frame.slots) - 1
-    for index, slot in enumerate(frame.slots):
-        if (last - index) % every == 0:
-            parts.append(_label(frame.x(index), frame.bottom + 16, slot.label, anchor="middle", size=SMALL_FONT_SIZE))
+    # From the latest back, a label that would run into the one after it is left out: the latest is always shown.
+    shown, edge = [], math.inf
+    for index in range(len(frame.slots) - 1, -1, -1):
+        label, x = frame.slots[index].label, frame.x(index)
+        half = _width(label, SMALL_FONT_SIZE) / 2
+        if x + half + 6 <= edge:
+            shown.append(_label(x, frame.bottom + 16, label, anchor="middle", size=SMALL_FONT_SIZE))
+            edge = x - half
+    parts += reversed(shown)
     parts.append("</g>")
     return parts
 
@@ -482,36 +543,38 @@ def _polyline(points: list[tuple[float, float]], colour: str, style: dict[str, s
 # Bars
 
 def bar_chart(rows: list[tuple[str, float]], *, chart_id: str, title: str, description: str, unit: str = "%",
-              maximum: float = 100) -> str:
+              maximum: float = 100, value_text: Callable[[float], str] | None = None) -> str:
     """Horizontal bars, one per (label, value), each in a track that stands for `maximum`.
 
-    Values are written rounded to one decimal (`66.7%`). Raises ValueError for a `maximum` that
-    is not above zero, a value that is not a finite number, or a `chart_id` that cannot be an id.
+    `value_text` writes a value as the table beside the chart writes it; by default, rounded to one
+    decimal with its unit (`66.7%`). Raises ValueError for a `maximum` that is not above zero, a value
+    that is not a finite number, or a `chart_id` that cannot be an id.
     """
     if not maximum > 0 or math.isinf(maximum):
         raise ValueError(f"the maximum of a bar chart must be a number above zero, not {maximum!r}")
     if not all(math.isfinite(value) for _, value in rows):
         raise ValueError("a bar's value must be a number")
-    value_texts = [measure(round(float(value), 1), unit) for _, value in rows]
-    label_room = min(240.0, max((_width(label) for label, _ in rows), default=0) + 8)
-    value_room = max((_width(text) for text in value_texts), default=0) + 12
-    left, right = 16 + label_room, WIDTH - 16 - value_room
+    write = value_text or (lambda value: measure(round(float(value), 1), unit))
+    value_texts = [write(value) for _, value in rows]
+    left, right = 16.0, BAR_WIDTH - 16.0
     track = right - left
-    row_height, bar_height, top = 26.0, 16.0, 12.0
+    row_height, bar_height, top = 44.0, 14.0, 10.0 + TITLE_BAND
     body = []
     for index, ((label, value), text) in enumerate(zip(rows, value_texts)):
-        middle = top + index * row_height + row_height / 2
+        text_y = top + index * row_height + 14
+        bar_y = text_y + 8
         length = track * min(1.0, max(0.0, float(value) / maximum))
         body.append('<g class="pb-bar">')
         body.append(_tooltip(f"{label}: {text}"))
-        body.append(_label(left - 8, middle + 4, _fit(str(label), label_room - 8), anchor="end"))
-        body.append(_element("rect", {"x": left, "y": middle - bar_height / 2, "width": track, "height": bar_height,
+        body.append(_label(left, text_y, _fit(str(label), track - _width(text) - 12)))
+        body.append(_label(right, text_y, text, anchor="end", **{"font-weight": "bold"}))
+        body.append(_element("rect", {"x": left, "y": bar_y, "width": track, "height": bar_height,
                                       "fill": BACKGROUND, "stroke": TRACK_COLOUR, "stroke-width": 1}))
-        body.append(_element("rect", {"class": "pb-bar-value", "x": left, "y": middle - bar_height / 2,
+        body.append(_element("rect", {"class": "pb-bar-value", "x": left, "y": bar_y,
                                       "width": length, "height": bar_height, "fill": PERSON_COLOUR}))
-        body.append(_label(right + 6, middle + 4, text, **{"font-weight": "bold"}))
         body.append("</g>")
     if not rows:
-        body.append(_label(WIDTH / 2, top + row_height / 2 + 4, "No data", anchor="middle"))
-    height = top * 2 + max(1, len(rows)) * row_height
-    return _svg(chart_id, height, title, description, body)
+        body.append(_label(BAR_WIDTH / 2, top + row_height / 2, "No data", anchor="middle"))
+    height = top + max(1, len(rows)) * row_height + 8
+    return _svg(chart_id, height, title, description, body, heading=title, width=BAR_WIDTH,
+                style=f"max-width: {BAR_WIDTH * 3 // 2}px")

@@ -50,7 +50,7 @@ def render_compliance(selected: list[SelectedPlan], today: date, intro: str, emp
                       roster_members: list[str] | None, chart=None) -> str:
     figures = compliance(selected, roster_members or [])
     rows = [row for row in figures.managers + figures.hr_partners if row.rate is not None]
-    chart_html = chart([(f"{row.name} ({row.role})", round(row.rate * 100, 1)) for row in rows]) if chart and rows else None
+    chart_html = chart([(f"{row.name} ({row.role})", row.rate) for row in rows]) if chart and rows else None
     # The table of figures is wide: the page gives it the table of contents' column.
     return front_matter("Compliance", robots=NOINDEX, hide=["toc"]) + _environment().get_template(
         "compliance.md.j2").render(

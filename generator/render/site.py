@@ -26,6 +26,7 @@ from ..model import PublicPlan, Roster
 from ..dates import parse_day
 from ..history import History
 from ..schema import schema_text
+from ..units import percent
 from .calendar import Clock, events_ical, wrap, zone_ical
 from .charts import bar_chart
 from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_CSV, PLANS_JSON, PLANS_JSON_SCHEMA, plans_csv, plans_json,
@@ -298,8 +299,10 @@ def calendars(selected: list[SelectedPlan], today: date, cache: dict | None = No
 
 
 def _rates_chart(rows: list[tuple[str, float]]) -> str:
+    """The compliance rates (shares, 0..1) as bars, each written as the table writes it."""
     return bar_chart(rows, chart_id="compliance-rates", title="Compliance rate, worst first",
-                     description="; ".join(f"{label}: {value:g}%" for label, value in rows) + ".")
+                     description="; ".join(f"{label}: {percent(value)}" for label, value in rows) + ".",
+                     maximum=1, value_text=percent)
 
 
 @lru_cache(maxsize=1)
