@@ -66,6 +66,13 @@ class Holidays(BaseModel):
     country: str = Field(description="The country, as its ISO 3166 code: GB, US, DE, ...")
     subdivision: str | None = Field(None, description="A state, province or nation within it: ENG, CA, BY, ...")
 
+    @field_validator("country", mode="before")
+    @classmethod
+    def _quoted(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # YAML 1.1 reads NO (Norway) as false
+            raise ValueError("write the country code in quotes: YAML reads NO as false")
+        return value
+
     @field_validator("country")
     @classmethod
     def _known_country(cls, value: str) -> str:
