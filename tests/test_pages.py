@@ -123,3 +123,11 @@ def test_no_such_note_where_the_milestone_and_the_trigger_read_the_same_result(r
     review = REVIEW_NO_RESULT + "    results: {discovery-to-demo: 25}\n"
     page = page_of(record(PIP + review, "emea-west/jordan-lee-pip-2026-11.yaml"), date(2026, 12, 18))
     assert "Why the milestone and the trigger" not in page
+
+
+def test_a_page_names_what_is_longest_overdue_before_what_is_next(record):
+    page = page_of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml"), date(2026, 12, 21))
+    overdue = page.index('!!! warning "Overdue: 30\\-day review, due Wed 16 Dec 2026"')
+    assert overdue < page.index('!!! info "Next:')
+    assert "as of Monday 21 December 2026<span class=\"pb-relative\"> (5 days overdue)</span>" in page
+    assert "Overdue:" not in page_of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml"), date(2026, 11, 20))

@@ -175,6 +175,7 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         "next_item": timeline.next("review", "milestone", "trigger", "acknowledgement", "escalation", "end")
         if plan.status in RUNNING else None,
         "next_check_in": timeline.next("check-in") if plan.status in RUNNING else None,
+        "overdue": _longest_overdue(timeline),
         "stages": STAGES,
         "letters": _letters(plan, letters, timeline, acknowledgement_days, previous, earlier),
         "due_in": lambda day: due_in(day, today),
@@ -196,6 +197,12 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
     context["fragment"] = fragments.add
     markdown = front_matter(title, robots=NOINDEX) + _environment().get_template("plan.md.j2").render(context)
     return markdown, fragments.html
+
+
+def _longest_overdue(timeline: Timeline):
+    """The most urgent thing the plan owes, if it is overdue (`Timeline.next_due`)."""
+    due = timeline.next_due()
+    return due if due is not None and due.days_overdue else None
 
 
 @dataclass(frozen=True)
