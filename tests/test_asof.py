@@ -124,8 +124,8 @@ def test_a_letter_dated_before_an_amendment_states_the_terms_as_they_stood(proje
     code, out, err = playbook(project, capsys, monkeypatch, "letter", PLAN_ID, "written-warning", "--today", "2027-01-20")
     assert code == 0, err
     assert "Date: Friday 18 December 2026" in out
-    assert "runs for 90 days, until Sunday 14 February 2027" in out
-    assert "28 February 2027" not in out and "104 days" not in out
+    assert "runs from Monday 16 November 2026 to Sunday 14 February 2027, 91 calendar days" in out
+    assert "28 February 2027" not in out and "105 calendar days" not in out
 
 
 def test_without_history_that_letter_is_refused_and_says_why(project, capsys, monkeypatch):
@@ -161,7 +161,7 @@ def test_the_page_shows_the_sent_letter_the_same_way(project):
     assert done.returncode == 0, done.output
     page = Page(project / "site", f"plans/{PLAN_ID}/")
     warning = page.code("letter-written-warning")
-    assert "runs for 90 days, until Sunday 14 February 2027" in warning
+    assert "runs from Monday 16 November 2026 to Sunday 14 February 2027, 91 calendar days" in warning
     # The page itself is as of today: extended, to the new end.
     assert "Sunday 28 February 2027" in page.text
 
