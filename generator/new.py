@@ -73,6 +73,7 @@ def render_skeleton(*, kind: str, person_name: str, person_id: str, team: str, r
     defaults = policy.new[kind]
     scheduled = working_reviews(start, defaults.days, defaults.review_every_days, policy.calendar)
     reviews = [day for day, _ in scheduled]
+    final = reviews[-1]
     weekdays = ", ".join(defaults.check_in_weekdays)
     todo = lambda what: _quote(f"TODO {what}")  # noqa: E731
     name_or_todo = lambda name, who: _quote(name) if name else todo(f"{who}'s full name")  # noqa: E731
