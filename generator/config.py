@@ -120,6 +120,8 @@ class Policy(BaseModel):
         description="Words or phrases, besides the built-in list, that mark special-category personal data in a "
                     "plan (PB412): for example a local word for a health condition.")
     max_file_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="A plan file larger than this is refused.")
+    witness_may_be_manager: bool = Field(
+        False, description="Whether the manager who runs a plan may witness the employee's refusal to sign it.")
     new: dict[Kind, NewPlanDefaults] = Field(default_factory=lambda: {kind: NewPlanDefaults(**values) for kind, values
                                                                        in NEW_PLAN_DEFAULTS.items()},
                                              description="What `playbook new` writes, per kind of plan.")

@@ -125,9 +125,9 @@ RULES_UNDER_TEST = """
     PB111 PB112 PB113 PB114 PB115 PB116 PB117 PB118 PB119 PB120 PB121
     PB201 PB202 PB203 PB204 PB205 PB206 PB207 PB208 PB209 PB210 PB211 PB215
     PB300 PB301 PB302 PB303 PB304 PB305 PB306 PB307 PB308
-    PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408 PB409 PB410 PB411
+    PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408 PB409 PB410 PB411 PB412
     PB501 PB502 PB503 PB504 PB505
-    PB601 PB602 PB603 PB604 PB605
+    PB601 PB602 PB603 PB604 PB605 PB606
     PB701 PB702 PB703
 """.split()
 
@@ -844,6 +844,29 @@ def test_pb405_a_refusal_to_sign_names_its_witness(check, pip_plan):
     assert "`witness`" in finding.message
 
 
+# PB412 witness-not-independent
+
+@pytest.mark.parametrize("witness, refused", [("jordan-lee", True), ("priya-shah", True), ("sam-ortiz", False)])
+def test_pb412_the_witness_of_a_refusal_is_neither_the_person_nor_the_manager(check, pip_plan, witness, refused):
+    plan = pip_plan.change("  person: 2026-11-16", f"  person: {{declined: 2026-11-16, witness: {witness}}}")
+
+    expected = [(plan.line("declined:"), len("  person: {declined: 2026-11-16, witness: ") + 1)]
+    assert check(plan).at("PB412") == (expected if refused else [])
+
+
+def test_pb412_the_policy_may_let_the_manager_witness(check, pip_plan):
+    plan = pip_plan.change("  person: 2026-11-16", "  person: {declined: 2026-11-16, witness: priya-shah}")
+
+    assert check(plan, policy=Policy(witness_may_be_manager=True)).findings == []
+
+
+def test_pb412_an_amendments_refusal_has_an_independent_witness_too(check, pip_plan):
+    plan = pip_plan + ("amendments:\n  - date: 2026-11-25\n    summary: Checkpoint moved.\n    changes: [milestones]\n"
+                       "    acknowledgement: {person: {declined: 2026-11-26, witness: jordan-lee}, manager: 2026-11-26}\n")
+
+    assert check(plan).lines("PB412") == [plan.line("witness: jordan-lee")]
+
+
 # PB406 market-pip (warning)
 
 def test_pb406_a_market_diagnosis_on_a_pip_is_warned(check, pip_plan):
@@ -1291,6 +1314,32 @@ def test_pb605_follows_names_the_same_persons_plan(check, pip_plan, coaching_pla
     plan = _following(pip_plan, "sam-rivera-coaching-2026-11")
     report = check(plan, others={"na-east/sam-rivera-coaching-2026-11.yaml": coaching_plan})
     assert report.at("PB605") == [(plan.line("follows:"), 10)]
+
+
+# PB606 one-id-two-names
+
+def test_pb606_one_id_for_two_people_is_refused_at_the_later_plans_id(check, growth_plan, coaching_plan):
+    # Sam Rivera's plan, under Alex Kim's id: `person:alex-kim` would publish it.
+    sam_as_alex = coaching_plan.change("  id: sam-rivera", "  id: alex-kim").change("start: 2026-11-16",
+                                                                                   "start: 2026-11-18")
+    report = check(growth_plan, others={"na-east/sam-rivera-coaching-2026-11.yaml": sam_as_alex})
+    finding = report.only("PB606")
+    assert Path(finding.path).name == "sam-rivera-coaching-2026-11.yaml"
+    assert (finding.line, finding.col) == (sam_as_alex.line("  id: alex-kim"), 7)
+    assert "`alex-kim` is Sam Rivera here but Alex Kim in" in finding.message
+
+
+def test_pb606_a_manager_and_an_employee_share_the_namespace_of_ids(check, pip_plan, coaching_plan):
+    # The coaching plan's manager is given Jordan Lee's id, under another name.
+    other = coaching_plan.change("  id: dana-brooks", "  id: jordan-lee")
+    report = check(pip_plan, others={"na-east/sam-rivera-coaching-2026-11.yaml": other})
+    assert [(Path(f.path).name, f.line) for f in report.findings if f.code == "PB606"] == [
+        ("sam-rivera-coaching-2026-11.yaml", other.line("  id: jordan-lee"))]
+
+
+def test_pb606_one_person_in_many_plans_passes_whatever_the_spacing_or_case(check, pip_plan, growth_plan):
+    respelled = growth_plan.change("  name: Priya Shah", "  name: priya  SHAH")
+    assert "PB606" not in check(pip_plan, others={"emea-west/alex-kim-growth-2026-11.yaml": respelled}).codes
 
 
 # PB703 amendment-outside-window
