@@ -12,6 +12,7 @@ for there, and a finding about a value under it names the field and the problem,
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import heapq
 import os
@@ -25,8 +26,8 @@ from pydantic import ValidationError
 
 from .config import Policy, UsageError
 from .findings import Finding, visible
-from .load import Document, LoadError, load_bytes, shorten
-from .model import SLUG_PATTERN, Plan, field_names
+from .load import Document, LoadError, load_bytes, read_file, shorten
+from .model import SLUG_PATTERN, Kind, Plan, field_names
 from .rules import REGISTRY, Context, rules
 
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -35,6 +36,8 @@ PRIVATE = "private"
 MAX_FINDINGS = 200  # in one file: past that, it is not a plan with mistakes, and the rest would flood the log
 _SLUG = re.compile(SLUG_PATTERN)
 _FIELDS = sorted(field_names())
+PLAN_KINDS = frozenset(Kind.__args__)
+_QUOTE_NOTHING = frozenset({"PB112", "PB118"})  # their messages name the plan format's fields, never the file's
 
 
 @dataclass(frozen=True)
@@ -76,10 +79,10 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 candidate
                 for candidate in path.rglob("*")
                 if candidate.suffix.lower() in PLAN_SUFFIXES and not candidate.name.startswith("_")
-                and candidate.is_file()
+                and candidate.exists() and not candidate.is_dir()  # a FIFO too: it is refused when read
                 and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
             )
-        elif path.is_file():
+        elif path.exists():
             candidates = [path]
         else:
             raise UsageError(f"{visible(displayed_path(path))}: no such file or folder")
@@ -98,15 +101,20 @@ def displayed_path(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def check_paths(paths: Iterable[Path], policy: Policy, today: date) -> CheckResult:
-    """Check every plan under `paths`, then the rules that span plans."""
+def check_paths(paths: Iterable[Path], policy: Policy, today: date, root: Path | None = None) -> CheckResult:
+    """Check every plan under `paths`, then the rules that span plans. A file whose real path leaves
+    `root` (the project), or that is not a regular file, is refused unread (PB121)."""
     context = Context(policy, today)
     result = CheckResult()
     for path in discover(paths):
         result.files_checked += 1
         try:
-            with open(path, "rb") as handle:
-                raw = handle.read(policy.max_file_bytes + 1)
+            raw = read_file(path, max_bytes=policy.max_file_bytes, root=root)
+        except LoadError as exc:
+            problem = exc.problem
+            result.findings.append(Finding(displayed_path(path), problem.line, problem.col, problem.code,
+                                           REGISTRY[problem.code].severity, problem.message))
+            continue
         except OSError as exc:
             raise UsageError(f"{visible(displayed_path(path))}: cannot read: {exc.strerror or exc}") from None
         plan_file, findings = check_bytes(raw, displayed_path(path), context)
@@ -151,9 +159,13 @@ def read_plan(raw: bytes, shown_path: str, policy: Policy) -> PlanRead:
     """Read one plan file's bytes within the policy's bounds: `check`, the lock, `diff` and the history
     read plans through here and nowhere else, so each applies the same refusals."""
 
+    plan_like = True  # until the file is read: what stops it being read quotes none of it
+
     def located(code: str, line: int, col: int, message: str, path: tuple | None = None) -> Finding:
         if path and path[0] == PRIVATE:
             message = _private_message(code)
+        elif not plan_like and code not in _QUOTE_NOTHING and not (code == "PB114" and path is None):
+            message = _withheld_message(code)
         return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
 
     try:
@@ -161,6 +173,9 @@ def read_plan(raw: bytes, shown_path: str, policy: Policy) -> PlanRead:
     except LoadError as exc:
         problem = exc.problem
         return PlanRead(None, None, [located(problem.code, problem.line, problem.col, problem.message, problem.path)])
+    # A file whose `kind` is no plan's is some other file (a manifest, a key file): its values and
+    # keys are not the author's plan, and no finding repeats them.
+    plan_like = isinstance(document.data.get("kind"), str) and document.data["kind"] in PLAN_KINDS
 
     findings = [located(p.code, p.line, p.col, p.message, p.path) for p in document.problems]
     refused = {p.path for p in document.problems if p.path is not None}
@@ -346,6 +361,14 @@ def _private_message(code: str) -> str:
         return f"`{PRIVATE}` must be text; its content is not shown"
     summary = re.sub(r" \([^)]*\)", "", REGISTRY[code].summary)  # its examples are not this plan's
     return f"in `{PRIVATE}`: {summary[0].lower()}{summary[1:]}; its content is not shown"
+
+
+@functools.cache
+def _withheld_message(code: str) -> str:
+    """What a finding in a file that is not a plan says: the problem, without the file's content."""
+    summary = re.sub(r" \([^)]*\)", "", REGISTRY[code].summary)
+    return (f"{summary[0].lower()}{summary[1:]}; the file has no plan `kind` (growth, coaching or pip), "
+            "so its content is not shown")
 
 
 def _describe_value(value: Any) -> str:

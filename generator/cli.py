@@ -35,12 +35,12 @@ def cmd_check(args) -> int:
     settings = project.settings
     today = resolve_today(args.today, settings.today)
     paths = [Path(p) for p in args.paths] or [project.shown(project.plans_dir)]
-    result = check_paths(paths, settings.policy, today)
+    result = check_paths(paths, settings.policy, today, project.root)
     if not args.paths:  # the whole plans folder: its roster too
         from .roster import read_roster
 
         result.findings = sorted(result.findings + read_roster(project.plans_dir, paths[0],
-                                                               settings.policy.max_file_bytes)[1])
+                                                               settings.policy.max_file_bytes, project.root)[1])
     if args.base:
         from .gitrepo import GitError
         from .lock import findings_against
@@ -109,6 +109,7 @@ def cmd_new(args) -> int:
         plans_dir=project.shown(project.plans_dir),
         policy=settings.policy,
         output=Path(args.output) if args.output else None,
+        root=project.root,
     )
     print(written)
     print(f"next: fill in every TODO, then run `playbook check {written}`", file=sys.stderr)

@@ -145,3 +145,12 @@ input_rule("PB118", "too-many-findings", "More findings in one file than are sho
 
     **Fix:** fix the findings shown (often a few mistakes repeated), then check again.
 """)
+
+input_rule("PB121", "not-a-plan-file", "A link out of the project, or not a regular file", """
+    A plan is a regular file inside the project. A symbolic link whose real path leaves the
+    project would publish a file from elsewhere on the machine (a key, a password file) as if
+    it were a plan, and a FIFO or a device would stop every command that reads it. Neither is
+    read, so nothing of its content reaches a finding or a page.
+
+    **Fix:** copy the plan into the plans folder as a file, or remove the link.
+""")
