@@ -158,15 +158,12 @@ class PlanRead:
 def read_plan(raw: bytes, shown_path: str, policy: Policy) -> PlanRead:
     """Read one plan file's bytes within the policy's bounds: `check`, the lock, `diff` and the history
     read plans through here and nowhere else, so each applies the same refusals."""
-
     plan_like = True  # until the file is read: what stops it being read quotes none of it
 
     def located(code: str, line: int, col: int, message: str, path: tuple | None = None) -> Finding:
-        if path and path[0] == PRIVATE:
-            message = _private_message(code)
-        elif not plan_like and code not in _QUOTE_NOTHING and not (code == "PB114" and path is None):
-            message = _withheld_message(code)
-        return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
+        if plan_like and not (path and path[0] == PRIVATE):  # the common case, once per finding of thousands
+            return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
+        return _located(shown_path, code, line, col, message, path, plan_like)
 
     try:
         document = load_bytes(raw, max_bytes=policy.max_file_bytes)
@@ -193,6 +190,10 @@ def read_plan(raw: bytes, shown_path: str, policy: Policy) -> PlanRead:
         findings.append(located("PB114", 1, 1, f"the file name `{shorten(stem)}` is the plan's id and is not a "
                                                "slug: rename the file (lowercase letters, digits, dashes) or set "
                                                "`id:`"))
+        loader_refused = True
+    for path, message in _overlong_lists(document.data, policy):  # no later stage works through such a list
+        line, col = document.where(path)
+        findings.append(located("PB120", line, col, message, path))
         loader_refused = True
 
     try:
@@ -222,6 +223,34 @@ def _check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFil
             findings.append(Finding(shown_path, line, col, rule.code, severity, message))
     digest = hashlib.sha256(raw).hexdigest()
     return PlanFile(shown_path, plan, document, digest, read.id_given), findings
+
+
+def _located(shown_path: str, code: str, line: int, col: int, message: str, path: tuple | None = None,
+             plan_like: bool = True) -> Finding:
+    """A finding at a place; about a value under `private:`, or in a file that is not a plan, it
+    names the problem and not the value."""
+    if path and path[0] == PRIVATE:
+        message = _private_message(code)
+    elif not plan_like and code not in _QUOTE_NOTHING and not (code == "PB114" and path is None):
+        message = _withheld_message(code)
+    return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
+
+
+# The lists whose length every later stage (the timeline, the pages) pays for, by the policy's name.
+BOUNDED_LISTS = {"reviews": ("timetable", "reviews"), "milestones": ("milestones",), "criteria": ("criteria",),
+                 "log": ("log",)}
+
+
+def _overlong_lists(data: dict, policy: Policy) -> Iterable[tuple[tuple, str]]:
+    """(path of the first item past the bound, message) for each list longer than the policy allows."""
+    for name, path in BOUNDED_LISTS.items():
+        value: Any = data
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        most = getattr(policy.max_list_items, name)
+        if isinstance(value, list) and len(value) > most:
+            yield path + (most,), (f"`{'.'.join(path)}` holds {len(value)} items, more than the {most} the policy "
+                                   f"allows (`max_list_items.{name}`): split the plan, or archive old entries")
 
 
 def repository_findings(plan_files: list[PlanFile], context: Context) -> list[Finding]:

@@ -34,6 +34,8 @@ def cmd_check(args) -> int:
     project = _project(args)
     settings = project.settings
     today = resolve_today(args.today, settings.today)
+    if args.base is not None and not args.base.strip():
+        raise UsageError("--base: the revision is empty; name one (`--base origin/main`), or leave out --base")
     paths = [Path(p) for p in args.paths] or [project.shown(project.plans_dir)]
     result = check_paths(paths, settings.policy, today, project.root)
     if not args.paths:  # the whole plans folder: its roster too
@@ -41,13 +43,13 @@ def cmd_check(args) -> int:
 
         result.findings = sorted(result.findings + read_roster(project.plans_dir, paths[0],
                                                                settings.policy.max_file_bytes, project.root)[1])
-    if args.base:
+    if args.base is not None:
         from .gitrepo import GitError
         from .lock import findings_against
 
         try:
             result.findings = sorted(result.findings + findings_against(args.base, project.plans_dir,
-                                                                        result.plan_files, settings.policy))
+                                                                        result.plan_files, settings.policy, today))
         except GitError as exc:
             raise UsageError(f"--base: {exc}") from None
     strict = args.strict or settings.strict

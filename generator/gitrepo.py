@@ -142,8 +142,9 @@ def is_plan_path(path: str, folder: str) -> bool:
             and not any(part.startswith(".") for part in inside.parts))
 
 
-def plan_files_at(root: Path, rev: str, folder: str) -> dict[str, bytes]:
-    """Every plan file under `folder` at `rev`: path relative to the repository (posix) -> bytes."""
+def plan_files_at(root: Path, rev: str, folder: str, max_bytes: int | None = None) -> dict[str, bytes]:
+    """Every plan file under `folder` at `rev`: path relative to the repository (posix) -> bytes.
+    A file larger than `max_bytes` is left out unread."""
     commit = resolve(root, rev)
     where = _relative_folder(folder)
     listing = run_git(root, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", where or "."])
@@ -158,8 +159,9 @@ def plan_files_at(root: Path, rev: str, folder: str) -> dict[str, bytes]:
             wanted[path] = blob.decode("ascii")
     if not wanted:
         return {}
-    with Blobs(root) as blobs:
-        return {path: blobs.read(blob) for path, blob in sorted(wanted.items())}
+    with Blobs(root, max_bytes) as blobs:
+        found = {path: blobs.read(blob) for path, blob in sorted(wanted.items())}
+    return {path: raw for path, raw in found.items() if raw is not None}
 
 
 def working_plan_files(root: Path, folder: str) -> dict[str, bytes]:

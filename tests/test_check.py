@@ -128,7 +128,7 @@ RULES_UNDER_TEST = """
     PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408 PB409 PB410 PB411 PB412
     PB501 PB502 PB503 PB504 PB505
     PB601 PB602 PB603 PB604 PB605 PB606
-    PB701 PB702 PB703
+    PB701 PB702 PB703 PB704
 """.split()
 
 
@@ -1351,3 +1351,41 @@ def test_pb703_an_amendment_falls_within_the_plan(check, pip_plan):
     assert check(plan).at("PB703") == [(plan.line("  - date: 2027-03-01"), 11)]
     inside = plan.change("2027-03-01", "2026-12-01").change("2027-03-02, manager: 2027-03-02", "2026-12-02, manager: 2026-12-02")
     assert not {"PB703", "PB702"} & check(inside).codes
+
+
+# PB704 acknowledgement-out-of-order (the lock's side is in test_lock.py)
+
+def test_pb704_an_amendment_is_signed_on_or_after_its_date(check, pip_plan):
+    amendment = ("amendments:\n  - date: 2026-11-18\n    summary: Checkpoint moved.\n    changes: [milestones]\n"
+                 "    acknowledgement: {person: 2026-11-17, manager: 2026-11-18}\n")
+    plan = pip_plan + amendment
+
+    assert check(plan).at("PB704") == [(plan.line("person: 2026-11-17"), 22)]
+    assert "PB704" not in check(plan.change("person: 2026-11-17", "person: 2026-11-18")).codes
+
+
+def test_pb704_a_plan_other_than_a_pip_is_signed_once_it_starts(check, growth_plan):
+    plan = growth_plan + "acknowledgement: {person: 2026-11-15, manager: 2026-11-16}\n"
+
+    assert check(plan).lines("PB704") == [plan.line("acknowledgement:")]
+
+
+# PB120 list-too-long
+
+@pytest.mark.parametrize("name, line, item, count", [
+    ("log", "log:\n", "  - {date: 2026-11-16, kind: check-in, note: Met.}\n", 6),
+    ("reviews", "  reviews:\n", "    - {date: 2026-12-16, title: Review}\n", 6),
+    ("criteria", "criteria:\n", "  - {id: x, metric: M, unit: u, baseline: 1, target: 2}\n", 6),
+    ("milestones", "milestones:\n", "  - {date: 2026-12-16, title: M}\n", 6),
+])
+def test_pb120_a_list_longer_than_the_policy_allows_is_refused_at_its_first_item_past_the_bound(
+        check, pip_plan, name, line, item, count):
+    plan = pip_plan.change(line, line + item * count)
+    policy = Policy(max_list_items={name: 5})
+
+    report = check(plan, policy=policy)
+
+    finding = report.only("PB120")
+    first = plan.splitlines().index(line.rstrip("\n")) + 1  # the list's own line; its items follow
+    assert finding.line == first + 6 and f"`max_list_items.{name}`" in finding.message
+    assert "PB120" not in check(plan, policy=Policy(max_list_items={name: 100})).codes

@@ -195,8 +195,6 @@ def special_category_data(plan: Plan, context: Context):
             yield path, f"`{_shown_path(path)}` holds a word of special-category data; its text is not shown"
 
 
-
-
 def _texts(plan: Plan):
     """(path, text) for every text a plan holds, `private` included, in the order of its fields."""
     pending = [((), plan)]
@@ -217,13 +215,17 @@ def _shown_path(path: tuple) -> str:
     return shown
 
 
-def _acknowledgements(plan: Plan):
-    """(path, acknowledgement, what it acknowledges) for the plan's and each amendment's acknowledgement."""
+def acknowledgements(plan: Plan):
+    """(path, acknowledgement, what it acknowledges, the earliest day it may be signed) for the
+    plan's acknowledgement and each amendment's. A PIP's own signatures have their window in
+    PB405; any other plan is signed once it was opened (its conversation, or its start)."""
     if plan.acknowledgement is not None:
-        yield ("acknowledgement",), plan.acknowledgement, "the plan"
+        opened = None if plan.kind == "pip" else plan.escalation_date("conversation") or plan.timetable.start
+        yield ("acknowledgement",), plan.acknowledgement, "the plan", opened
     for index, amendment in enumerate(plan.amendments):
         if amendment.acknowledgement is not None:
-            yield ("amendments", index, "acknowledgement"), amendment.acknowledgement, f"the amendment of {amendment.date}"
+            yield (("amendments", index, "acknowledgement"), amendment.acknowledgement,
+                   f"the amendment of {amendment.date}", amendment.date)
 
 
 @plan_rule("PB412", "witness-not-independent", "The witness of a refusal to sign is the person or the manager")
@@ -235,7 +237,7 @@ def witness_not_independent(plan: Plan, context: Context):
     `policy.witness_may_be_manager: true`.
 
     **Fix:** name the person who really witnessed the hand-over under `witness`."""
-    for path, acknowledgement, what in _acknowledgements(plan):
+    for path, acknowledgement, what, _ in acknowledgements(plan):
         refusal = acknowledgement.person
         if not isinstance(refusal, Declined):
             continue
