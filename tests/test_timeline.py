@@ -218,3 +218,43 @@ def test_growth_and_coaching_plans_have_no_acknowledgement_deadline(timeline_of)
     assert growth.acknowledgement_deadline is None and coaching.acknowledgement_deadline is None
     assert (coaching.check_ins_expected, coaching.check_ins_held) == (2, 2)  # Mon 16 and Thu 19 Nov
     assert states(growth, "check-in")[:2] == [(date(2026, 11, 17), "done"), (date(2026, 12, 1), "upcoming")]
+
+
+def _long_plan(count: int):
+    """The base PIP with `count` reviews, milestones and review entries (each with a result), one a day."""
+    from datetime import timedelta
+
+    from generator.load import load_bytes
+    from generator.model import Plan
+
+    data = load_bytes(PIP.encode()).data
+    start = date(2026, 11, 16)
+    days = [start + timedelta(days=1 + index % 3000) for index in range(count)]
+    data["timetable"] = {**data["timetable"], "days": 3100,
+                         "reviews": [{"date": day, "title": f"Review {n}"} for n, day in enumerate(days)]}
+    data["criteria"] = [{key: value for key, value in data["criteria"][0].items() if key != "trigger"}]
+    data["milestones"] = [{"date": day, "title": f"M {n}", "targets": {"discovery-to-demo": 24}}
+                          for n, day in enumerate(days)]
+    data["log"] = [{"date": day, "kind": "review", "note": "Held.", "results": {"discovery-to-demo": n % 40}}
+                   for n, day in enumerate(days)]
+    return Plan.model_validate(data)
+
+
+def test_a_timeline_grows_in_proportion_to_the_plan():
+    # Measured by growth, not by a time limit: four times the reviews, milestones and log entries
+    # take about four times as long (a pass over every pair of them would take sixteen).
+    import time
+
+    def seconds(count: int) -> float:
+        plan = _long_plan(count)
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            timeline = build_timeline(plan, date(2040, 1, 1))
+            runs.append(time.perf_counter() - started)
+        assert sum(review.held_on is not None for review in timeline.reviews) == count
+        return min(runs)
+
+    small, large = seconds(1500), seconds(6000)
+
+    assert large < 9 * small, (small, large)
