@@ -111,7 +111,7 @@ def diff_plans(repo_folder: Path, plans_folder: Path, base: str | None = None, h
         raise GitError(f"the plans folder {visible(str(plans_folder))} is outside the repository at {visible(str(root))}")
     base_side = _base(root, base)
     if head is None:
-        head_side, head_files = Side(None, None, ("the work tree",)), working_plan_files(root, folder)
+        head_side, head_files = Side(None, None, ("the work tree",)), working_plan_files(root, folder, max_bytes)
     else:
         commit = resolve(root, head)
         head_side, head_files = Side(head, commit, _named(head, commit)), plan_files_at(root, commit, folder)
