@@ -161,9 +161,11 @@ def read_plan(raw: bytes, shown_path: str, policy: Policy) -> PlanRead:
     plan_like = True  # until the file is read: what stops it being read quotes none of it
 
     def located(code: str, line: int, col: int, message: str, path: tuple | None = None) -> Finding:
-        if plan_like and not (path and path[0] == PRIVATE):  # the common case, once per finding of thousands
-            return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
-        return _located(shown_path, code, line, col, message, path, plan_like)
+        if path and path[0] == PRIVATE:
+            message = _private_message(code)
+        elif not plan_like and code not in _QUOTE_NOTHING and (path is not None or code != "PB114"):
+            message = _withheld_message(code)
+        return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
 
     try:
         document = load_bytes(raw, max_bytes=policy.max_file_bytes)
@@ -223,17 +225,6 @@ def _check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFil
             findings.append(Finding(shown_path, line, col, rule.code, severity, message))
     digest = hashlib.sha256(raw).hexdigest()
     return PlanFile(shown_path, plan, document, digest, read.id_given), findings
-
-
-def _located(shown_path: str, code: str, line: int, col: int, message: str, path: tuple | None = None,
-             plan_like: bool = True) -> Finding:
-    """A finding at a place; about a value under `private:`, or in a file that is not a plan, it
-    names the problem and not the value."""
-    if path and path[0] == PRIVATE:
-        message = _private_message(code)
-    elif not plan_like and code not in _QUOTE_NOTHING and not (code == "PB114" and path is None):
-        message = _withheld_message(code)
-    return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
 
 
 # The lists whose length every later stage (the timeline, the pages) pays for, by the policy's name.

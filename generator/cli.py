@@ -172,7 +172,7 @@ def _due_letter(args):
                               f"{prepared.readiness.reason}"), file=sys.stderr)
         return EXIT_FINDINGS
     for note in prepared.letter.notes:
-        print(f"note for HR, not part of the letter: {note}", file=sys.stderr)
+        print(formats.visible(f"note for HR, not part of the letter: {note}"), file=sys.stderr)
     return prepared
 
 

@@ -1360,7 +1360,7 @@ def test_pb704_an_amendment_is_signed_on_or_after_its_date(check, pip_plan):
                  "    acknowledgement: {person: 2026-11-17, manager: 2026-11-18}\n")
     plan = pip_plan + amendment
 
-    assert check(plan).at("PB704") == [(plan.line("person: 2026-11-17"), 22)]
+    assert check(plan).at("PB704") == [(plan.line("person: 2026-11-17"), 31)]
     assert "PB704" not in check(plan.change("person: 2026-11-17", "person: 2026-11-18")).codes
 
 
