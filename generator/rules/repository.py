@@ -107,15 +107,15 @@ def _same_name(name: str) -> str:
 
 @repository_rule("PB606", "one-id-two-names", "One person id names two different people")
 def one_id_two_names(plan_files, context: Context):
-    """A person id is how every audience finds its plans: `person:alex-kim` publishes the plans of
-    `alex-kim`, and the dashboard counts them. When two plans give the same id to two people with
+    """A person id is how every audience finds its plans: `person:casey-morgan` publishes the plans
+    of `casey-morgan`, and the dashboard counts them. When two plans give the same id to two people with
     different names, a site made for one of them would show the other's plans. The id is the
     person, whether they are the employee, the manager or the HR partner of a plan.
 
     The earliest plan (by start date, then by file) gives the id its name; each later plan that
     names someone else under that id is reported at that id.
 
-    **Fix:** give the second person their own id (`alex-kim-2`), or correct the name if it is a
+    **Fix:** give the second person their own id (`casey-morgan-2`), or correct the name if it is a
     typo."""
     first: dict[str, tuple[str, str]] = {}  # id -> (name, where it was first given)
     ordered = sorted(plan_files, key=lambda plan_file: (plan_file.plan.timetable.start, plan_file.path))
