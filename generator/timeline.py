@@ -269,6 +269,12 @@ class Results:
         return (self._values[criterion_id][index - 1], dates[index - 1]) if index else None
 
 
+def latest_result(log: Iterable[LogEntry], criterion_id: str, on_or_before: date) -> tuple[float, date] | None:
+    """The result for `criterion_id` logged last on or before a day, with its date (one question:
+    a timeline asks many, of one `Results`)."""
+    return Results(log).latest(criterion_id, on_or_before)
+
+
 def standings_on(plan: PlanBody, day: date, logged: Results | None = None) -> tuple[Standing, ...]:
     """Where each criterion stands on `day`: its latest result logged on or before it."""
     logged = logged or Results(plan.log)
