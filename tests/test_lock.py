@@ -126,7 +126,7 @@ AMENDED = PIP.change("targets: {discovery-to-demo: 24}", "targets: {discovery-to
 def test_widening_an_amendment_acknowledged_at_the_base_is_a_change_to_signed_terms(repo, cli):
     repo(AMENDED, "Checkpoint lowered, amendment signed")
     widened = AMENDED.change("changes: [milestones]", "changes: [milestones, consequences]").change(
-        "consequences: Further action may follow", "consequences: Dismissal may follow")
+        "consequences: A written warning may follow", "consequences: Dismissal may follow")
 
     result = check_base(cli, repo(widened))
 
