@@ -5,7 +5,7 @@
 Each case is one plan file under 1 MiB, written into a fresh copy of the project (this
 repository's mkdocs.yml and playbook/) as its only plan: a long note of Markdown-special
 characters, and lists of thousands of reviews, milestones, criteria, log entries, actions and
-support items, both past the policy's bounds (`max_list_items`, refused with PB120) and right at
+support items, both past the policy's bounds (`max_list_items`, refused with PB122) and right at
 them (accepted, so every stage does its work). For each it prints the file's size, then, each in
 a fresh process, `playbook check` of the file and a full `mkdocs build` of the project: the
 seconds, the exit status (1: the plan was refused, as it should be past a bound) and the bytes

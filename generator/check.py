@@ -103,7 +103,7 @@ def displayed_path(path: Path) -> str:
 
 def check_paths(paths: Iterable[Path], policy: Policy, today: date, root: Path | None = None) -> CheckResult:
     """Check every plan under `paths`, then the rules that span plans. A file whose real path leaves
-    `root` (the project), or that is not a regular file, is refused unread (PB121)."""
+    `root` (the project), or that is not a regular file, is refused unread (PB123)."""
     context = Context(policy, today)
     result = CheckResult()
     for path in discover(paths):
@@ -195,7 +195,7 @@ def read_plan(raw: bytes, shown_path: str, policy: Policy) -> PlanRead:
         loader_refused = True
     for path, message in _overlong_lists(document.data, policy):  # no later stage works through such a list
         line, col = document.where(path)
-        findings.append(located("PB120", line, col, message, path))
+        findings.append(located("PB122", line, col, message, path))
         loader_refused = True
 
     try:

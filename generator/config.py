@@ -135,7 +135,7 @@ class Policy(BaseModel):
     max_list_items: ListBounds = Field(
         default_factory=ListBounds,
         description="The most reviews, milestones, criteria and log entries one plan may hold; a longer list is "
-                    "refused (PB120) at its first item past the bound.")
+                    "refused (PB122) at its first item past the bound.")
     witness_may_be_manager: bool = Field(
         False, description="Whether the manager who runs a plan may witness the employee's refusal to sign it.")
     new: dict[Kind, NewPlanDefaults] = Field(default_factory=lambda: {kind: NewPlanDefaults(**values) for kind, values

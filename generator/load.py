@@ -472,7 +472,7 @@ def outside(path: Path, root: Path | None) -> bool:
 
 
 def read_file(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> bytes:
-    """The first `max_bytes + 1` bytes of a file beside the plans; LoadError (PB121) when it is not
+    """The first `max_bytes + 1` bytes of a file beside the plans; LoadError (PB123) when it is not
     one to read, OSError for I/O.
 
     A link whose real path leaves `root` (the project) would publish a file from elsewhere on the
@@ -481,13 +481,13 @@ def read_file(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = Non
     still cannot block) and checked again once open.
     """
     if outside(path, root):
-        raise LoadError(Problem("PB121", "a link to a file outside the project; it is not read", 1, 1))
+        raise LoadError(Problem("PB123", "a link to a file outside the project; it is not read", 1, 1))
     if not stat.S_ISREG(os.stat(path).st_mode):
-        raise LoadError(Problem("PB121", _NOT_REGULAR, 1, 1))
+        raise LoadError(Problem("PB123", _NOT_REGULAR, 1, 1))
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise LoadError(Problem("PB121", _NOT_REGULAR, 1, 1))
+            raise LoadError(Problem("PB123", _NOT_REGULAR, 1, 1))
         return handle.read(max_bytes + 1)
 
 

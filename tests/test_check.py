@@ -122,7 +122,7 @@ def test_the_three_formats_report_the_same_findings(bad_example_output):
 
 RULES_UNDER_TEST = """
     PB100 PB101 PB102 PB103 PB104 PB105 PB106 PB107 PB108 PB109 PB110
-    PB111 PB112 PB113 PB114 PB115 PB116 PB117 PB118 PB119 PB120 PB121
+    PB111 PB112 PB113 PB114 PB115 PB116 PB117 PB118 PB119 PB120 PB121 PB122 PB123
     PB201 PB202 PB203 PB204 PB205 PB206 PB207 PB208 PB209 PB210 PB211 PB215
     PB300 PB301 PB302 PB303 PB304 PB305 PB306 PB307 PB308
     PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408 PB409 PB410 PB411 PB412
@@ -1370,7 +1370,7 @@ def test_pb704_a_plan_other_than_a_pip_is_signed_once_it_starts(check, growth_pl
     assert check(plan).lines("PB704") == [plan.line("acknowledgement:")]
 
 
-# PB120 list-too-long
+# PB122 list-too-long
 
 @pytest.mark.parametrize("name, line, item, count", [
     ("log", "log:\n", "  - {date: 2026-11-16, kind: check-in, note: Met.}\n", 6),
@@ -1385,7 +1385,7 @@ def test_pb120_a_list_longer_than_the_policy_allows_is_refused_at_its_first_item
 
     report = check(plan, policy=policy)
 
-    finding = report.only("PB120")
+    finding = report.only("PB122")
     first = plan.splitlines().index(line.rstrip("\n")) + 1  # the list's own line; its items follow
     assert finding.line == first + 6 and f"`max_list_items.{name}`" in finding.message
-    assert "PB120" not in check(plan, policy=Policy(max_list_items={name: 100})).codes
+    assert "PB122" not in check(plan, policy=Policy(max_list_items={name: 100})).codes

@@ -201,7 +201,7 @@ def test_a_link_to_a_file_outside_the_project_is_refused_unread(cli, project, pi
     result = cli("check", "--today", "2026-11-20", cwd=project)
 
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stdout == ("plans/emea-west/stolen.yaml:1:1: error PB121 a link to a file outside the project; "
+    assert result.stdout == ("plans/emea-west/stolen.yaml:1:1: error PB123 a link to a file outside the project; "
                              "it is not read\n")
 
 
@@ -222,7 +222,7 @@ def test_a_fifo_among_the_plans_is_refused_and_blocks_no_command(cli, project, p
     written = cli(*NEW_JORDAN, cwd=project)  # a FIFO would block it for ever: the helper's timeout fails the test
 
     assert checked.returncode == 1
-    assert "plans/emea-west/pipe.yaml:1:1: error PB121 not a regular file" in checked.stdout
+    assert "plans/emea-west/pipe.yaml:1:1: error PB123 not a regular file" in checked.stdout
     assert "plans/_roster.yaml:1:1: error PB119 roster: not a regular file" in checked.stdout
     assert written.returncode == 0, written.stderr
     assert (project / "plans" / "emea-west" / "jordan-lee-pip-2026-11.yaml").is_file()

@@ -146,7 +146,7 @@ input_rule("PB118", "too-many-findings", "More findings in one file than are sho
     **Fix:** fix the findings shown (often a few mistakes repeated), then check again.
 """)
 
-input_rule("PB120", "list-too-long", "A list holds more items than the policy allows", """
+input_rule("PB122", "list-too-long", "A list holds more items than the policy allows", """
     A plan has a handful of reviews and milestones, a few criteria, and some hundreds of log
     entries over its life. Every item is work for each later stage (the timeline, the pages, the
     calendar, the agenda), so a list of thousands is an attack on the build or a damaged file.
@@ -157,7 +157,7 @@ input_rule("PB120", "list-too-long", "A list holds more items than the policy al
     `mkdocs.yml` only if a real plan needs it.
 """)
 
-input_rule("PB121", "not-a-plan-file", "A link out of the project, or not a regular file", """
+input_rule("PB123", "not-a-plan-file", "A link out of the project, or not a regular file", """
     A plan is a regular file inside the project. A symbolic link whose real path leaves the
     project would publish a file from elsewhere on the machine (a key, a password file) as if
     it were a plan, and a FIFO or a device would stop every command that reads it. Neither is
