@@ -159,7 +159,7 @@ def shards(audiences: list[Audience], count: int) -> list[list[str]]:
 def project_roster(project: Project) -> tuple[Roster | None, list[Finding]]:
     """The project's roster, or its findings; AccessError when there is none."""
     shown = project.shown(project.plans_dir)
-    roster, findings = read_roster(project.plans_dir, shown, project.settings.policy.max_file_bytes)
+    roster, findings = read_roster(project.plans_dir, shown, project.settings.policy.max_file_bytes, project.root)
     if roster is None and not findings:
         raise AccessError(f"no roster at {shown / ROSTER_FILE}: who opens which site is read from its identities")
     return roster, findings

@@ -182,11 +182,12 @@ def prepare(project: Project, *, today: date, audience: Audience, preview: bool 
     check_layout(project)
     notes: list[str] = []
     if project.plans_dir.is_dir():
-        result = check_paths([project.shown(project.plans_dir)], settings.policy, today)
+        result = check_paths([project.shown(project.plans_dir)], settings.policy, today, project.root)
     else:
         result = CheckResult()
         notes.append(f"no plans folder at {project.shown(project.plans_dir)}: building the playbook without plans")
-    roster, problems = read_roster(project.plans_dir, project.shown(project.plans_dir), settings.policy.max_file_bytes)
+    roster, problems = read_roster(project.plans_dir, project.shown(project.plans_dir), settings.policy.max_file_bytes,
+                                   project.root)
     result.findings = sorted(result.findings + problems)
     run = Run(project, audience, today, result, roster, notes=notes)
     known_people(result, roster).validate(audience, manager, hr_partner)

@@ -12,6 +12,7 @@ for there, and a finding about a value under it names the field and the problem,
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import heapq
 import os
@@ -25,8 +26,8 @@ from pydantic import ValidationError
 
 from .config import Policy, UsageError
 from .findings import Finding, visible
-from .load import Document, LoadError, load_bytes, shorten
-from .model import SLUG_PATTERN, Plan, field_names
+from .load import Document, LoadError, load_bytes, read_file, shorten
+from .model import SLUG_PATTERN, Kind, Plan, field_names
 from .rules import REGISTRY, Context, rules
 
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -35,6 +36,8 @@ PRIVATE = "private"
 MAX_FINDINGS = 200  # in one file: past that, it is not a plan with mistakes, and the rest would flood the log
 _SLUG = re.compile(SLUG_PATTERN)
 _FIELDS = sorted(field_names())
+PLAN_KINDS = frozenset(Kind.__args__)
+_QUOTE_NOTHING = frozenset({"PB112", "PB118"})  # their messages name the plan format's fields, never the file's
 
 
 @dataclass(frozen=True)
@@ -76,10 +79,10 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 candidate
                 for candidate in path.rglob("*")
                 if candidate.suffix.lower() in PLAN_SUFFIXES and not candidate.name.startswith("_")
-                and candidate.is_file()
+                and candidate.exists() and not candidate.is_dir()  # a FIFO too: it is refused when read
                 and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
             )
-        elif path.is_file():
+        elif path.exists():
             candidates = [path]
         else:
             raise UsageError(f"{visible(displayed_path(path))}: no such file or folder")
@@ -98,15 +101,20 @@ def displayed_path(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def check_paths(paths: Iterable[Path], policy: Policy, today: date) -> CheckResult:
-    """Check every plan under `paths`, then the rules that span plans."""
+def check_paths(paths: Iterable[Path], policy: Policy, today: date, root: Path | None = None) -> CheckResult:
+    """Check every plan under `paths`, then the rules that span plans. A file whose real path leaves
+    `root` (the project), or that is not a regular file, is refused unread (PB123)."""
     context = Context(policy, today)
     result = CheckResult()
     for path in discover(paths):
         result.files_checked += 1
         try:
-            with open(path, "rb") as handle:
-                raw = handle.read(policy.max_file_bytes + 1)
+            raw = read_file(path, max_bytes=policy.max_file_bytes, root=root)
+        except LoadError as exc:
+            problem = exc.problem
+            result.findings.append(Finding(displayed_path(path), problem.line, problem.col, problem.code,
+                                           REGISTRY[problem.code].severity, problem.message))
+            continue
         except OSError as exc:
             raise UsageError(f"{visible(displayed_path(path))}: cannot read: {exc.strerror or exc}") from None
         plan_file, findings = check_bytes(raw, displayed_path(path), context)
@@ -150,10 +158,13 @@ class PlanRead:
 def read_plan(raw: bytes, shown_path: str, policy: Policy) -> PlanRead:
     """Read one plan file's bytes within the policy's bounds: `check`, the lock, `diff` and the history
     read plans through here and nowhere else, so each applies the same refusals."""
+    plan_like = True  # until the file is read: what stops it being read quotes none of it
 
     def located(code: str, line: int, col: int, message: str, path: tuple | None = None) -> Finding:
         if path and path[0] == PRIVATE:
             message = _private_message(code)
+        elif not plan_like and code not in _QUOTE_NOTHING and (path is not None or code != "PB114"):
+            message = _withheld_message(code)
         return Finding(shown_path, line, col, code, REGISTRY[code].severity, message)
 
     try:
@@ -161,6 +172,9 @@ def read_plan(raw: bytes, shown_path: str, policy: Policy) -> PlanRead:
     except LoadError as exc:
         problem = exc.problem
         return PlanRead(None, None, [located(problem.code, problem.line, problem.col, problem.message, problem.path)])
+    # A file whose `kind` is no plan's is some other file (a manifest, a key file): its values and
+    # keys are not the author's plan, and no finding repeats them.
+    plan_like = isinstance(document.data.get("kind"), str) and document.data["kind"] in PLAN_KINDS
 
     findings = [located(p.code, p.line, p.col, p.message, p.path) for p in document.problems]
     refused = {p.path for p in document.problems if p.path is not None}
@@ -178,6 +192,10 @@ def read_plan(raw: bytes, shown_path: str, policy: Policy) -> PlanRead:
         findings.append(located("PB114", 1, 1, f"the file name `{shorten(stem)}` is the plan's id and is not a "
                                                "slug: rename the file (lowercase letters, digits, dashes) or set "
                                                "`id:`"))
+        loader_refused = True
+    for path, message in _overlong_lists(document.data, policy):  # no later stage works through such a list
+        line, col = document.where(path)
+        findings.append(located("PB122", line, col, message, path))
         loader_refused = True
 
     try:
@@ -207,6 +225,23 @@ def _check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFil
             findings.append(Finding(shown_path, line, col, rule.code, severity, message))
     digest = hashlib.sha256(raw).hexdigest()
     return PlanFile(shown_path, plan, document, digest, read.id_given), findings
+
+
+# The lists whose length every later stage (the timeline, the pages) pays for, by the policy's name.
+BOUNDED_LISTS = {"reviews": ("timetable", "reviews"), "milestones": ("milestones",), "criteria": ("criteria",),
+                 "log": ("log",)}
+
+
+def _overlong_lists(data: dict, policy: Policy) -> Iterable[tuple[tuple, str]]:
+    """(path of the first item past the bound, message) for each list longer than the policy allows."""
+    for name, path in BOUNDED_LISTS.items():
+        value: Any = data
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        most = getattr(policy.max_list_items, name)
+        if isinstance(value, list) and len(value) > most:
+            yield path + (most,), (f"`{'.'.join(path)}` holds {len(value)} items, more than the {most} the policy "
+                                   f"allows (`max_list_items.{name}`): split the plan, or archive old entries")
 
 
 def repository_findings(plan_files: list[PlanFile], context: Context) -> list[Finding]:
@@ -346,6 +381,14 @@ def _private_message(code: str) -> str:
         return f"`{PRIVATE}` must be text; its content is not shown"
     summary = re.sub(r" \([^)]*\)", "", REGISTRY[code].summary)  # its examples are not this plan's
     return f"in `{PRIVATE}`: {summary[0].lower()}{summary[1:]}; its content is not shown"
+
+
+@functools.cache
+def _withheld_message(code: str) -> str:
+    """What a finding in a file that is not a plan says: the problem, without the file's content."""
+    summary = re.sub(r" \([^)]*\)", "", REGISTRY[code].summary)
+    return (f"{summary[0].lower()}{summary[1:]}; the file has no plan `kind` (growth, coaching or pip), "
+            "so its content is not shown")
 
 
 def _describe_value(value: Any) -> str:

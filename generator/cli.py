@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -34,20 +35,22 @@ def cmd_check(args) -> int:
     project = _project(args)
     settings = project.settings
     today = resolve_today(args.today, settings.today)
+    if args.base is not None and not args.base.strip():
+        raise UsageError("--base: the revision is empty; name one (`--base origin/main`), or leave out --base")
     paths = [Path(p) for p in args.paths] or [project.shown(project.plans_dir)]
-    result = check_paths(paths, settings.policy, today)
+    result = check_paths(paths, settings.policy, today, project.root)
     if not args.paths:  # the whole plans folder: its roster too
         from .roster import read_roster
 
         result.findings = sorted(result.findings + read_roster(project.plans_dir, paths[0],
-                                                               settings.policy.max_file_bytes)[1])
-    if args.base:
+                                                               settings.policy.max_file_bytes, project.root)[1])
+    if args.base is not None:
         from .gitrepo import GitError
         from .lock import findings_against
 
         try:
             result.findings = sorted(result.findings + findings_against(args.base, project.plans_dir,
-                                                                        result.plan_files, settings.policy))
+                                                                        result.plan_files, settings.policy, today))
         except GitError as exc:
             raise UsageError(f"--base: {exc}") from None
     strict = args.strict or settings.strict
@@ -109,9 +112,10 @@ def cmd_new(args) -> int:
         plans_dir=project.shown(project.plans_dir),
         policy=settings.policy,
         output=Path(args.output) if args.output else None,
+        root=project.root,
     )
-    print(written)
-    print(f"next: fill in every TODO, then run `playbook check {written}`", file=sys.stderr)
+    print(formats.visible(str(written)))
+    print(formats.visible(f"next: fill in every TODO, then run `playbook check {written}`"), file=sys.stderr)
     return EXIT_CLEAN
 
 
@@ -129,7 +133,7 @@ def cmd_export(args) -> int:
                           name=PLANS_JSON if args.format == "json" else PLANS_CSV))
         return EXIT_CLEAN
     count = export_site(project, target, today=today, audience=audience)
-    print(f"wrote {count} files to {target} (build it with `mkdocs build -f {target / 'mkdocs.yml'}`)",
+    print(formats.visible(f"wrote {count} files to {target} (build it with `mkdocs build -f {target / 'mkdocs.yml'}`)"),
           file=sys.stderr)
     return EXIT_CLEAN
 
@@ -161,14 +165,14 @@ def _due_letter(args):
     except NotFound as exc:
         raise UsageError(str(exc)) from None
     except BuildError as exc:
-        print(f"playbook: {exc}", file=sys.stderr)
+        print(f"playbook: {formats.visible_lines(str(exc))}", file=sys.stderr)
         return EXIT_FINDINGS
     if prepared.letter is None:
-        print(f"{prepared.template.title} for {prepared.plan.id} is not offered: {prepared.readiness.reason}",
-              file=sys.stderr)
+        print(formats.visible(f"{prepared.template.title} for {prepared.plan.id} is not offered: "
+                              f"{prepared.readiness.reason}"), file=sys.stderr)
         return EXIT_FINDINGS
     for note in prepared.letter.notes:
-        print(f"note for HR, not part of the letter: {note}", file=sys.stderr)
+        print(formats.visible(f"note for HR, not part of the letter: {note}"), file=sys.stderr)
     return prepared
 
 
@@ -185,10 +189,13 @@ def cmd_letter(args) -> int:
         sys.stdout.write(plan_document(letter, prepared.plan))
     elif args.format == "markdown":
         subject = f"**Subject:** {markdown_text(letter.subject)}\n\n" if letter.subject else ""
-        sys.stdout.write(f"# {markdown_text(document_title(letter, prepared.plan))}\n\n{subject}```text\n{letter.body}```\n")
+        fence = "`" * max(3, 1 + max(map(len, re.findall("`+", letter.body)), default=0))  # nothing inside closes it
+        title = markdown_text(document_title(letter, prepared.plan))
+        sys.stdout.write(formats.visible_lines(f"# {title}\n\n{subject}{fence}text\n{letter.body}{fence}\n"))
     else:
-        sys.stdout.write((f"Subject: {letter.subject}\n\n" if letter.subject else "") + letter.body)
-    print(f"{prepared.readiness.reason}; dated {letter.date}", file=sys.stderr)
+        sys.stdout.write(formats.visible_lines((f"Subject: {letter.subject}\n\n" if letter.subject else "")
+                                               + letter.body))
+    print(formats.visible(f"{prepared.readiness.reason}; dated {letter.date}"), file=sys.stderr)
     return EXIT_CLEAN
 
 
@@ -207,7 +214,7 @@ def cmd_pdf(args) -> int:
         Path(args.output).write_bytes(data)
     except OSError as exc:
         raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
-    print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
+    print(formats.visible(f"wrote {args.output} ({len(data)} bytes)"), file=sys.stderr)
     return EXIT_CLEAN
 
 
@@ -228,7 +235,7 @@ def cmd_agenda(args) -> int:
         return EXIT_FINDINGS
     sys.stdout.write(FORMATS[args.format](agenda))
     for note in agenda.notes:
-        print(f"playbook: {note}", file=sys.stderr)
+        print(f"playbook: {formats.visible(note)}", file=sys.stderr)
     return EXIT_CLEAN
 
 
@@ -396,8 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return args.handler(args)
-    except UsageError as exc:
-        print(f"playbook: error: {exc}", file=sys.stderr)
+    except UsageError as exc:  # it may quote what was typed or read: a name, a path, a revision
+        print(f"playbook: error: {formats.visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

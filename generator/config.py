@@ -95,6 +95,18 @@ class Holidays(BaseModel):
 _CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
+class ListBounds(BaseModel):
+    """How many items each of a plan's long lists may hold: every later stage (the timeline, the
+    pages, the calendar) does work for each item, so a bound on the count keeps it in seconds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reviews: int = Field(500, ge=1, le=100_000)
+    milestones: int = Field(500, ge=1, le=100_000)
+    criteria: int = Field(500, ge=1, le=100_000)
+    log: int = Field(5000, ge=1, le=100_000)
+
+
 class Policy(BaseModel):
     """Company policy the rules enforce. Every value has a default and can be set in `mkdocs.yml`."""
 
@@ -118,8 +130,14 @@ class Policy(BaseModel):
     special_category_words: list[Annotated[str, StringConstraints(min_length=1, max_length=80)]] = Field(
         [], max_length=500,
         description="Words or phrases, besides the built-in list, that mark special-category personal data in a "
-                    "plan (PB412): for example a local word for a health condition.")
+                    "plan (PB410): for example a local word for a health condition.")
     max_file_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="A plan file larger than this is refused.")
+    max_list_items: ListBounds = Field(
+        default_factory=ListBounds,
+        description="The most reviews, milestones, criteria and log entries one plan may hold; a longer list is "
+                    "refused (PB122) at its first item past the bound.")
+    witness_may_be_manager: bool = Field(
+        False, description="Whether the manager who runs a plan may witness the employee's refusal to sign it (PB412).")
     new: dict[Kind, NewPlanDefaults] = Field(default_factory=lambda: {kind: NewPlanDefaults(**values) for kind, values
                                                                        in NEW_PLAN_DEFAULTS.items()},
                                              description="What `playbook new` writes, per kind of plan.")

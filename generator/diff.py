@@ -109,15 +109,17 @@ def diff_plans(repo_folder: Path, plans_folder: Path, base: str | None = None, h
     folder = Path(os.path.relpath(os.path.realpath(plans_folder), root)).as_posix()
     if folder == ".." or folder.startswith("../"):
         raise GitError(f"the plans folder {visible(str(plans_folder))} is outside the repository at {visible(str(root))}")
+    policy = policy or Policy()
     base_side = _base(root, base)
     if head is None:
-        head_side, head_files = Side(None, None, ("the work tree",)), working_plan_files(root, folder)
+        head_side = Side(None, None, ("the work tree",))
+        head_files = working_plan_files(root, folder, policy.max_file_bytes)
     else:
         commit = resolve(root, head)
-        head_side, head_files = Side(head, commit, _named(head, commit)), plan_files_at(root, commit, folder)
+        head_side = Side(head, commit, _named(head, commit))
+        head_files = plan_files_at(root, commit, folder)
     base_files = plan_files_at(root, base_side.commit, folder)
     moved = renames(root, base_side.commit, head_side.commit, folder)
-    policy = policy or Policy()
     plans = compare(_read_all(base_files, policy), _read_all(head_files, policy), moved, base_side, head_side)
     return Comparison(base_side, head_side, tuple(plans))
 

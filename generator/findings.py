@@ -1,7 +1,7 @@
 """Findings: what `playbook check` reports, and its three output formats (text, github, json).
 
 A message can quote what a plan holds (a key, a value), so every format shows it as inert text:
-control characters (C0, DEL, C1, line and paragraph separators) and lone surrogates (a file
+control characters (C0, DEL, C1, line and paragraph separators, bidirectional controls) and lone surrogates (a file
 name's bytes that are not UTF-8) become escapes such as `\\x1b` and `\\u2028`, one finding
 stays one line, and the job summary escapes Markdown and HTML. Every escape is one
 `str.translate`, linear in the text.
@@ -23,6 +23,10 @@ GITHUB_ANNOTATION_CAP = 10
 # What a terminal, a log viewer or an editor acts on rather than shows.
 _CONTROLS = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
 _CONTROLS |= {ord("\t"): "\\t", ord("\r"): "\\r", ord("\n"): "\\n", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+# Bidirectional controls reorder what a terminal or an editor shows ("Trojan Source"): a name
+# holding U+202E shows its end first. Written as escapes, they are seen rather than obeyed.
+BIDI_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_CONTROLS |= {code: f"\\u{code:04x}" for code in BIDI_CONTROLS}
 # Lone surrogates cannot be written as UTF-8: Python reads a file name's undecodable bytes as
 # U+DC80..U+DCFF, shown here as the bytes they were.
 _UNPAIRED = {code: f"\\u{code:04x}" for code in range(0xD800, 0xE000)}
@@ -36,9 +40,19 @@ _MARKDOWN = {ord(c): "\\" + c for c in "\\`*_[]|~"} | {ord("&"): "&amp;", ord("<
 _CELL = str.maketrans(_CONTROLS | _UNPAIRED | _MARKDOWN)
 
 
+_LINES = str.maketrans({code: text for code, text in (_CONTROLS | _UNPAIRED).items() if code not in (9, 10)})
+
+
 def visible(text: str) -> str:
-    """`text` on one line with every control character and lone surrogate escaped."""
+    """`text` on one line with every control character (bidirectional ones too) and lone surrogate escaped."""
     return text.translate(_VISIBLE)
+
+
+def visible_lines(text: str) -> str:
+    """`text` for a terminal, keeping its line breaks and tabs: every other control character
+    (ESC, which starts the sequences that clear a screen or retitle a window; CR; the
+    bidirectional ones) and every lone surrogate escaped, as `visible` does."""
+    return text.translate(_LINES)
 
 
 @dataclass(frozen=True, slots=True, order=True)

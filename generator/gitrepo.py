@@ -142,8 +142,9 @@ def is_plan_path(path: str, folder: str) -> bool:
             and not any(part.startswith(".") for part in inside.parts))
 
 
-def plan_files_at(root: Path, rev: str, folder: str) -> dict[str, bytes]:
-    """Every plan file under `folder` at `rev`: path relative to the repository (posix) -> bytes."""
+def plan_files_at(root: Path, rev: str, folder: str, max_bytes: int | None = None) -> dict[str, bytes]:
+    """Every plan file under `folder` at `rev`: path relative to the repository (posix) -> bytes.
+    A file larger than `max_bytes` is left out unread."""
     commit = resolve(root, rev)
     where = _relative_folder(folder)
     listing = run_git(root, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", where or "."])
@@ -158,13 +159,16 @@ def plan_files_at(root: Path, rev: str, folder: str) -> dict[str, bytes]:
             wanted[path] = blob.decode("ascii")
     if not wanted:
         return {}
-    with Blobs(root) as blobs:
-        return {path: blobs.read(blob) for path, blob in sorted(wanted.items())}
+    with Blobs(root, max_bytes) as blobs:
+        found = {path: blobs.read(blob) for path, blob in sorted(wanted.items())}
+    return {path: raw for path, raw in found.items() if raw is not None}
 
 
-def working_plan_files(root: Path, folder: str) -> dict[str, bytes]:
-    """Every plan file under `folder` in the work tree, as `plan_files_at` gives them for a commit."""
+def working_plan_files(root: Path, folder: str, max_bytes: int = 64 * 1024 * 1024) -> dict[str, bytes]:
+    """Every plan file under `folder` in the work tree, as `plan_files_at` gives them for a commit
+    (of a file larger than `max_bytes`, the first `max_bytes + 1` bytes, which no reader accepts)."""
     from .check import discover
+    from .load import LoadError, read_file
 
     where = _relative_folder(folder)
     top = Path(root) / where if where else Path(root)
@@ -174,7 +178,9 @@ def working_plan_files(root: Path, folder: str) -> dict[str, bytes]:
     for path in discover([top]):
         relative = path.relative_to(root).as_posix()
         try:
-            found[relative] = path.read_bytes()
+            found[relative] = read_file(path, max_bytes=max_bytes, root=root)
+        except LoadError:
+            continue  # a link out of the repository, or a FIFO: not a plan git could hold either
         except OSError as exc:
             raise GitError(f"{visible(relative)}: cannot read: {exc.strerror or exc}") from None
     return dict(sorted(found.items()))

@@ -1,7 +1,7 @@
 """Reading plan files: YAML bytes -> plain Python values, with the position of every value.
 
 Every refusal of hostile or surprising input lives here, before any value reaches the model:
-files over a size bound, bytes that are not UTF-8, YAML syntax errors, more than one document,
+links that lead out of the project, FIFOs and devices (never opened to read), files over a size bound, bytes that are not UTF-8, YAML syntax errors, more than one document,
 a document that is not a mapping, tags, anchors and aliases (so no alias bomb can expand),
 duplicate keys, nesting deeper than a bound (whether we or libyaml notice it first), impossible
 dates, numbers beyond +-10^12 (so no later sum overflows and no huge integer is converted), and
@@ -20,7 +20,9 @@ positions counted from the marks' character offsets instead.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
@@ -459,7 +461,39 @@ def load_bytes(raw: bytes, *, max_bytes: int = MAX_BYTES) -> Document:
     return parse(decode(raw))
 
 
-def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:
+def outside(path: Path, root: Path | None) -> bool:
+    """Whether a link leads `path` out of the folder `root` (None: nowhere is outside). A file named
+    without a link is where the user says it is, inside the project or not."""
+    real = os.path.realpath(path)
+    if root is None or real == os.path.abspath(path):
+        return False
+    top = os.path.realpath(root)
+    return os.path.commonpath([real, top]) != top
+
+
+def read_file(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> bytes:
+    """The first `max_bytes + 1` bytes of a file beside the plans; LoadError (PB123) when it is not
+    one to read, OSError for I/O.
+
+    A link whose real path leaves `root` (the project) would publish a file from elsewhere on the
+    machine, and a FIFO or a device would block the reader or never end, so neither is opened
+    for reading. The file is opened without waiting (a FIFO swapped in between the two looks
+    still cannot block) and checked again once open.
+    """
+    if outside(path, root):
+        raise LoadError(Problem("PB123", "a link to a file outside the project; it is not read", 1, 1))
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise LoadError(Problem("PB123", _NOT_REGULAR, 1, 1))
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise LoadError(Problem("PB123", _NOT_REGULAR, 1, 1))
+        return handle.read(max_bytes + 1)
+
+
+_NOT_REGULAR = "not a regular file (a FIFO, a device or a socket); it is not read"
+
+
+def load_file(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = None) -> Document:
     """Read a plan file; LoadError for anything that stops it being read, OSError for I/O."""
-    with open(path, "rb") as handle:
-        return load_bytes(handle.read(max_bytes + 1), max_bytes=max_bytes)
+    return load_bytes(read_file(path, max_bytes=max_bytes, root=root), max_bytes=max_bytes)

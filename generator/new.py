@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .config import Policy, UsageError
-from .load import LoadError, load_file
+from .findings import visible
+from .load import LoadError, load_file, outside
 from .model import SLUG_PATTERN
 from .workdays import WorkingCalendar
 
@@ -46,14 +47,17 @@ def working_reviews(start: date, days: int, every: int, calendar: WorkingCalenda
     return sorted(moved.items())
 
 
-def _known_names(plans_dir: Path) -> dict[str, str]:
-    """Names of managers and HR partners already in the plans, by id, to fill them in."""
+def _known_names(plans_dir: Path, policy: Policy, root: Path | None) -> dict[str, str]:
+    """Names of managers and HR partners already in the plans, by id, to fill them in: read from
+    the files `playbook check` reads, as it reads them (no FIFO, no link out of the project)."""
+    from .check import discover
+
     names: dict[str, str] = {}
     if not plans_dir.is_dir():
         return names
-    for path in sorted(plans_dir.rglob("*.yaml")):
+    for path in discover([plans_dir]):
         try:
-            data = load_file(path).data
+            data = load_file(path, max_bytes=policy.max_file_bytes, root=root).data
         except (LoadError, OSError):
             continue
         for role in ("manager", "hr_partner"):
@@ -180,18 +184,21 @@ def _criterion(criterion_id: str, kind: str, todo, example: str = "Qualified fir
 
 def write_new_plan(*, kind: str, person_name: str, person_id: str | None, team: str, manager_id: str,
                    hr_partner_id: str | None, role: str | None, start: date, plans_dir: Path, policy: Policy,
-                   output: Path | None) -> Path:
+                   output: Path | None, root: Path | None = None) -> Path:
     person_id = person_id or slugify(person_name)
     for label, value in (("--person-id", person_id), ("--team", team), ("--manager", manager_id),
                          ("--hr-partner", hr_partner_id)):
-        if value is not None and not _SLUG.match(value):
-            raise UsageError(f"{label}: `{value}` is not a slug (lowercase letters, digits and dashes)")
+        if value is not None and not _SLUG.fullmatch(value):
+            raise UsageError(f"{label}: `{visible(value)}` is not a slug (lowercase letters, digits and dashes)")
     if not person_name.strip():
         raise UsageError("--person: the name is empty")
     target = output or plans_dir / team / f"{person_id}-{kind}-{start:%Y-%m}.yaml"
-    if target.exists():
-        raise UsageError(f"{target}: already exists; nothing was written")
-    names = _known_names(plans_dir)
+    if os.path.lexists(target):
+        raise UsageError(f"{visible(str(target))}: already exists; nothing was written")
+    folder = next((parent for parent in (target.parent, *target.parent.parents) if parent.exists()), None)
+    if folder is not None and outside(folder, root):
+        raise UsageError(f"{visible(str(target.parent))}: a link out of the project; nothing was written")
+    names = _known_names(plans_dir, policy, root)
     schema_ref = Path(os.path.relpath(SCHEMA_FILE.resolve(), target.parent.resolve())).as_posix()
     text = render_skeleton(
         kind=kind, person_name=person_name, person_id=person_id, team=team, role=role,

@@ -26,27 +26,28 @@ from pydantic import ValidationError
 
 from .audience import Audience
 from .findings import Finding
-from .load import LoadError, load_bytes
+from .load import LoadError, Problem, load_file
 from .model import Roster
 
 ROSTER_FILE = "_roster.yaml"
 
 
-def read_roster(plans_dir: Path, shown: Path, max_bytes: int) -> tuple[Roster | None, list[Finding]]:
-    """The roster in `plans_dir`, if there is one, and the problems found in it."""
+def read_roster(plans_dir: Path, shown: Path, max_bytes: int,
+                root: Path | None = None) -> tuple[Roster | None, list[Finding]]:
+    """The roster in `plans_dir`, if there is one, and the problems found in it. Like a plan, it is
+    refused unread when it is a link out of `root` (the project) or not a regular file."""
     path = plans_dir / ROSTER_FILE
-    if not path.is_file():
+    if not path.exists():
         return None, []
     where = str(shown / ROSTER_FILE)
     try:
-        with open(path, "rb") as handle:
-            document = load_bytes(handle.read(max_bytes + 1), max_bytes=max_bytes)
+        document = load_file(path, max_bytes=max_bytes, root=root)
     except LoadError as exc:
         problem = exc.problem
         return None, [Finding(where, problem.line, problem.col, "PB119", "error", f"roster: {problem.message}")]
     except OSError as exc:
         return None, [Finding(where, 1, 1, "PB119", "error", f"roster: cannot read: {exc.strerror or exc}")]
-    findings = [Finding(where, p.line, p.col, "PB119", "error", f"roster: {p.message}") for p in document.problems]
+    findings = [Finding(where, p.line, p.col, "PB119", "error", f"roster: {_unquoted(p)}") for p in document.problems]
     try:
         roster = Roster.model_validate(document.data)
     except ValidationError as exc:
@@ -84,6 +85,17 @@ def _shared_identities(roster: Roster):
         earlier = hr_seen.setdefault(identity.lower(), index)
         if earlier != index:
             yield ("hr", index), f"the same identity as `hr.{earlier}`: list each HR identity once"
+
+
+def _unquoted(problem: Problem) -> str:
+    """A problem with one of the roster's values, named by its rule rather than by the value (the
+    roster is not a plan, and a finding repeats none of its content)."""
+    if problem.path is None:
+        return problem.message
+    from .rules import REGISTRY
+
+    summary = REGISTRY[problem.code].summary
+    return f"{summary[0].lower()}{summary[1:]}"
 
 
 def members_for(roster: Roster | None, audience: Audience) -> list[str] | None:

@@ -39,6 +39,7 @@ next open item.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Literal
@@ -249,18 +250,35 @@ def crosses(trigger: Trigger, value: float) -> bool:
     return value < trigger.below if trigger.below is not None else value > trigger.above
 
 
+class Results:
+    """Every result logged, by criterion, in date order: each question (the latest result on or
+    before a day) is one bisection, so a timeline does not read the whole log once per milestone
+    and criterion."""
+
+    def __init__(self, log: Iterable[LogEntry]):
+        self._dates: dict[str, list[date]] = {}
+        self._values: dict[str, list[float]] = {}
+        for entry in sorted(log, key=lambda entry: entry.date):  # stable: of one day's, the last logged wins
+            for criterion_id, value in entry.results.items():
+                self._dates.setdefault(criterion_id, []).append(entry.date)
+                self._values.setdefault(criterion_id, []).append(value)
+
+    def latest(self, criterion_id: str, on_or_before: date) -> tuple[float, date] | None:
+        dates = self._dates.get(criterion_id, [])
+        index = bisect_right(dates, on_or_before)
+        return (self._values[criterion_id][index - 1], dates[index - 1]) if index else None
+
+
 def latest_result(log: Iterable[LogEntry], criterion_id: str, on_or_before: date) -> tuple[float, date] | None:
-    found = None
-    for entry in log:
-        if entry.date <= on_or_before and criterion_id in entry.results:
-            if found is None or entry.date >= found[1]:
-                found = (entry.results[criterion_id], entry.date)
-    return found
+    """The result for `criterion_id` logged last on or before a day, with its date (one question:
+    a timeline asks many, of one `Results`)."""
+    return Results(log).latest(criterion_id, on_or_before)
 
 
-def standings_on(plan: PlanBody, day: date) -> tuple[Standing, ...]:
+def standings_on(plan: PlanBody, day: date, logged: Results | None = None) -> tuple[Standing, ...]:
     """Where each criterion stands on `day`: its latest result logged on or before it."""
-    return tuple(Standing(c, *(latest_result(plan.log, c.id, day) or (None, None))) for c in plan.criteria)
+    logged = logged or Results(plan.log)
+    return tuple(Standing(c, *(logged.latest(c.id, day) or (None, None))) for c in plan.criteria)
 
 
 def _state(day: date, today: date, done_on: date | None) -> State:
@@ -272,19 +290,29 @@ def _state(day: date, today: date, done_on: date | None) -> State:
 
 
 def _held_reviews(plan: PlanBody, today: date) -> list[ReviewState]:
+    """Each entry, in date order, holds the latest review dated on or before it that is not yet held.
+
+    One pass over both lists sorted by date: the reviews due by the entry's day wait on a stack,
+    latest on top, so each review is pushed and taken once (linear after the sorts).
+    """
     reviews = sorted(enumerate(plan.timetable.reviews), key=lambda pair: pair[1].date)
     held: dict[int, LogEntry] = {}
     # A growth plan is reviewed by the rep: its self-reviews hold its reviews.
     kinds = ("review", "self-review") if plan.kind == "growth" else ("review",)
+    waiting: list[int] = []
+    due = 0
     for entry in sorted((e for e in plan.log if e.kind in kinds and e.date <= today), key=lambda e: e.date):
-        candidates = [index for index, review in reviews if review.date <= entry.date and index not in held]
-        if candidates:
-            held[candidates[-1]] = entry
+        while due < len(reviews) and reviews[due][1].date <= entry.date:
+            waiting.append(reviews[due][0])
+            due += 1
+        if waiting:
+            held[waiting.pop()] = entry
     return [ReviewState(review.date, review.title, held[index].date if index in held else None, held.get(index))
             for index, review in enumerate(plan.timetable.reviews)]
 
 
-def _milestones(plan: PlanBody, today: date) -> list[MilestoneState]:
+def _milestones(plan: PlanBody, today: date, logged: Results) -> list[MilestoneState]:
+    criteria = {criterion.id: criterion for criterion in reversed(plan.criteria)}  # the first of an id, as `criterion`
     states = []
     for index, milestone in enumerate(plan.milestones):
         if milestone.date > today:
@@ -293,8 +321,8 @@ def _milestones(plan: PlanBody, today: date) -> list[MilestoneState]:
         results: dict[str, float] = {}
         verdict = "met"
         for criterion_id, target in milestone.targets.items():
-            criterion = plan.criterion(criterion_id)
-            found = latest_result(plan.log, criterion_id, milestone.date)
+            criterion = criteria.get(criterion_id)
+            found = logged.latest(criterion_id, milestone.date)
             if criterion is None or found is None:
                 verdict = "no-result" if verdict == "met" else verdict
                 continue
@@ -306,12 +334,16 @@ def _milestones(plan: PlanBody, today: date) -> list[MilestoneState]:
 
 
 def _triggers(plan: PlanBody, reviews: list[ReviewState], today: date) -> list[TriggerState]:
+    held_on: dict[date, ReviewState] = {}
+    for review in reviews:  # the first review held on each day, as a search in order would find
+        if review.held_on is not None:
+            held_on.setdefault(review.date, review)
     states = []
     for index, criterion in enumerate(plan.criteria):
         trigger = criterion.trigger
         if trigger is None:
             continue
-        review = next((r for r in reviews if r.date == trigger.by and r.held_on is not None), None)
+        review = held_on.get(trigger.by)
         if review is None:
             verdict = "pending" if trigger.by >= today else "undecided"
             states.append(TriggerState(criterion, trigger, verdict, index=index))
@@ -355,8 +387,9 @@ def build_timeline(plan: PlanBody, today: date, acknowledgement_days: int = 7) -
     as_of = today if running else min(today, timetable.start - timedelta(days=1))
 
     check_in_days = {entry.date for entry in plan.log if entry.kind == "check-in"}
+    logged = Results(plan.log)
     reviews = _held_reviews(plan, as_of)
-    milestones = _milestones(plan, as_of)
+    milestones = _milestones(plan, as_of, logged)
     triggers = _triggers(plan, reviews, as_of)
     escalations = _escalations(plan, triggers)
 
@@ -397,7 +430,7 @@ def build_timeline(plan: PlanBody, today: date, acknowledgement_days: int = 7) -
 
     expected = expected_check_ins(timetable, min(as_of, horizon + timedelta(days=1)))
     held = sum(1 for day in check_in_days if timetable.start <= day < as_of)
-    standings = standings_on(plan, as_of)
+    standings = standings_on(plan, as_of, logged)
     return Timeline(plan, today, tuple(items), tuple(reviews), tuple(milestones), tuple(triggers),
                     tuple(escalations), standings, expected, held, deadline)
 

@@ -202,3 +202,14 @@ def test_private_text_is_never_printed(write_plan, cli):
     for form in ("text", "markdown", "json"):
         result = cli("agenda", "--today", "2026-12-20", "--format", form)
         assert result.returncode == 0 and "Salary" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("form", ["text", "markdown"])
+def test_bidirectional_controls_in_a_name_are_shown_escaped(write_plan, agenda, form):
+    write_plan(CROSSED.change("  name: Jordan Lee\n", '  name: "Jordan \\u202eeeL\\u2066 \\e[2J"\n'))
+
+    listed = agenda("--today", "2026-12-17", "--format", form)
+
+    shown = "Jordan \\u202eeeL\\u2066 \\x1b[2J"
+    assert (shown if form == "text" else shown.replace("\\", "\\\\").replace("[", "\\[")) in listed
+    assert not any(c in listed for c in "\u202e\u2066\x1b")

@@ -122,13 +122,13 @@ def test_the_three_formats_report_the_same_findings(bad_example_output):
 
 RULES_UNDER_TEST = """
     PB100 PB101 PB102 PB103 PB104 PB105 PB106 PB107 PB108 PB109 PB110
-    PB111 PB112 PB113 PB114 PB115 PB116 PB117 PB118 PB119 PB120 PB121
+    PB111 PB112 PB113 PB114 PB115 PB116 PB117 PB118 PB119 PB120 PB121 PB122 PB123
     PB201 PB202 PB203 PB204 PB205 PB206 PB207 PB208 PB209 PB210 PB211 PB215
     PB300 PB301 PB302 PB303 PB304 PB305 PB306 PB307 PB308
-    PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408 PB409 PB410 PB411
+    PB401 PB402 PB403 PB404 PB405 PB406 PB407 PB408 PB409 PB410 PB411 PB412
     PB501 PB502 PB503 PB504 PB505
-    PB601 PB602 PB603 PB604 PB605
-    PB701 PB702 PB703
+    PB601 PB602 PB603 PB604 PB605 PB606
+    PB701 PB702 PB703 PB704
 """.split()
 
 
@@ -844,6 +844,29 @@ def test_pb405_a_refusal_to_sign_names_its_witness(check, pip_plan):
     assert "`witness`" in finding.message
 
 
+# PB412 witness-not-independent
+
+@pytest.mark.parametrize("witness, refused", [("jordan-lee", True), ("priya-shah", True), ("sam-ortiz", False)])
+def test_pb412_the_witness_of_a_refusal_is_neither_the_person_nor_the_manager(check, pip_plan, witness, refused):
+    plan = pip_plan.change("  person: 2026-11-16", f"  person: {{declined: 2026-11-16, witness: {witness}}}")
+
+    expected = [(plan.line("declined:"), len("  person: {declined: 2026-11-16, witness: ") + 1)]
+    assert check(plan).at("PB412") == (expected if refused else [])
+
+
+def test_pb412_the_policy_may_let_the_manager_witness(check, pip_plan):
+    plan = pip_plan.change("  person: 2026-11-16", "  person: {declined: 2026-11-16, witness: priya-shah}")
+
+    assert check(plan, policy=Policy(witness_may_be_manager=True)).findings == []
+
+
+def test_pb412_an_amendments_refusal_has_an_independent_witness_too(check, pip_plan):
+    plan = pip_plan + ("amendments:\n  - date: 2026-11-25\n    summary: Checkpoint moved.\n    changes: [milestones]\n"
+                       "    acknowledgement: {person: {declined: 2026-11-26, witness: jordan-lee}, manager: 2026-11-26}\n")
+
+    assert check(plan).lines("PB412") == [plan.line("witness: jordan-lee")]
+
+
 # PB406 market-pip (warning)
 
 def test_pb406_a_market_diagnosis_on_a_pip_is_warned(check, pip_plan):
@@ -1293,6 +1316,32 @@ def test_pb605_follows_names_the_same_persons_plan(check, pip_plan, coaching_pla
     assert report.at("PB605") == [(plan.line("follows:"), 10)]
 
 
+# PB606 one-id-two-names
+
+def test_pb606_one_id_for_two_people_is_refused_at_the_later_plans_id(check, growth_plan, coaching_plan):
+    # Sam Rivera's plan, under Alex Kim's id: `person:alex-kim` would publish it.
+    sam_as_alex = coaching_plan.change("  id: sam-rivera", "  id: alex-kim").change("start: 2026-11-16",
+                                                                                   "start: 2026-11-18")
+    report = check(growth_plan, others={"na-east/sam-rivera-coaching-2026-11.yaml": sam_as_alex})
+    finding = report.only("PB606")
+    assert Path(finding.path).name == "sam-rivera-coaching-2026-11.yaml"
+    assert (finding.line, finding.col) == (sam_as_alex.line("  id: alex-kim"), 7)
+    assert "`alex-kim` is Sam Rivera here but Alex Kim in" in finding.message
+
+
+def test_pb606_a_manager_and_an_employee_share_the_namespace_of_ids(check, pip_plan, coaching_plan):
+    # The coaching plan's manager is given Jordan Lee's id, under another name.
+    other = coaching_plan.change("  id: dana-brooks", "  id: jordan-lee")
+    report = check(pip_plan, others={"na-east/sam-rivera-coaching-2026-11.yaml": other})
+    assert [(Path(f.path).name, f.line) for f in report.findings if f.code == "PB606"] == [
+        ("sam-rivera-coaching-2026-11.yaml", other.line("  id: jordan-lee"))]
+
+
+def test_pb606_one_person_in_many_plans_passes_whatever_the_spacing_or_case(check, pip_plan, growth_plan):
+    respelled = growth_plan.change("  name: Priya Shah", "  name: priya  SHAH")
+    assert "PB606" not in check(pip_plan, others={"emea-west/alex-kim-growth-2026-11.yaml": respelled}).codes
+
+
 # PB703 amendment-outside-window
 
 def test_pb703_an_amendment_falls_within_the_plan(check, pip_plan):
@@ -1302,3 +1351,41 @@ def test_pb703_an_amendment_falls_within_the_plan(check, pip_plan):
     assert check(plan).at("PB703") == [(plan.line("  - date: 2027-03-01"), 11)]
     inside = plan.change("2027-03-01", "2026-12-01").change("2027-03-02, manager: 2027-03-02", "2026-12-02, manager: 2026-12-02")
     assert not {"PB703", "PB702"} & check(inside).codes
+
+
+# PB704 acknowledgement-out-of-order (the lock's side is in test_lock.py)
+
+def test_pb704_an_amendment_is_signed_on_or_after_its_date(check, pip_plan):
+    amendment = ("amendments:\n  - date: 2026-11-18\n    summary: Checkpoint moved.\n    changes: [milestones]\n"
+                 "    acknowledgement: {person: 2026-11-17, manager: 2026-11-18}\n")
+    plan = pip_plan + amendment
+
+    assert check(plan).at("PB704") == [(plan.line("person: 2026-11-17"), 31)]
+    assert "PB704" not in check(plan.change("person: 2026-11-17", "person: 2026-11-18")).codes
+
+
+def test_pb704_a_plan_other_than_a_pip_is_signed_once_it_starts(check, growth_plan):
+    plan = growth_plan + "acknowledgement: {person: 2026-11-15, manager: 2026-11-16}\n"
+
+    assert check(plan).lines("PB704") == [plan.line("acknowledgement:")]
+
+
+# PB122 list-too-long
+
+@pytest.mark.parametrize("name, line, item, count", [
+    ("log", "log:\n", "  - {date: 2026-11-16, kind: check-in, note: Met.}\n", 6),
+    ("reviews", "  reviews:\n", "    - {date: 2026-12-16, title: Review}\n", 6),
+    ("criteria", "criteria:\n", "  - {id: x, metric: M, unit: u, baseline: 1, target: 2}\n", 6),
+    ("milestones", "milestones:\n", "  - {date: 2026-12-16, title: M}\n", 6),
+])
+def test_pb120_a_list_longer_than_the_policy_allows_is_refused_at_its_first_item_past_the_bound(
+        check, pip_plan, name, line, item, count):
+    plan = pip_plan.change(line, line + item * count)
+    policy = Policy(max_list_items={name: 5})
+
+    report = check(plan, policy=policy)
+
+    finding = report.only("PB122")
+    first = plan.splitlines().index(line.rstrip("\n")) + 1  # the list's own line; its items follow
+    assert finding.line == first + 6 and f"`max_list_items.{name}`" in finding.message
+    assert "PB122" not in check(plan, policy=Policy(max_list_items={name: 100})).codes

@@ -371,3 +371,18 @@ def test_new_refuses_a_team_that_is_not_a_slug(cli, tmp_path):
     assert result.returncode == 2
     assert "--team" in result.stderr
     assert not (tmp_path / "plans").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["letter", "jordan\x1b]0;pwned\x07\u202e", "written-warning"],
+    ["check", "--today", "2026\x1b[2J\u2066"],
+    ["new", "pip", "--person", "J", "--team", "t\x1b[2J", "--manager", "m"],
+])
+def test_an_error_on_stderr_shows_control_and_bidi_characters_escaped(cli, write_plan, pip_plan, args):
+    write_plan(pip_plan)
+
+    result = cli(*args)
+
+    assert result.returncode == 2 and result.stderr.startswith("playbook: error: ")
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e\u2066]", result.stderr), result.stderr
+    assert "\\x1b" in result.stderr

@@ -397,3 +397,17 @@ def test_odd_file_names_are_shown_escaped(repo):
     assert "new\\nline: added (plans/odd/new\\nline.yaml)" in text
     assert "caf\\xe9: added (plans/odd/caf\\xe9.yaml)" in text
     assert {plan["path"] for plan in document["plans"]} == {"plans/odd/new\nline.yaml", "plans/odd/caf\\xe9.yaml"}
+
+
+def test_a_fifo_or_a_link_out_of_the_repository_in_the_work_tree_is_left_out(repo):
+    import os
+
+    os.mkfifo(repo.root / "plans" / "emea-west" / "pipe.yaml")
+    outside = repo.root.parent / "outside.yaml"
+    outside.write_text(GROWTH, encoding="utf-8")
+    os.symlink(outside, repo.root / "plans" / "emea-west" / "linked.yaml")
+
+    result = diff(repo, "HEAD")  # a FIFO read would block: the helper's timeout fails the test
+
+    assert result.returncode == 0, result.stderr
+    assert "pipe.yaml" not in result.stdout and "linked.yaml" not in result.stdout

@@ -4,13 +4,17 @@ attribute, and shows exactly what was written."""
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import PIP
 from generator.render.jinja import markdown_text
+from sitekit import build_site, make_project, require_ok
 
 EXTENSIONS = ["admonition", "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed", "def_list", "footnotes",
               "attr_list", "md_in_html", "tables", "abbr", "toc", "pymdownx.tasklist"]
@@ -90,3 +94,30 @@ def test_any_value_of_markdown_punctuation_stays_text(place, value):
 def test_letters_and_digits_are_written_as_they_are():
     assert markdown_text("Jordan Lee 42") == "Jordan Lee 42"
     assert markdown_text("Zoë") == "Zoë"
+
+
+# --- the built site carries no raw C0 control or DEL ----------------------------------------------------------------
+
+RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def test_no_page_of_the_site_holds_a_raw_control_character(tmp_path):
+    controls = "\\0\\x01\\e[2J\\x7f\\b"
+    plan = (PIP.change("  name: Jordan Lee\n", f'  name: "Jordan {controls} Lee"\n')
+            .change("  summary: Meetings stall between discovery and demo.",
+                    f'  summary: "Meetings {controls} stall."')
+            .change("    metric: Discovery-to-demo conversion", f'    metric: "Conversion {controls}"')
+            .change("    title: Objectives met", f'    title: "Objectives {controls} met"')
+            .change("    note: Plan signed; agreed the week's call reviews.", f'    note: "Signed {controls}."'))
+    root = make_project(tmp_path / "project", plans=None)
+    (root / "plans" / "emea-west").mkdir(parents=True)
+    (root / "plans" / "emea-west" / "jordan-lee-pip-2026-11.yaml").write_text(plan, encoding="utf-8")
+
+    built = build_site(root)
+
+    require_ok(built)
+    pages = [path for path in built.site.rglob("*") if path.suffix in (".html", ".svg", ".xml")]
+    holding = [path.relative_to(built.site).as_posix() for path in pages
+               if RAW_CONTROL.search(path.read_text(encoding="utf-8"))]
+    assert holding == []
+    assert "Jordan \u2400\u2401\u241b[2J\u2421\u2408 Lee" in built.page("plans/jordan-lee-pip-2026-11/").title

@@ -10,9 +10,11 @@ import pytest
 
 from generator.findings import Finding, format_github, format_json, format_text, github_summary
 
-# Every character a terminal, a log viewer or an editor acts on: C0, DEL, C1, LS and PS.
-CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]
-ACTIVE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Every character a terminal, a log viewer or an editor acts on: C0, DEL, C1, LS and PS, and the
+# bidirectional controls that reorder what is shown (U+202E writes the rest of a line backwards).
+BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, *BIDI]
+ACTIVE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _escaped(code: int) -> str:

@@ -176,3 +176,83 @@ def test_each_hostile_private_value_is_refused_and_named_without_its_content(che
         else:
             assert report.errors, name
             assert all("`private`" in finding.message for finding in report.findings), (name, report.findings)
+
+
+# --- files that are not plans: links out of the project, FIFOs, other YAML --------------------------------------------
+
+NEW_JORDAN = ["new", "pip", "--person", "Jordan Lee", "--team", "emea-west", "--manager", "priya-shah",
+              "--hr-partner", "sam-ortiz", "--start", "2026-11-16", "--today", "2026-11-20"]
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A project (its mkdocs.yml) with a plans folder, and a secret file outside it."""
+    root = tmp_path / "project"
+    (root / "plans" / "emea-west").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: Plans\nplugins:\n  - playbook\n", encoding="utf-8")
+    (tmp_path / "secret.yaml").write_text("kind: pip\nstatus: SECRET-status\n", encoding="utf-8")
+    return root
+
+
+def test_a_link_to_a_file_outside_the_project_is_refused_unread(cli, project, pip_plan):
+    (project / "plans" / "emea-west" / "jordan-lee-pip-2026-11.yaml").write_text(pip_plan, encoding="utf-8")
+    os.symlink(project.parent / "secret.yaml", project / "plans" / "emea-west" / "stolen.yaml")
+
+    result = cli("check", "--today", "2026-11-20", cwd=project)
+
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout == ("plans/emea-west/stolen.yaml:1:1: error PB123 a link to a file outside the project; "
+                             "it is not read\n")
+
+
+def test_a_link_inside_the_project_is_read(cli, project, pip_plan):
+    (project / "shared.yaml").write_text(pip_plan, encoding="utf-8")
+    os.symlink(project / "shared.yaml", project / "plans" / "emea-west" / "jordan-lee-pip-2026-11.yaml")
+
+    result = cli("check", "--today", "2026-11-20", cwd=project)
+
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
+
+
+def test_a_fifo_among_the_plans_is_refused_and_blocks_no_command(cli, project, pip_plan):
+    os.mkfifo(project / "plans" / "emea-west" / "pipe.yaml")
+    os.mkfifo(project / "plans" / "_roster.yaml")
+
+    checked = cli("check", "--today", "2026-11-20", cwd=project)
+    written = cli(*NEW_JORDAN, cwd=project)  # a FIFO would block it for ever: the helper's timeout fails the test
+
+    assert checked.returncode == 1
+    assert "plans/emea-west/pipe.yaml:1:1: error PB123 not a regular file" in checked.stdout
+    assert "plans/_roster.yaml:1:1: error PB119 roster: not a regular file" in checked.stdout
+    assert written.returncode == 0, written.stderr
+    assert (project / "plans" / "emea-west" / "jordan-lee-pip-2026-11.yaml").is_file()
+
+
+def test_new_does_not_write_through_a_link_out_of_the_project(cli, project):
+    (project.parent / "elsewhere").mkdir()
+    os.rmdir(project / "plans" / "emea-west")
+    os.symlink(project.parent / "elsewhere", project / "plans" / "emea-west")
+
+    result = cli(*NEW_JORDAN, cwd=project)
+
+    assert result.returncode == 2 and "a link out of the project" in result.stderr
+    assert list((project.parent / "elsewhere").iterdir()) == []
+
+
+@pytest.mark.parametrize("team", ["emea\n", "emea-west\n", "\nemea"])
+def test_new_matches_a_slug_whole(cli, project, team):
+    args = [team if arg == "emea-west" else arg for arg in NEW_JORDAN]
+
+    result = cli(*args, cwd=project)
+
+    assert result.returncode == 2 and "--team" in result.stderr and "\\n" in result.stderr
+    assert sorted(path.name for path in (project / "plans").iterdir()) == ["emea-west"]
+
+
+def test_a_file_that_is_not_a_plan_has_none_of_its_content_in_a_finding(check):
+    other = "kind: Secret\nstatus: SECRET-status\ndata:\n  SECRET-key: SECRET-value\ntitle: no\n"
+
+    report = check(other, "team/deploy.yaml")
+
+    assert report.errors and "PB113" in report.codes
+    assert not any("SECRET" in finding.message or "Secret" in finding.message for finding in report.findings)

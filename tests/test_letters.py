@@ -328,3 +328,39 @@ def test_a_name_cannot_break_out_of_the_running_header(project, cli):
     style = html[html.index("<style>"):html.index("</style>")]
     assert "</style><b>" not in html and "<b>x" not in html
     assert '"' not in style.split("@top-left", 1)[1].split("content:", 1)[1].split(";", 1)[0].strip()[1:-1]
+
+
+# --------------------------------------------------------------------------------------------
+# What a letter prints is inert: no fence closes early, no terminal control reaches the screen
+# --------------------------------------------------------------------------------------------
+
+FENCED = DOCUMENT.change("  summary: Meetings stall between discovery and demo.\n",
+                         '  summary: "Meetings stall.\\n```\\n<img src=x onerror=alert(1)>\\n# Fired\\n````` x"\n')
+ESCAPES = DOCUMENT.change("  name: Jordan Lee\n", '  name: "Jordan\\e[2J\\e]0;pwned\\a \\u202eeeL"\n')
+
+
+def test_a_markdown_letter_is_one_fence_whatever_backticks_its_text_holds(project, cli):
+    import markdown
+
+    root = project(FENCED)
+    project(COACHING_BEFORE, "emea-west/jordan-lee-coaching-2026-10.yaml")
+    result = letter(cli, root, "plan-document", "2026-12-17", PLAN_ID, "--format", "markdown")
+
+    assert result.returncode == 0, result.stderr
+    html = markdown.markdown(result.stdout, extensions=["pymdownx.superfences"])
+    assert "<img" not in html and "<h1>Fired" not in html
+    assert html.count("<pre") == 1 and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "````` x" in html
+
+
+@pytest.mark.parametrize("form", ["text", "markdown"])
+def test_a_letter_on_a_terminal_shows_control_and_bidi_characters_escaped(project, cli, form):
+    root = project(ESCAPES)
+    project(COACHING_BEFORE.change("  name: Jordan Lee\n", '  name: "Jordan\\e[2J\\e]0;pwned\\a \\u202eeeL"\n'),
+            "emea-west/jordan-lee-coaching-2026-10.yaml")
+    result = letter(cli, root, "plan-document", "2026-12-17", PLAN_ID, "--format", form)
+
+    assert result.returncode == 0, result.stderr
+    written = result.stdout + result.stderr
+    assert not any(c in written for c in "\x1b\x07\u202e"), written
+    assert "\\x1b[2J" in result.stdout and "\\u202e" in result.stdout

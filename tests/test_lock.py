@@ -115,3 +115,94 @@ def test_outside_a_repository_base_is_a_usage_error(cli, tmp_path):
     (tmp_path / "plans" / "x.yaml").write_text(PlanText(PIP), encoding="utf-8")
     result = cli("check", "--base", "HEAD", cwd=tmp_path)
     assert result.returncode == 2 and "git" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- the lock holds: amendments already signed, dates, renames, new ids -------------------------------------------
+
+AMENDED = PIP.change("targets: {discovery-to-demo: 24}", "targets: {discovery-to-demo: 22}") + AMENDMENT.format(
+    changes="milestones", acknowledgement=SIGNED)
+
+
+def test_widening_an_amendment_acknowledged_at_the_base_is_a_change_to_signed_terms(repo, cli):
+    repo(AMENDED, "Checkpoint lowered, amendment signed")
+    widened = AMENDED.change("changes: [milestones]", "changes: [milestones, consequences]").change(
+        "consequences: A written warning may follow", "consequences: Dismissal may follow")
+
+    result = check_base(cli, repo(widened))
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    at = {(finding.split(":")[1], finding.split(" ")[2]) for finding in result.stdout.splitlines()}
+    assert (str(widened.line("changes: [milestones, consequences]")), "PB701") in at
+    assert (str(widened.line("consequences: Dismissal")), "PB701") in at
+    assert "the amendment of 2026-11-25 was acknowledged at the base revision" in result.stdout
+
+
+def test_removing_an_amendment_acknowledged_at_the_base_is_a_change_to_signed_terms(repo, cli):
+    repo(AMENDED, "Checkpoint lowered, amendment signed")
+    removed = AMENDED.without("amendments:")
+
+    result = check_base(cli, repo(removed))
+
+    assert "error PB701" in result.stdout and "amendment of 2026-11-25" in result.stdout
+
+
+def test_an_amendment_signed_since_the_base_still_covers_its_change(repo, cli):
+    unsigned = PIP.change("targets: {discovery-to-demo: 24}", "targets: {discovery-to-demo: 22}") + AMENDMENT.format(
+        changes="milestones", acknowledgement="")
+    repo(unsigned, "Amendment drafted")
+
+    result = check_base(cli, repo(AMENDED), "HEAD~2")
+
+    assert result.returncode == 0 and "PB701" not in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("day, refusal", [("2999-12-31", "warning PB215"), ("1900-01-01", "error PB704")])
+def test_an_amendment_acknowledged_after_today_or_before_its_date_covers_nothing(repo, cli, day, refusal):
+    dated = AMENDED.change(SIGNED, SIGNED.replace("person: 2026-11-26", f"person: {day}"))
+
+    result = check_base(cli, repo(dated))
+
+    assert result.returncode == 1
+    assert f"{NAME}:{dated.line(f'person: {day}')}:15: {refusal}" in result.stdout
+    line = dated.line("targets: {discovery-to-demo: 22}")
+    assert f"{NAME}:{line}:" in result.stdout and "error PB701 `milestones`" in result.stdout
+
+
+@pytest.mark.parametrize("how", ["git mv", "new id"])
+def test_a_moved_file_or_a_new_id_keeps_the_plan_locked(repo, cli, how):
+    root = repo(PIP + "# touched\n")
+    changed = PIP.change("targets: {discovery-to-demo: 24}", "targets: {discovery-to-demo: 20}")
+    if how == "git mv":
+        git(root, "mv", NAME, "plans/emea-west/jl-2026-11.yaml")
+        (root / "plans/emea-west/jl-2026-11.yaml").write_text(changed, encoding="utf-8")
+        shown = "plans/emea-west/jl-2026-11.yaml"
+        result = cli("check", "--today", "2026-11-30", "--base", "HEAD", cwd=root)
+    else:
+        changed = "id: jordan-lee-pip-2026-11b\n" + changed
+        repo(changed)
+        shown = NAME
+        result = check_base(cli, root)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{shown}:{changed.line('discovery-to-demo: 20')}" in result.stdout
+    assert "error PB701 `milestones`" in result.stdout
+
+
+@pytest.mark.parametrize("rev", ["", "  "])
+def test_an_empty_base_is_a_usage_error(repo, cli, rev):
+    result = check_base(cli, repo(PIP.change("targets: {discovery-to-demo: 24}", "targets: {discovery-to-demo: 20}")),
+                        rev)
+
+    assert result.returncode == 2 and "--base" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_base_version_over_the_size_bound_is_read_as_check_reads_it(repo, cli, tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - playbook:\n      policy:\n"
+                                         "        max_file_bytes: 2048\n", encoding="utf-8")
+    padded = PIP + "#" * 2048 + "\n"
+    repo(padded, "A long comment")
+    # Locked at HEAD~1 by a version that `playbook check` would refuse: it locks nothing.
+    result = check_base(cli, repo(PIP.change("targets: {discovery-to-demo: 24}", "targets: {discovery-to-demo: 20}")))
+
+    assert "PB701" not in result.stdout, result.stdout

@@ -674,8 +674,9 @@ def test_private_notes_are_never_published(hostile_site):
 
 def test_markup_in_names_is_shown_as_written_in_page_titles(tmp_path):
     """A person's or manager's name is text too, and the browser's tab title is no exception."""
-    root = make_project(tmp_path / "names")
+    root = make_project(tmp_path / "names", plans=None)  # alone: one manager id has one name (PB606)
     plan = root / "plans" / "emea-west" / "jordan-lee-pip-2026-10.yaml"
+    plan.parent.mkdir(parents=True)
     plan.write_text(hostile_plan(person_name="Jordan </title><script>alert(1)</script>",
                                  manager_name="Priya </title><script>alert(2)</script>"), encoding="utf-8")
     built = build_site(root)

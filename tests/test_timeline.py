@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 
 from conftest import COACHING, GROWTH, PIP
+from growth import LINEAR, growth
 from generator.check import check_paths
 from generator.config import Policy
 from generator.timeline import build_timeline
@@ -218,3 +219,33 @@ def test_growth_and_coaching_plans_have_no_acknowledgement_deadline(timeline_of)
     assert growth.acknowledgement_deadline is None and coaching.acknowledgement_deadline is None
     assert (coaching.check_ins_expected, coaching.check_ins_held) == (2, 2)  # Mon 16 and Thu 19 Nov
     assert states(growth, "check-in")[:2] == [(date(2026, 11, 17), "done"), (date(2026, 12, 1), "upcoming")]
+
+
+def _long_plan(count: int):
+    """The base PIP with `count` reviews, milestones and review entries (each with a result), one a day."""
+    from datetime import timedelta
+
+    from generator.load import load_bytes
+    from generator.model import Plan
+
+    data = load_bytes(PIP.encode()).data
+    start = date(2026, 11, 16)
+    days = [start + timedelta(days=1 + index % 3000) for index in range(count)]
+    data["timetable"] = {**data["timetable"], "days": 3100,
+                         "reviews": [{"date": day, "title": f"Review {n}"} for n, day in enumerate(days)]}
+    data["criteria"] = [{key: value for key, value in data["criteria"][0].items() if key != "trigger"}]
+    data["milestones"] = [{"date": day, "title": f"M {n}", "targets": {"discovery-to-demo": 24}}
+                          for n, day in enumerate(days)]
+    data["log"] = [{"date": day, "kind": "review", "note": "Held.", "results": {"discovery-to-demo": n % 40}}
+                   for n, day in enumerate(days)]
+    return Plan.model_validate(data)
+
+
+def test_a_timeline_grows_in_proportion_to_the_plan():
+    # Four times the reviews, milestones and log entries cost about four times as much: a pass over
+    # every pair of them would cost sixteen.
+    def timeline(plan):
+        built = build_timeline(plan, date(2040, 1, 1))
+        assert sum(review.held_on is not None for review in built.reviews) == len(plan.timetable.reviews)
+
+    assert growth(timeline, _long_plan, 1500) < LINEAR

@@ -12,9 +12,8 @@ Every printed page carries a running header (the person's name and the plan's id
 
 from __future__ import annotations
 
-from html import escape
-
 from ..model import PublicPlan
+from .jinja import attribute as escape
 from .letters import FilledLetter
 
 KIND_TITLES = {"pip": "Performance improvement plan", "coaching": "Informal coaching plan", "growth": "Growth plan"}

@@ -7,6 +7,9 @@ rather than leaving a blank in a warning letter):
   Markdown, so a note such as `**x** [a](javascript:...)` shows as written and cannot become
   markup. Text that is trusted Markdown (rule docs from the code) is passed as `Markup`.
 - `text_env` renders letters and scripts as plain text, HTML-escaped once, for `<pre>` blocks.
+
+Every helper shows C0 controls and DEL as their control pictures (`shown_controls`): no page,
+letter or title carries a raw NUL or ESC.
 """
 
 from __future__ import annotations
@@ -23,6 +26,18 @@ from markupsafe import Markup
 from ..dates import longdate, shortdate, span
 from ..units import measure, number
 from ..words import article, plural, with_article
+
+# C0 controls but tab, line feed and carriage return, and DEL: HTML has no place for them (a
+# NUL becomes U+FFFD, ESC is a parse error), and a page copied to a terminal would run them. Each
+# is shown as its Unicode control picture (ESC as U+241B), so nothing written is lost.
+_CONTROL_PICTURES = str.maketrans({code: chr(0x2400 + code) for code in range(0x20) if code not in (9, 10, 13)}
+                                  | {0x7F: "\u2421"})
+
+
+def shown_controls(text: str) -> str:
+    """`text` with every C0 control (but tab and line breaks) and DEL as its control picture."""
+    return text.translate(_CONTROL_PICTURES)
+
 
 # Characters that Python-Markdown lets a backslash escape (with the tables extension: `|`).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -41,7 +56,7 @@ def markdown_text(value: Any) -> Markup:
     """
     if isinstance(value, Markup):
         return value
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = shown_controls(str(value)).replace("\r\n", "\n").replace("\r", "\n")
     head = tail = ""
     if text[:1] not in ("", "\n") and not text[0].isalnum():
         head, text = f"&#{ord(text[0])};", text[1:]
@@ -54,7 +69,7 @@ def markdown_text(value: Any) -> Markup:
 
 def attribute(value: Any) -> Markup:
     """A value inside an HTML attribute (or raw HTML text): escaped for HTML only."""
-    return Markup(html_escape(str(value), quote=True))
+    return Markup(html_escape(shown_controls(str(value)), quote=True))
 
 
 # A page title reaches the theme's `<title>`, nav and search unescaped (MkDocs themes do not
@@ -64,7 +79,7 @@ _TITLE_SAFE = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06", '"': "
 
 def page_title(text: str) -> str:
     """A title as plain text that no theme can turn into markup: `<` becomes `‹`, and so on."""
-    return " ".join(text.translate(_TITLE_SAFE).split())
+    return " ".join(shown_controls(text).translate(_TITLE_SAFE).split())
 
 
 def front_matter(title: str, **meta: str | list[str]) -> str:
@@ -81,7 +96,7 @@ def _finalize_markdown(value: Any) -> Any:
 
 
 def _finalize_text(value: Any) -> Any:
-    return "" if value is None else value
+    return "" if value is None else value  # a letter is text: where it becomes HTML, `attribute` shows its controls
 
 
 # Filters for HR's templates: readable names for dates, lists and numbers.
@@ -115,7 +130,7 @@ _CODE_SPAN = re.compile(r"`([^`\n]*)`")
 
 def html_code(text: str) -> Markup:
     """Text for raw HTML, escaped, with `backtick` spans shown as code (as Markdown would)."""
-    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", html_escape(str(text), quote=True)))
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", html_escape(shown_controls(str(text)), quote=True)))
 
 
 def sentence(text: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import Plan
+from ..model import Declined, Plan
 from . import Context, base_rule, plan_rule
+from .people import acknowledgements
 
 base_rule("PB701", "signed-terms-changed", "A signed plan's terms changed without an acknowledged amendment", """
     Once both parties have acknowledged a plan, its timetable, criteria, milestones and
@@ -53,3 +54,22 @@ def amendment_outside_window(plan: Plan, context: Context):
             yield ("amendments", index, "date"), (
                 f"the amendment date {amendment.date} is outside the plan ({plan.timetable.start} to "
                 f"{plan.timetable.last_day})")
+
+
+@plan_rule("PB704", "acknowledgement-before-its-terms", "An acknowledgement is dated before what it acknowledges")
+def acknowledgement_before_its_terms(plan: Plan, context: Context):
+    """A signature acknowledges something that exists: an amendment is signed on or after its own
+    date, and a plan other than a PIP once it was opened (its conversation, or its start; a PIP's
+    window is PB405's). A signature dated before (1900-01-01) is a typo, or an attempt to record an
+    acknowledgement that was never given, and `playbook check --base` does not take such an
+    amendment as covering a change to signed terms. (A signature dated after today is PB215's.)
+
+    **Fix:** write the day each party really signed."""
+    for path, acknowledgement, what, earliest in acknowledgements(plan):
+        if earliest is None:
+            continue
+        person_path = path + (("person", "declined") if isinstance(acknowledgement.person, Declined) else ("person",))
+        for where, day, who in ((person_path, acknowledgement.person_date, "person"),
+                                (path + ("manager",), acknowledgement.manager, "manager")):
+            if day < earliest:
+                yield where, f"the {who}'s acknowledgement of {what} ({day}) is before {what} ({earliest})"

@@ -145,3 +145,23 @@ input_rule("PB118", "too-many-findings", "More findings in one file than are sho
 
     **Fix:** fix the findings shown (often a few mistakes repeated), then check again.
 """)
+
+input_rule("PB122", "list-too-long", "A list holds more items than the policy allows", """
+    A plan has a handful of reviews and milestones, a few criteria, and some hundreds of log
+    entries over its life. Every item is work for each later stage (the timeline, the pages, the
+    calendar, the agenda), so a list of thousands is an attack on the build or a damaged file.
+    The bounds are policy (`max_list_items`: 500 reviews, milestones and criteria, 5000 log
+    entries by default); the finding points at the first item past the bound.
+
+    **Fix:** split the plan, or move old log entries to an archived plan; raise the bound in
+    `mkdocs.yml` only if a real plan needs it.
+""")
+
+input_rule("PB123", "not-a-plan-file", "A link out of the project, or not a regular file", """
+    A plan is a regular file inside the project. A symbolic link whose real path leaves the
+    project would publish a file from elsewhere on the machine (a key, a password file) as if
+    it were a plan, and a FIFO or a device would stop every command that reads it. Neither is
+    read, so nothing of its content reaches a finding or a page.
+
+    **Fix:** copy the plan into the plans folder as a file, or remove the link.
+""")

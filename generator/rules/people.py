@@ -195,8 +195,6 @@ def special_category_data(plan: Plan, context: Context):
             yield path, f"`{_shown_path(path)}` holds a word of special-category data; its text is not shown"
 
 
-
-
 def _texts(plan: Plan):
     """(path, text) for every text a plan holds, `private` included, in the order of its fields."""
     pending = [((), plan)]
@@ -215,3 +213,38 @@ def _shown_path(path: tuple) -> str:
     for part in path:
         shown += f"[{part}]" if isinstance(part, int) else (f".{part}" if shown else part)
     return shown
+
+
+def acknowledgements(plan: Plan):
+    """(path, acknowledgement, what it acknowledges, the earliest day it may be signed) for the
+    plan's acknowledgement and each amendment's. A PIP's own signatures have their window in
+    PB405; any other plan is signed once it was opened (its conversation, or its start)."""
+    if plan.acknowledgement is not None:
+        opened = None if plan.kind == "pip" else plan.escalation_date("conversation") or plan.timetable.start
+        yield ("acknowledgement",), plan.acknowledgement, "the plan", opened
+    for index, amendment in enumerate(plan.amendments):
+        if amendment.acknowledgement is not None:
+            yield (("amendments", index, "acknowledgement"), amendment.acknowledgement,
+                   f"the amendment of {amendment.date}", amendment.date)
+
+
+@plan_rule("PB412", "witness-not-independent", "The witness of a refusal to sign is the person or the manager")
+def witness_not_independent(plan: Plan, context: Context):
+    """When the employee declines to sign, a witness records that the plan was handed over and
+    explained. The employee cannot witness their own refusal, and the manager who runs the plan
+    is a party to it, not a witness: by default the witness is someone else (an HR partner, or
+    another manager). A company whose policy lets the manager witness sets
+    `policy.witness_may_be_manager: true`.
+
+    **Fix:** name the person who really witnessed the hand-over under `witness`."""
+    for path, acknowledgement, what, _ in acknowledgements(plan):
+        refusal = acknowledgement.person
+        if not isinstance(refusal, Declined):
+            continue
+        if refusal.witness == plan.person.id:
+            yield path + ("person", "witness"), (
+                f"`{refusal.witness}` declined to sign {what} and cannot also witness the refusal")
+        elif refusal.witness == plan.manager.id and not context.policy.witness_may_be_manager:
+            yield path + ("person", "witness"), (
+                f"`{refusal.witness}` is the manager who runs the plan, not a witness of the refusal to sign {what} "
+                "(policy: `witness_may_be_manager: false`)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 
 from ..timeline import RUNNING
@@ -94,3 +95,36 @@ def follows_other_person(plan_files, context: Context):
         if earlier is not None and earlier.person.id != plan_file.plan.person.id:
             yield plan_file, ("follows",), (
                 f"`follows: {earlier.id}` is a plan of `{earlier.person.id}`, not of `{plan_file.plan.person.id}`")
+
+
+_PEOPLE = ("person", "manager", "hr_partner")
+
+
+def _same_name(name: str) -> str:
+    """A name as two spellings of one person's name compare: case, spacing and Unicode forms aside."""
+    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+@repository_rule("PB606", "one-id-two-names", "One person id names two different people")
+def one_id_two_names(plan_files, context: Context):
+    """A person id is how every audience finds its plans: `person:casey-morgan` publishes the plans
+    of `casey-morgan`, and the dashboard counts them. When two plans give the same id to two people with
+    different names, a site made for one of them would show the other's plans. The id is the
+    person, whether they are the employee, the manager or the HR partner of a plan.
+
+    The earliest plan (by start date, then by file) gives the id its name; each later plan that
+    names someone else under that id is reported at that id.
+
+    **Fix:** give the second person their own id (`casey-morgan-2`), or correct the name if it is a
+    typo."""
+    first: dict[str, tuple[str, str]] = {}  # id -> (name, where it was first given)
+    ordered = sorted(plan_files, key=lambda plan_file: (plan_file.plan.timetable.start, plan_file.path))
+    for plan_file in ordered:
+        for role in _PEOPLE:
+            ref = getattr(plan_file.plan, role)
+            if ref is None:
+                continue
+            named = first.setdefault(ref.id, (ref.name, plan_file.path))
+            if _same_name(named[0]) != _same_name(ref.name):
+                yield plan_file, (role, "id"), (
+                    f"`{ref.id}` is {ref.name} here but {named[0]} in {named[1]}: one id names one person")
