@@ -42,7 +42,8 @@ from .roster import members_for, read_roster
 from .timeline import build_timeline
 from .render.jinja import front_matter, markdown_text
 from .render.pages import NOINDEX, plan_uri
-from .render.site import SAMPLES_DIR, TEMPLATES_DIR, Page, Site, render_site
+from .content import TEMPLATES_DIR, Content, content_of
+from .render.site import Page, Site, render_site
 from .words import plural, with_article
 
 
@@ -147,12 +148,11 @@ class Build(Run):
             raise BuildError(str(exc)) from None
 
 
-def load_samples(playbook_dir: Path, project: Project, today: date) -> dict[str, PublicPlan]:
+def load_samples(content: Content, project: Project, today: date) -> dict[str, PublicPlan]:
     """The sample plans that fill the templates on the playbook's tool pages, by id."""
-    folder = playbook_dir / SAMPLES_DIR
-    if not folder.is_dir():
+    if not content.samples:
         return {}
-    result = check_paths([project.shown(folder)], project.settings.policy, today)
+    result = check_paths([project.shown(path) for path in content.samples], project.settings.policy, today)
     errors = [finding.text() for finding in result.findings if finding.severity == "error"]
     if errors:
         raise BuildError("sample plans have errors:\n" + "\n".join(errors))
@@ -288,11 +288,12 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
     settings = project.settings
     history = outcome.history if outcome.plans else None
     try:
-        letters = Letters(project.docs_dir / TEMPLATES_DIR)
-        samples = load_samples(project.docs_dir, project, today)
+        content = content_of(project)
+        letters = Letters(content.templates)
+        samples = load_samples(content, project, today)
         outcome.site = render_site(outcome.plans, letters, samples, audience, today,
                                    settings.policy.acknowledgement_days, cache, settings.versions_url,
-                                   members_for(run.roster, audience), history,
+                                   members_for(run.roster, audience), history, content.page_uris,
                                    clock=settings.policy.check_in_clock)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
@@ -346,13 +347,14 @@ def prepare_letter(project: Project, plan_id: str, template_name: str, *, today:
     chosen = run.plan(plan_id)
     plan = chosen.plan
     try:
-        letters = Letters(project.docs_dir / TEMPLATES_DIR)
+        letters = Letters(content_of(project).templates)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     template = letters.templates.get(template_name)
     if template is None:
         fitting = ", ".join(t.name for t in letters.fitting(plan))
-        raise NotFound(f"no template `{template_name}` in {project.docs_dir.name}/{TEMPLATES_DIR}/; "
+        raise NotFound(f"no template `{template_name}` in the playbook's templates or in "
+                       f"{project.docs_dir.name}/{TEMPLATES_DIR}/; "
                        f"for this {plan.kind} plan there are: {fitting}")
     if plan.kind not in template.kinds:
         ready = Readiness(False, f"`{template_name}` is for {' and '.join(template.kinds)} plans, "

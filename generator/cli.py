@@ -1,4 +1,4 @@
-"""The command-line adapter: `playbook check | rules | schema | new | export`.
+"""The command-line adapter: `playbook init | check | rules | schema | new | export | ...`.
 
 Each command parses its arguments, calls the core, prints, and returns an exit status:
 0 clean, 1 findings that fail, 2 a usage or I/O error. No input makes it print a traceback.
@@ -13,6 +13,7 @@ import re
 import sys
 from pathlib import Path
 
+from . import __version__
 from . import findings as formats
 from .check import check_paths
 from .config import Project, UsageError, load_project, parse_date_option, resolve_audience, resolve_today
@@ -87,9 +88,35 @@ def cmd_rules(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .schema import schema_text
+    from .schema import REPOSITORY_SCHEMA, repository_schema_state, schema_text, write_repository_schema
 
-    sys.stdout.write(schema_text())
+    if not (args.check or args.write):
+        sys.stdout.write(schema_text())
+        return EXIT_CLEAN
+    root = _project(args).root
+    shown = root / REPOSITORY_SCHEMA
+    if args.write:
+        try:
+            print(write_repository_schema(root))
+        except OSError as exc:
+            raise UsageError(f"{shown}: cannot write: {exc.strerror or exc}") from None
+        return EXIT_CLEAN
+    state = repository_schema_state(root)
+    if state == "current":
+        print(f"{shown} is the schema of mkdocs-playbook {__version__}", file=sys.stderr)
+        return EXIT_CLEAN
+    reason = "is missing" if state == "missing" else f"is older than the schema of mkdocs-playbook {__version__}"
+    print(f"{shown} {reason}: run `playbook schema --write` and commit it", file=sys.stderr)
+    return EXIT_FINDINGS
+
+
+def cmd_init(args) -> int:
+    from .starter import create_repository
+
+    today = resolve_today(args.today)
+    written = create_repository(Path(args.directory), today=today, example=not args.empty)
+    print(f"wrote {len(written)} files to {args.directory}; next: read {Path(args.directory) / 'README.md'}",
+          file=sys.stderr)
     return EXIT_CLEAN
 
 
@@ -100,7 +127,7 @@ def cmd_new(args) -> int:
     settings = project.settings
     today = resolve_today(args.today, settings.today)
     start = parse_date_option(args.start, "--start") if args.start else today
-    written = write_new_plan(
+    written, notes = write_new_plan(
         kind=args.kind,
         person_name=args.person,
         person_id=args.person_id,
@@ -114,6 +141,8 @@ def cmd_new(args) -> int:
         output=Path(args.output) if args.output else None,
         root=project.root,
     )
+    for note in notes:
+        print(formats.visible(f"playbook: {note}"), file=sys.stderr)
     print(formats.visible(str(written)))
     print(formats.visible(f"next: fill in every TODO, then run `playbook check {written}`"), file=sys.stderr)
     return EXIT_CLEAN
@@ -296,6 +325,7 @@ def cmd_audiences(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="playbook", description="Plans and playbooks as code.")
+    parser.add_argument("--version", action="version", version=f"playbook (mkdocs-playbook) {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
@@ -327,7 +357,18 @@ def build_parser() -> argparse.ArgumentParser:
     listing = add("rules", cmd_rules, "List every rule with its code and summary.")
     listing.add_argument("--format", choices=("text", "json"), default="text")
 
-    add("schema", cmd_schema, "Print the plan format's JSON Schema (draft-07).")
+    init = add("init", cmd_init, "Create a plans repository: mkdocs.yml, plans/, the workflow, hooks and review rules.")
+    init.add_argument("directory", metavar="DIR", help="an empty or new folder")
+    init.add_argument("--empty", action="store_true", help="no example plan in plans/")
+    init.add_argument("--today", metavar="DATE", help="the example plan starts on this day (default: PLAYBOOK_TODAY or the real date)")
+
+    schema = add("schema", cmd_schema, "Print the plan format's JSON Schema (draft-07), or check the repository's copy.")
+    schema_action = schema.add_mutually_exclusive_group()
+    schema_action.add_argument("--check", action="store_true",
+                               help="exit 1 when .playbook/plan.schema.json differs from this package's schema")
+    schema_action.add_argument("--write", action="store_true",
+                               help="write this package's schema to .playbook/plan.schema.json")
+    common(schema, today=False)
 
     new = add("new", cmd_new, "Write a new plan skeleton with its dates filled in.")
     new.add_argument("kind", choices=("growth", "coaching", "pip"))

@@ -213,6 +213,9 @@ class Settings(BaseModel):
     audience: str = "all"
     today: date | None = None
     strict: bool = False
+    # The shipped playbook's pages (guide, tools, coaching, reference) in the site. False: only the site's
+    # own pages and the plan pages; the shipped templates still fill the plans' letters.
+    pages: bool = True
     # Where released playbook versions are published (`mike deploy`), e.g. "/" for the host the site is
     # served from: a plan page links to <versions_url><playbook_version>/. Unset, no host is known to
     # hold the releases, and the page names the version without a link (which would be a 404).

@@ -3,7 +3,9 @@
 It publishes what `generator.build` returns: the playbook's pages with their Jinja rendered,
 the generated plan pages and listings, the assets, and a `mkdocs.yml` without the `playbook`
 plugin, so that `mkdocs build` (or another builder that reads `mkdocs.yml`, such as Zensical)
-builds the same site for the same audience.
+builds the same site for the same audience. The files other plugins name in `mkdocs.yml` (a gen-files
+script, the macros module, MkDocs hooks) are copied beside it; one outside the project is refused
+before anything is written, since the export could not build without it.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ import yaml
 from .audience import Audience
 from .build import Build, BuildError, build
 from .config import EnvTag, Project, UsageError, read_mkdocs_yml
+from .content import content_of, published
 from .findings import format_text
 from .render.dashboard import PLANS_CSV, PLANS_JSON
-from .render.site import STYLESHEET, TEMPLATES_DIR, required_extensions, theme_dir, without_pages
+from .render.site import STYLESHEET, required_extensions, theme_dir, without_pages
 
 EXPORTED_DOCS = "docs"
 OVERRIDES = "overrides"
@@ -57,10 +60,102 @@ def export_json(project: Project, target: Path, *, today: date, audience: Audien
     return destination
 
 
-def _published(relative: Path) -> bool:
-    """What MkDocs publishes by default: not dot files, not the templates folder."""
-    parts = relative.parts
-    return not any(part.startswith(".") for part in parts) and parts[0] != TEMPLATES_DIR
+def _kept(uri: str) -> bool:
+    """The site's own files an export keeps: what MkDocs publishes, and the dot files beside them (such as
+    awesome-pages' `.pages`: MkDocs publishes none, but a plugin reads them)."""
+    folder, _, name = uri.rpartition("/")
+    return published(uri) or (name.startswith(".") and (not folder or published(folder)))
+
+
+# The page values only Playbook has. Beside macros, the plugin hands them to macros; an export runs no Playbook
+# plugin, so it renders a page that uses them itself.
+PLAYBOOK_VALUES = ("template_example", "plan_fields")
+
+
+def _uses_playbook_values(markdown: str) -> bool:
+    return any(name in markdown for name in PLAYBOOK_VALUES)
+
+
+def _render_for_export(result: Build, markdown: str, relative: str, beside_macros: bool) -> str:
+    try:
+        return result.render_markdown_page(markdown, relative)
+    except BuildError as exc:
+        if not beside_macros:
+            raise
+        raise BuildError(f"{exc} (an export renders a page that uses Playbook's values, such as "
+                         "template_example, itself: such a page cannot use the macros plugin's values too)") from None
+
+
+def _rendered_already(markdown: str) -> str:
+    """A page Playbook rendered, marked for the macros plugin to leave alone (its text is finished)."""
+    if markdown.startswith("---\n"):
+        return "---\nrender_macros: false\n" + markdown[4:]
+    return "---\nrender_macros: false\n---\n\n" + markdown
+
+
+def _plugin_entries(config: dict) -> list[tuple[str, dict]]:
+    plugins = config.get("plugins") or []
+    if isinstance(plugins, dict):
+        plugins = [{name: options} for name, options in plugins.items()]
+    return [(entry, {}) if isinstance(entry, str) else (next(iter(entry)), next(iter(entry.values())) or {})
+            for entry in plugins if isinstance(entry, (str, dict)) and entry]
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return list(value.values())
+    return list(value) if isinstance(value, list) else [value]
+
+
+def plugin_files(config: dict, root: Path) -> list[tuple[str, str]]:
+    """The files (or folders) that mkdocs.yml's plugins and hooks read, as (who names it, path as written):
+    gen-files' scripts, the macros plugin's module and includes, MkDocs hooks."""
+    named: list[tuple[str, str]] = [("hooks", str(path)) for path in _as_list(config.get("hooks"))]
+    for name, options in _plugin_entries(config):
+        if not isinstance(options, dict):
+            continue
+        if name == "gen-files":
+            named += [("gen-files scripts", str(path)) for path in _as_list(options.get("scripts"))]
+        elif name == "macros":
+            module = str(options.get("module_name") or "main")
+            for candidate in (f"{module}.py", module):
+                if (root / candidate).exists():
+                    named.append(("macros module_name", candidate))
+                    break
+            named += [(f"macros {key}", str(path)) for key in ("include_dir", "include_yaml")
+                      for path in _as_list(options.get(key)) if isinstance(path, str)]
+    return named
+
+
+def _check_plugin_files(named: list[tuple[str, str]], root: Path) -> list[str]:
+    """The project-relative paths to copy; UsageError for one the export cannot carry."""
+    paths = []
+    for owner, written in named:
+        path = Path(written)
+        if path.is_absolute() or not (root / path).resolve().is_relative_to(root.resolve()):
+            raise UsageError(f"mkdocs.yml: {owner} names `{written}`, outside the project folder: the exported "
+                             "mkdocs.yml would name a file the export does not hold; move it into the project "
+                             "(a path relative to mkdocs.yml). Nothing was written")
+        if not (root / path).exists():
+            raise UsageError(f"mkdocs.yml: {owner} names `{written}`, which does not exist; nothing was written")
+        paths.append(path.as_posix())
+    return paths
+
+
+def _copy_plugin_files(paths: list[str], root: Path, target: Path) -> int:
+    written = 0
+    for relative in paths:
+        source, destination = root / relative, target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, destination, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+            written += sum(1 for path in destination.rglob("*") if path.is_file())
+        else:
+            shutil.copyfile(source, destination)
+            written += 1
+    return written
 
 
 def export_site(project: Project, target: Path, *, today: date, audience: Audience) -> int:
@@ -79,16 +174,19 @@ def export_site(project: Project, target: Path, *, today: date, audience: Audien
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target}: the folder is not empty; nothing was written")
 
+    config = read_mkdocs_yml(project.config_file, keep_env_tags=True)
+    extra_files = _check_plugin_files(plugin_files(config, project.root), project.root)
     try:
         result = build(project, today=today, audience=audience)
         if result.failed():
             sys.stderr.write(format_text(result.failing()))
             raise UsageError(f"{result.failure_message()}; nothing was exported")
-        sources = sorted(path for path in docs_dir.rglob("*")
-                         if path.is_file() and _published(path.relative_to(docs_dir)))
-        result.check_clear_of(path.relative_to(docs_dir).as_posix() for path in sources)
+        content = content_of(project)
+        own = {uri: path for uri, path in content.own.items() if _kept(uri)}
+        sources = sorted({**own, **content.shipped_pages}.items())
+        result.check_clear_of(uri for uri, _ in sources if published(uri))
         with _staged(target) as folder:
-            return _write_site(result, project, sources, folder)
+            return _write_site(result, project, config, sources, extra_files, folder)
     except BuildError as exc:
         raise UsageError(f"{exc}; nothing was exported") from None
 
@@ -115,17 +213,20 @@ def _staged(target: Path) -> Iterator[Path]:
         raise
 
 
-def _write_site(result: Build, project: Project, sources: list[Path], target: Path) -> int:
-    """The build's pages (HR's rendered, the generated ones), assets, theme and mkdocs.yml, under `target`."""
-    docs_dir = project.docs_dir
+def _write_site(result: Build, project: Project, config: dict, sources: list[tuple[str, Path]],
+                extra_files: list[str], target: Path) -> int:
+    """The build's pages (the playbook's and HR's, rendered; the generated ones), assets, theme, the files
+    other plugins read, and mkdocs.yml, under `target`."""
+    content = content_of(project)
+    beside_macros = "macros" in {name for name, _ in _plugin_entries(config)}
     out_docs = target / EXPORTED_DOCS
-    for source in sources:
-        relative = source.relative_to(docs_dir).as_posix()
+    for relative, source in sources:
         destination = out_docs / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        if source.suffix == ".md":
-            markdown = result.render_markdown_page(source.read_text(encoding="utf-8"), relative)
-            destination.write_text(markdown, encoding="utf-8")
+        text = source.read_text(encoding="utf-8") if source.suffix == ".md" else None
+        if text is not None and (content.renders(relative, beside_macros) or _uses_playbook_values(text)):
+            markdown = _render_for_export(result, text, relative, beside_macros)
+            destination.write_text(_rendered_already(markdown) if beside_macros else markdown, encoding="utf-8")
         else:
             shutil.copyfile(source, destination)
 
@@ -138,8 +239,8 @@ def _write_site(result: Build, project: Project, sources: list[Path], target: Pa
         else:
             destination.write_text(content, encoding="utf-8")
 
-    config = read_mkdocs_yml(project.config_file, keep_env_tags=True)
     written = _write_theme(config, project, target / OVERRIDES)
+    written += _copy_plugin_files(extra_files, project.root, target)
     (target / "mkdocs.yml").write_text(_exported_config(config, result), encoding="utf-8")
     return len(sources) + len(generated) + 1 + written
 

@@ -21,10 +21,10 @@ from .config import Policy, UsageError
 from .findings import visible
 from .load import LoadError, load_file, outside
 from .model import SLUG_PATTERN
+from .schema import REPOSITORY_SCHEMA, write_repository_schema
 from .workdays import WorkingCalendar
 
 _SLUG = re.compile(SLUG_PATTERN)
-SCHEMA_FILE = Path(__file__).with_name("plan.schema.json")
 
 
 def slugify(name: str) -> str:
@@ -184,7 +184,9 @@ def _criterion(criterion_id: str, kind: str, todo, example: str = "Qualified fir
 
 def write_new_plan(*, kind: str, person_name: str, person_id: str | None, team: str, manager_id: str,
                    hr_partner_id: str | None, role: str | None, start: date, plans_dir: Path, policy: Policy,
-                   output: Path | None, root: Path | None = None) -> Path:
+                   output: Path | None, root: Path | None = None) -> tuple[Path, list[str]]:
+    """Write the skeleton; returns its path and notes for the user. The plan's `$schema` line points at the
+    repository's own copy of the schema (`root`/.playbook/plan.schema.json), which is written if missing."""
     person_id = person_id or slugify(person_name)
     for label, value in (("--person-id", person_id), ("--team", team), ("--manager", manager_id),
                          ("--hr-partner", hr_partner_id)):
@@ -199,7 +201,17 @@ def write_new_plan(*, kind: str, person_name: str, person_id: str | None, team: 
     if folder is not None and outside(folder, root):
         raise UsageError(f"{visible(str(target.parent))}: a link out of the project; nothing was written")
     names = _known_names(plans_dir, policy, root)
-    schema_ref = Path(os.path.relpath(SCHEMA_FILE.resolve(), target.parent.resolve())).as_posix()
+    notes = []
+    schema_file = (root or Path(".")) / REPOSITORY_SCHEMA
+    if os.path.lexists(schema_file.parent) and outside(schema_file.parent, root):
+        raise UsageError(f"{visible(str(schema_file.parent))}: a link out of the project; nothing was written")
+    if not schema_file.is_file():
+        try:
+            write_repository_schema(root or Path("."))
+        except OSError as exc:
+            raise UsageError(f"{schema_file}: cannot write: {exc.strerror or exc}") from None
+        notes.append(f"wrote {schema_file}, the plan schema editors read (commit it with the plan)")
+    schema_ref = Path(os.path.relpath(schema_file.resolve(), target.parent.resolve())).as_posix()
     text = render_skeleton(
         kind=kind, person_name=person_name, person_id=person_id, team=team, role=role,
         manager=(manager_id, names.get(manager_id)),
@@ -212,4 +224,4 @@ def write_new_plan(*, kind: str, person_name: str, person_id: str | None, team: 
             handle.write(text)
     except OSError as exc:
         raise UsageError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    return target
+    return target, notes

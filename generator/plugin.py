@@ -6,6 +6,12 @@
           plans_dir: plans
           audience: all
 
+The shipped playbook's pages (guide, tools, coaching, reference) join the site's own, which override
+them file by file (`generator.content`); `pages: false` leaves them out. Beside the macros plugin,
+the shipped pages are Playbook's to render, the site's own are macros' (with Playbook's page values,
+such as `template_example`, registered as macros variables), and no generated page is rendered by
+macros: a plan's text is never a template.
+
 A plan with errors fails `mkdocs build` with the same `file:line:col` lines as `playbook check`.
 Under `mkdocs serve` the errors are shown at the top of every page instead, and the plans that
 pass stay visible, so a broken plan never leaves the preview hanging. Generated pages exist only
@@ -24,6 +30,7 @@ from mkdocs.structure.pages import Page
 
 from .build import Build, BuildError, build
 from .config import Project, Settings, UsageError, resolve_audience, resolve_today, settings_from
+from .content import Content, content_of
 from .render.jinja import markdown_text
 from .render.pages import fill_fragments
 from .render.site import STYLESHEET, required_extensions, theme_dir, without_pages
@@ -59,6 +66,9 @@ class PlaybookPlugin(BasePlugin):
         config_file = Path(config.config_file_path or "mkdocs.yml")
         self.project = Project(config_file, {"docs_dir": config.docs_dir}, settings)
         self.plans_dir = self.project.plans_dir
+        self.content: Content = content_of(self.project)
+        # With macros in the site, macros renders the site's own pages and Playbook the playbook's.
+        self.beside_macros = "macros" in config.plugins
         for name, options in required_extensions(config.mdx_configs):
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -100,6 +110,12 @@ class PlaybookPlugin(BasePlugin):
             raise PluginError(f"playbook: {exc}") from None
         if result.site is not None and result.site.left_out and config.nav:
             config.nav = without_pages(config.nav, result.site.left_out)  # before MkDocs reads the nav
+        if self.beside_macros and result.site is not None:
+            _register_with_macros(config.plugins["macros"], result.site.page_context())
+        present = {file.src_uri for file in files}
+        for uri in self.content.shipped_pages:
+            if uri not in present:  # a page another plugin made is the site's own too
+                files.append(File(uri, str(self.content.shipped), config.site_dir, config.use_directory_urls))
         for page in result.pages.values():
             # Plan, team and manager pages stay out of the nav: the listings link to them.
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -114,13 +130,19 @@ class PlaybookPlugin(BasePlugin):
         log.info(f"{plural(len(result.plans), 'plan')} published for the audience `{self.audience}`, as of {self.today}")
         return files
 
+    @event_priority(50)  # before the macros plugin, which reads `render_macros` from the page's meta
     def on_page_markdown(self, markdown: str, *, page: Page, config, files) -> str:
         result = self.result
-        if page.file.src_uri not in result.pages:  # generated pages are rendered from records already
+        uri = page.file.src_uri
+        if uri in result.pages:  # generated pages are rendered from records already
+            page.meta["render_macros"] = False
+        elif self.content.renders(uri, self.beside_macros):
             try:
-                markdown = result.render_markdown_page(markdown, page.file.src_uri)
+                markdown = result.render_markdown_page(markdown, uri)
             except BuildError as exc:
                 raise PluginError(f"playbook: {exc}") from None
+            if self.beside_macros:
+                page.meta["render_macros"] = False
         if result.failed():
             markdown = _problems_banner(result) + markdown
         return markdown
@@ -156,6 +178,17 @@ class PlaybookPlugin(BasePlugin):
         if self.plans_dir is not None and self.plans_dir.is_dir():
             server.watch(str(self.plans_dir))
         return server
+
+
+def _register_with_macros(macros, values: dict) -> None:
+    """Playbook's page values for the site's own pages under macros; a variable the site defines itself wins."""
+    register = getattr(macros, "register_variables", None)
+    if register is None:
+        log.warning("the macros plugin in this site cannot register variables: the site's own pages "
+                    "cannot use Playbook's page values (template_example, rules, ...)")
+        return
+    defined = getattr(macros, "variables", {})
+    register({name: value for name, value in values.items() if name not in defined})
 
 
 def _unchanged() -> bool:

@@ -1,5 +1,9 @@
 """The plan format's JSON Schema (draft-07), generated from the model.
 
+A plans repository keeps its own copy at `.playbook/plan.schema.json` (written by `playbook init`
+and `playbook schema --write`), and plan files point editors at that copy, never into an install
+folder; `playbook schema --check` says when the copy differs from the installed package's schema.
+
 Draft-07 is the draft that editors' YAML extensions and fastjsonschema read. Pydantic writes
 2020-12, so the generated schema is moved to draft-07's spelling: `definitions` instead of
 `$defs`, and no keyword beside a `$ref` (draft-07 ignores them there).
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
@@ -17,6 +22,7 @@ from pydantic import BaseModel
 
 from .model import Plan, Record
 
+REPOSITORY_SCHEMA = Path(".playbook") / "plan.schema.json"  # a plans repository's copy, beside its mkdocs.yml
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 SCHEMA_ID = "https://playbook.invalid/schema/plan-v1.json"
 
@@ -87,3 +93,19 @@ def schema_text() -> str:
 def shipped_schema_text() -> str:
     """The copy committed beside the package, which plan files point editors at."""
     return resources.files("generator").joinpath("plan.schema.json").read_text(encoding="utf-8")
+
+
+def write_repository_schema(root: Path) -> Path:
+    """Write (or bring up to date) the repository's copy of the schema; returns its path."""
+    target = root / REPOSITORY_SCHEMA
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(schema_text(), encoding="utf-8")
+    return target
+
+
+def repository_schema_state(root: Path) -> str:
+    """"current", "missing" or "outdated": the repository's copy against the installed package's schema."""
+    target = root / REPOSITORY_SCHEMA
+    if not target.is_file():
+        return "missing"
+    return "current" if target.read_text(encoding="utf-8") == schema_text() else "outdated"

@@ -83,8 +83,11 @@ def page_title(text: str) -> str:
 
 
 def front_matter(title: str, **meta: str | list[str]) -> str:
-    """YAML front matter that sets a page's title and meta values (JSON is valid YAML)."""
-    lines = [f"title: {json.dumps(page_title(title), ensure_ascii=False)}"]
+    """YAML front matter that sets a generated page's title and meta values (JSON is valid YAML).
+
+    `render_macros: false` tells the macros plugin, in a site that has it, to leave the page alone: a
+    generated page holds text from plans, which no template engine may evaluate."""
+    lines = [f"title: {json.dumps(page_title(title), ensure_ascii=False)}", "render_macros: false"]
     lines += [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 

@@ -66,13 +66,14 @@ class FilledLetter:
 
 
 class Letters:
-    """Every template in a folder, ready to fill."""
+    """Every template of a folder (or of a list of files, as `generator.content` merges them), ready to fill."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, source: Path | list[Path]):
+        if isinstance(source, Path):
+            source = sorted(source.glob("*.md")) if source.is_dir() else []
         self.templates: dict[str, LetterTemplate] = {}
         self._sources: dict[str, str] = {}
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        for path in source:
             template, source = _read(path)
             self.templates[template.name] = template
             self._sources[template.name] = source

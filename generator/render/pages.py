@@ -43,6 +43,7 @@ RESPONSES = {
     "skill": ("Coaching", "diagnose/skill-coaching.md"),
     "market": ("Communication", "diagnose/market-communication.md"),
 }
+RESPONSE_PAGES = frozenset(uri for _, uri in RESPONSES.values())
 OWNERS = {"person": "Employee", "manager": "Manager", "hr": "HR"}
 NOINDEX = "noindex"  # pages that name people ask search engines to stay away
 
@@ -146,9 +147,13 @@ class PlanHistory:
 
 def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowledgement_days: int = 7,
                 previous: PublicPlan | None = None, versions_url: str | None = None,
-                history: PlanHistory | None = None, earlier=None) -> tuple[str, dict[str, str]]:
+                history: PlanHistory | None = None, earlier=None,
+                pages: frozenset[str] | None = None) -> tuple[str, dict[str, str]]:
     """The Markdown of one plan's page and its finished HTML fragments (see `Fragments`): a pure
-    function of the record (and the plan it follows), its timeline, the templates and the policy."""
+    function of the record (and the plan it follows), its timeline, the templates and the policy.
+
+    `pages` are the pages the site has besides the generated ones (None: all the playbook's); the page
+    links to none it lacks."""
     if not isinstance(plan, PublicPlan):  # selection redacts every record before rendering
         raise TypeError(f"pages render a PublicPlan, not a {type(plan).__name__}")
     today = timeline.today
@@ -156,6 +161,8 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
     metrics = {criterion.id: criterion.metric for criterion in plan.criteria}
     units = {criterion.id: criterion.unit for criterion in plan.criteria}
     response_title, response_uri = RESPONSES[plan.diagnosis.cause] if plan.diagnosis else (None, None)
+    if pages is not None and response_uri not in pages:
+        response_uri = None
     triggers = {state.criterion.id: state for state in timeline.triggers}
     context = {
         "plan": plan,

@@ -13,14 +13,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 
 from jinja2 import TemplateError, UndefinedError
 from markupsafe import Markup
 
+from .. import __version__
 from ..asof import as_of
 from ..audience import Audience, SelectedPlan
+from ..content import SAMPLES_DIR, TEMPLATES_DIR
 from ..timeline import build_timeline
 from ..model import PublicPlan, Roster
 from ..dates import parse_day
@@ -33,12 +35,10 @@ from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_CSV, PLANS_JSON, PL
                         plans_schema_text, render_compliance, render_people)
 from .jinja import markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
-from .pages import (KIND_LABELS, PlanHistory, fill_fragments, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, TEAMS_INDEX, plan_uri, render_indexes,
+from .pages import (KIND_LABELS, PlanHistory, fill_fragments, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, RESPONSE_PAGES, TEAMS_INDEX, plan_uri, render_indexes,
                     render_plan)
 from .reference import field_rows, rule_views
 
-TEMPLATES_DIR = "templates"  # inside the playbook folder; MkDocs leaves `templates/` out of the site
-SAMPLES_DIR = "templates/samples"
 STYLESHEET = "assets/playbook.css"
 SCHEMA = "schema/plan.schema.json"
 # The generated pages the nav names.
@@ -166,10 +166,7 @@ def stylesheet() -> str:
 
 
 def _version() -> str:
-    try:
-        return metadata.version("playbook")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "source"
+    return __version__
 
 
 def unlink(markdown: str, src_uri: str, left_out: frozenset[str]) -> str:
@@ -213,8 +210,11 @@ def _listing_texts(audience: Audience) -> tuple[str, str]:
 def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[str, PublicPlan], audience: Audience,
                 today: date, acknowledgement_days: int = 7, cache: dict[str, tuple] | None = None,
                 versions_url: str | None = None, roster: list[str] | None = None, history: History | None = None,
-                clock: Clock | None = None) -> Site:
+                pages: frozenset[str] | None = None, clock: Clock | None = None) -> Site:
     """Every generated page of one build. Raises TemplateProblem for a template that cannot be filled.
+
+    `pages` are the site's own pages (None: every playbook page): a plan page links to a playbook page
+    only when the site has it.
 
     `cache` maps page keys to Markdown rendered before; pages found there are not rendered again,
     and pages rendered now are added to it.
@@ -223,7 +223,8 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
     site = Site(audience=audience, today=today, letters=letters, samples=samples,
                 acknowledgement_days=acknowledgement_days,
                 left_out=frozenset() if audience.shows_plans else HR_PAGES)
-    salt = f"{letters.fingerprint}|{today}|{acknowledgement_days}|{versions_url}|{_version()}"
+    linked = "all" if pages is None else ",".join(sorted(uri for uri in RESPONSE_PAGES if uri in pages))
+    salt = f"{letters.fingerprint}|{today}|{acknowledgement_days}|{versions_url}|{_version()}|{linked}"
     by_id = {chosen.plan.id: chosen for chosen in selected}
     for chosen in selected:
         uri = plan_uri(chosen.plan.id)
@@ -237,7 +238,7 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
             rendered = render_plan(chosen.plan, letters, chosen.timeline, acknowledgement_days,
                                    previous.plan if previous else None, versions_url,
                                    PlanHistory(commits, history.status if history else "no-repository",
-                                               history.message if history else ""), chosen.earlier)
+                                               history.message if history else ""), chosen.earlier, pages)
             if cache is not None:
                 cache[key] = rendered
         site.pages[uri] = Page(uri, rendered[0], key=key, fragments=rendered[1], headline_only=True)
