@@ -131,6 +131,12 @@ def test_the_starter_workflow_is_this_repository_workflow_but_for_what_it_instal
     assert steps(STARTER_WORKFLOW) == steps(REPO / ".github" / "workflows" / "plans.yml")
 
 
+def test_the_starter_pull_request_template_is_this_repository_template():
+    starter = REPO / "generator" / "starter" / "files" / ".github" / "pull_request_template.md"
+    assert starter.read_text(encoding="utf-8") == (REPO / ".github" / "pull_request_template.md").read_text(
+        encoding="utf-8")
+
+
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path, playbook):
     (tmp_path / "repo").mkdir()
     (tmp_path / "repo" / "notes.md").write_text("mine\n", encoding="utf-8")
