@@ -357,12 +357,15 @@ def build_parser() -> argparse.ArgumentParser:
     listing = add("rules", cmd_rules, "List every rule with its code and summary.")
     listing.add_argument("--format", choices=("text", "json"), default="text")
 
-    init = add("init", cmd_init, "Create a plans repository: mkdocs.yml, plans/, the workflow, hooks and review rules.")
+    init = add("init", cmd_init,
+               "Create a plans repository: mkdocs.yml, plans/, the workflow, hooks and review rules.")
     init.add_argument("directory", metavar="DIR", help="an empty or new folder")
     init.add_argument("--empty", action="store_true", help="no example plan in plans/")
-    init.add_argument("--today", metavar="DATE", help="the example plan starts on this day (default: PLAYBOOK_TODAY or the real date)")
+    init.add_argument("--today", metavar="DATE",
+                      help="the example plan starts on this day (default: PLAYBOOK_TODAY or the real date)")
 
-    schema = add("schema", cmd_schema, "Print the plan format's JSON Schema (draft-07), or check the repository's copy.")
+    schema = add("schema", cmd_schema,
+                 "Print the plan format's JSON Schema (draft-07), or check the repository's copy of it.")
     schema_action = schema.add_mutually_exclusive_group()
     schema_action.add_argument("--check", action="store_true",
                                help="exit 1 when .playbook/plan.schema.json differs from this package's schema")
@@ -392,7 +395,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     letter = add("letter", cmd_letter, "Print a plan's filled letter, script or document when its record shows it due.")
     letter.add_argument("plan", metavar="PLAN", help="the plan's id, e.g. jordan-lee-pip-2026-10")
-    letter.add_argument("template", metavar="TEMPLATE", help="a template under playbook/templates/, e.g. written-warning")
+    letter.add_argument("template", metavar="TEMPLATE",
+                        help="a template, e.g. written-warning: the site's own in <docs_dir>/templates/, "
+                             "else the playbook's")
     letter.add_argument("--format", choices=("text", "markdown", "html"), default="text")
     audience_option(letter)
     common(letter)

@@ -71,6 +71,14 @@ def test_the_version_is_said_once_and_the_changelog_names_it(capsys):
     assert re.search(rf"^## {re.escape(generator.__version__)}\b", changelog, re.M)
 
 
+def test_every_pin_in_the_documentation_names_this_release():
+    documents = [REPO / "README.md", *sorted((REPO / "playbook").rglob("*.md"))]
+    pins = {(path.relative_to(REPO).as_posix(), pin) for path in documents
+            for pin in re.findall(r"mkdocs-playbook==([\w.]+)", path.read_text(encoding="utf-8"))}
+
+    assert pins and {pin for _, pin in pins} == {generator.__version__}, sorted(pins)
+
+
 # --- playbook init ------------------------------------------------------------------------------------------
 
 
