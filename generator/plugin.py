@@ -131,7 +131,7 @@ class PlaybookPlugin(BasePlugin):
         return files
 
     @event_priority(50)  # before the macros plugin, which reads `render_macros` from the page's meta
-    def on_page_markdown(self, markdown: str, *, page: Page, config, files) -> str:
+    def _render_page(self, markdown: str, *, page: Page, config, files) -> str:
         result = self.result
         uri = page.file.src_uri
         if uri in result.pages:  # generated pages are rendered from records already
@@ -143,9 +143,15 @@ class PlaybookPlugin(BasePlugin):
                 raise PluginError(f"playbook: {exc}") from None
             if self.beside_macros:
                 page.meta["render_macros"] = False
-        if result.failed():
-            markdown = _problems_banner(result) + markdown
         return markdown
+
+    @event_priority(-100)  # after every other plugin (macros included): the findings quote plan text
+    def _problems_first(self, markdown: str, *, page: Page, config, files) -> str:
+        if self.result.failed():
+            markdown = _problems_banner(self.result) + markdown
+        return markdown
+
+    on_page_markdown = CombinedEvent(_render_page, _problems_first)
 
     def on_page_content(self, html: str, *, page: Page, config, files) -> str:
         generated = self.result.pages.get(page.file.src_uri) if self.result else None
