@@ -21,7 +21,7 @@ import yaml
 import generator
 from generator.cli import main
 from generator.schema import schema_text
-from sitekit import BIN, GOOD, REPO, Page, mkdocs_build, text_of
+from sitekit import BIN, GOOD, REPO, Page, fetch, mkdocs_build, mkdocs_serve, text_of
 
 TODAY = "2026-11-20"
 GUIDE_TITLE = (REPO / "playbook" / "guide" / "index.md").read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
@@ -389,3 +389,20 @@ def test_the_wheel_installs_into_a_fresh_environment_and_works(tmp_path):
                           capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     assert "package-check: all good" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_preview_shows_a_failing_plans_text_on_the_site_own_pages_as_written(third_party_site, tmp_path):
+    """Under `mkdocs serve`, the problems banner quotes plan text on every page; macros renders none of it."""
+    plan = third_party_site / "plans" / "na-east" / "sam-rivera-coaching-2026-11.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(re.sub(r"(?m)^  summary: .*$", "  summary: 'TODO {% raw %} {{ 7 * 191 }}'", text, count=1),
+                    encoding="utf-8")
+
+    with mkdocs_serve(third_party_site, tmp_path / "serve.log") as server:
+        server.wait_for("", "error PB116")
+        page = fetch(server.root_url)
+
+    assert "Welcome to Acme." in page
+    assert "{% raw %} {{ 7" in page and "1337" not in page
+    assert "Macro Rendering Error" not in page and "Macro Syntax Error" not in page
