@@ -103,6 +103,16 @@ def test_init_empty_makes_a_repository_with_no_plan_that_builds(tmp_path, playbo
     assert "No plans yet" in built_page(root, "plans/").text
 
 
+@pytest.mark.parametrize("day", ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24",
+                                 "2026-11-25", "2026-11-26", "2028-02-29"])
+def test_the_example_plan_passes_the_strict_check_whatever_the_day_of_init(tmp_path, playbook, day):
+    assert playbook(tmp_path, "init", "repo", "--today", day)[0] == 0
+
+    status, out, err = playbook(tmp_path / "repo", "check", "--strict", "--today", day)
+
+    assert (status, out) == (0, ""), out + err
+
+
 def test_init_holds_the_kit_for_hr(repository):
     names = {path.relative_to(repository).as_posix() for path in repository.rglob("*") if path.is_file()}
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from .. import __version__
 from ..config import UsageError
 from ..schema import REPOSITORY_SCHEMA, schema_text
+from ..workdays import WorkingCalendar
 
 FILES = Path(__file__).resolve().parent / "files"
 EXAMPLE_PLAN = Path("plans/example-team/alex-kim-growth.yaml")
@@ -24,8 +25,11 @@ def _text(relative: str) -> str:
 
 
 def example_plan(today: date) -> str:
-    """A growth plan in draft that starts today: valid now, and a model for the first real one."""
-    midpoint, end = today + timedelta(days=90), today + timedelta(days=180)
+    """A growth plan in draft that starts today: valid now, and a model for the first real one. Its reviews
+    fall on working days (Monday to Friday: the new repository's policy names no holidays yet)."""
+    week = WorkingCalendar()
+    end = week.working_day(today + timedelta(days=180), today + timedelta(days=187))
+    midpoint = week.working_day(today + timedelta(days=90), end)
     values = {"start": today, "midpoint": midpoint, "end": end,
               "quarter-1": _quarter(today, 1), "quarter-2": _quarter(today, 2)}
     text = _text("example-plan.yaml")
