@@ -27,12 +27,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .build import Build, BuildError, build
 from .config import Project, Settings, UsageError, resolve_audience, resolve_today, settings_from
 from .content import Content, content_of
 from .render.jinja import markdown_text
-from .render.pages import fill_fragments
+from .render.html import PAGE_BODY, Finisher, finished, split_front_matter
 from .render.site import STYLESHEET, required_extensions, theme_dir, without_pages
 from .words import plural
 
@@ -119,7 +120,9 @@ class PlaybookPlugin(BasePlugin):
         for page in result.pages.values():
             # Plan, team and manager pages stay out of the nav: the listings link to them.
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, page.uri, content=page.markdown, inclusion=inclusion)
+            # MkDocs reads only the front matter and a placeholder: the page is finished HTML (`on_page_content`).
+            front, _ = split_front_matter(page.markdown)
+            file = File.generated(config, page.uri, content=front + PAGE_BODY, inclusion=inclusion)
             if page.key is not None and self._built_keys.get(page.uri) == page.key:
                 # `mkdocs serve --dirty` rebuilds only what changed: a page made of the same things is not.
                 file.is_modified = _unchanged
@@ -127,6 +130,7 @@ class PlaybookPlugin(BasePlugin):
             files.append(file)
         for uri, content in result.assets.items():
             files.append(File.generated(config, uri, content=content))
+        self.finisher = Finisher(config.markdown_extensions, config.mdx_configs, config.use_directory_urls)
         log.info(f"{plural(len(result.plans), 'plan')} published for the audience `{self.audience}`, as of {self.today}")
         return files
 
@@ -155,9 +159,16 @@ class PlaybookPlugin(BasePlugin):
 
     def on_page_content(self, html: str, *, page: Page, config, files) -> str:
         generated = self.result.pages.get(page.file.src_uri) if self.result else None
-        if generated is not None and generated.fragments:
-            html = fill_fragments(html, generated.fragments)
-        return html
+        if generated is None:
+            return html
+        done = finished(self.finisher, generated.uri, generated.key, generated.markdown, generated.fragments)
+        for target in done.links:
+            if files.get_file_from_path(target) is None:
+                log.warning(f"Doc file '{generated.uri}' contains a link to '{target}', "
+                            "which is not found among documentation files.")
+        page.toc = get_toc(done.toc)
+        page.present_anchor_ids = (page.present_anchor_ids or set()) | done.anchors
+        return html.replace(PAGE_BODY, done.html, 1)
 
     @event_priority(100)  # before Material's search plugin reads the page
     def _headline_for_search(self, context, *, page: Page, config, nav):

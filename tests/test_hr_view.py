@@ -129,7 +129,7 @@ def test_the_roster_shows_who_has_no_growth_plan(tmp_path):
     roster = "teams:\n  emea-west:\n    manager: priya-shah\n    members: [jordan-lee, alex-kim, noor-ali]\n"
     result = built(tmp_path, {PIP_NAME: PIP, "emea-west/alex-kim-growth-2026-11.yaml": GROWTH,
                               "_roster.yaml": roster})
-    page = result.pages["compliance/index.md"].markdown
+    page = result.pages["compliance/index.md"].complete_markdown()
     assert "jordan\\-lee" in page and "noor\\-ali" in page
     assert "alex\\-kim and" not in page and "alex-kim and" not in page
 
@@ -145,7 +145,7 @@ def test_a_broken_roster_is_a_located_finding(tmp_path):
 def test_the_dashboard_keeps_to_one_manager_when_asked(tmp_path):
     plans = {PIP_NAME: PIP, "na-east/sam-rivera-coaching-2026-11.yaml": COACHING}
     result = built(tmp_path, plans, audience="manager:dana-brooks")
-    page = result.pages["compliance/index.md"].markdown
+    page = result.pages["compliance/index.md"].complete_markdown()
     assert "Dana Brooks" in page and "Priya Shah" not in page and "Sam Ortiz" not in page
 
 
@@ -161,10 +161,10 @@ def test_a_persons_page_lists_growth_then_coaching_then_pip(tmp_path):
     result = built(tmp_path, {PIP_NAME: PIP.change("kind: pip\n", "kind: pip\nfollows: jordan-lee-coaching-2026-11\n"),
                               "emea-west/jordan-lee-coaching-2026-11.yaml": coaching,
                               "emea-west/jordan-lee-growth-2026-11.yaml": growth})
-    page = result.pages["people/jordan-lee/index.md"].markdown
+    page = result.pages["people/jordan-lee/index.md"].complete_markdown()
     order = [page.index(f"jordan\\-lee\\-{kind}\\-2026\\-11") for kind in ("growth", "coaching", "pip")]
     assert order == sorted(order)
-    plan_page = result.pages["plans/jordan-lee-pip-2026-11/index.md"].markdown
+    plan_page = result.pages["plans/jordan-lee-pip-2026-11/index.md"].complete_markdown()
     assert "Grew out of" in plan_page and "../jordan-lee-coaching-2026-11/index.md" in plan_page
 
 

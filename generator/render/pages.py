@@ -8,6 +8,7 @@ are the only pages that read every plan, and they hold one table row per plan.
 from __future__ import annotations
 
 import posixpath
+import re
 from html import escape as html_escape
 from urllib.parse import quote
 from collections import defaultdict
@@ -25,7 +26,7 @@ from ..audience import SelectedPlan
 from ..timeline import HEALTH_LABELS, RUNNING, Timeline, health, latest_result
 from .charts import criterion_chart
 from ..dates import shortdate
-from .jinja import front_matter, markdown_env
+from .jinja import front_matter, html_text, markdown_env, markdown_text, text_of_html, values_as_html
 from .letters import Letters, letter_html, tabs_html
 
 PLANS_INDEX = "plans/index.md"
@@ -116,9 +117,10 @@ def _environment():
 
 
 class Fragments:
-    """Finished HTML (charts, letters) kept out of a page's Markdown: the page holds a placeholder
-    for each, and the publisher puts the HTML in its place after Markdown has run. Markdown would
-    only pass it through, at the cost of reading it (half of a plan page's conversion time)."""
+    """Finished HTML kept out of a page's Markdown: the page holds a placeholder for each piece, and
+    the publisher puts the HTML in its place after Markdown has run. Charts and letters are pieces
+    (Markdown would only pass them through, at the cost of reading them), and so is every value
+    from a record: Python-Markdown never reads plan text, which reaches the page as escaped HTML."""
 
     def __init__(self):
         self.html: dict[str, str] = {}
@@ -128,12 +130,40 @@ class Fragments:
         self.html[placeholder] = str(html)
         return Markup(placeholder)
 
+    def value(self, text: str) -> Markup:
+        """A token for one value: private-use characters around a number, one word to Markdown."""
+        token = f"{VALUE_OPEN}{len(self.html)}{VALUE_CLOSE}"
+        self.html[token] = html_text(text)
+        return Markup(token)
+
+
+VALUE_OPEN, VALUE_CLOSE = "\ue000", "\ue001"
+_PLACEHOLDER = re.compile(f'<div class="pb-fragment" id="pb-fragment-[^"<>]*"></div>|{VALUE_OPEN}[0-9]+{VALUE_CLOSE}')
+
 
 def fill_fragments(text: str, fragments: dict[str, str]) -> str:
-    """`text` (Markdown or the HTML made from it) with each placeholder replaced by its HTML."""
-    for placeholder, html in fragments.items():
-        text = text.replace(placeholder, html)
-    return text
+    """`text` (Markdown or the HTML made from it) with each placeholder replaced by its HTML, in one
+    pass: what a fragment holds is never read again."""
+    if not fragments:
+        return text
+    return _PLACEHOLDER.sub(lambda found: fragments.get(found.group(0), found.group(0)), text)
+
+
+def markdown_of_fragments(text: str, fragments: dict[str, str]) -> str:
+    """`text` as Markdown alone, for a builder that runs Markdown on everything (an export): each
+    value escaped for Markdown, each other fragment inlined as raw HTML."""
+    return fill_fragments(text, {placeholder: markdown_text(text_of_html(html)) if placeholder[0] == VALUE_OPEN
+                                 else html for placeholder, html in fragments.items()})
+
+
+def generated_page(template: str, title: str, context: dict, fragments: Fragments | None = None,
+                   **meta) -> tuple[str, dict[str, str]]:
+    """One generated page: its Markdown, with front matter (`meta` besides the title) and a token for every
+    value, and its fragments."""
+    fragments = fragments or Fragments()
+    with values_as_html(fragments.value):
+        body = _environment().get_template(template).render(context)
+    return front_matter(title, robots=NOINDEX, **meta) + body, fragments.html
 
 
 @dataclass(frozen=True)
@@ -202,8 +232,7 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
     title = f"{plan.person.name}: {KIND_LABELS[plan.kind]}"
     fragments = Fragments()
     context["fragment"] = fragments.add
-    markdown = front_matter(title, robots=NOINDEX) + _environment().get_template("plan.md.j2").render(context)
-    return markdown, fragments.html
+    return generated_page("plan.md.j2", title, context, fragments)
 
 
 def _longest_overdue(timeline: Timeline):
@@ -293,7 +322,8 @@ class IndexRow:
     next_due: object | None  # the timeline's most urgent item (`Timeline.next_due`), for a running plan
 
 
-def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty: str) -> dict[str, str]:
+def render_indexes(selected: list[SelectedPlan], today: date, intro: str,
+                   empty: str) -> dict[str, tuple[str, dict[str, str]]]:
     """The plans index, a page per team and per manager, and the team and manager lists.
 
     `intro` says what the build holds (which audience), at the top of the plans index; `empty`
@@ -311,12 +341,11 @@ def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty:
         by_manager[row.plan.manager.id].append(row)
         managers.setdefault(row.plan.manager.id, row.plan.manager.name)
 
-    environment = _environment()
     pages = {}
 
     def render(uri: str, title: str, intro: str, selected: list[IndexRow], *, by: str | None = None) -> None:
         """One listing; `by` names the column every row shares (team or manager), which it leaves out."""
-        pages[uri] = front_matter(title, robots=NOINDEX) + environment.get_template("index.md.j2").render(
+        pages[uri] = generated_page("index.md.j2", title, dict(
             title=title,
             intro=intro,
             empty=empty,
@@ -329,7 +358,7 @@ def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty:
             team_link=lambda team: relative(uri, team_uri(team)),
             manager_link=lambda manager_id: relative(uri, manager_uri(manager_id)),
             counts=_counts(selected),
-        )
+        ))
 
     render(PLANS_INDEX, "Plans", intro, rows)
     for team, selected in by_team.items():
@@ -337,12 +366,12 @@ def render_indexes(selected: list[SelectedPlan], today: date, intro: str, empty:
     for manager_id, selected in by_manager.items():
         render(manager_uri(manager_id), f"{managers[manager_id]}'s team plans",
                f"The plans {managers[manager_id]} manages.", selected, by="manager")
-    pages[TEAMS_INDEX] = front_matter("Teams", robots=NOINDEX) + environment.get_template("groups.md.j2").render(
+    pages[TEAMS_INDEX] = generated_page("groups.md.j2", "Teams", dict(
         title="Teams", empty=empty, groups=[(team, relative(TEAMS_INDEX, team_uri(team)), _counts(by_team[team]))
-                               for team in sorted(by_team)])
-    pages[MANAGERS_INDEX] = front_matter("Managers", robots=NOINDEX) + environment.get_template("groups.md.j2").render(
+                               for team in sorted(by_team)]))
+    pages[MANAGERS_INDEX] = generated_page("groups.md.j2", "Managers", dict(
         title="Managers", empty=empty, groups=[(managers[m], relative(MANAGERS_INDEX, manager_uri(m)), _counts(by_manager[m]))
-                                  for m in sorted(by_manager, key=lambda m: managers[m])])
+                                  for m in sorted(by_manager, key=lambda m: managers[m])]))
     return pages
 
 

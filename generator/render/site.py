@@ -35,7 +35,7 @@ from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_CSV, PLANS_JSON, PL
                         plans_schema_text, render_compliance, render_people)
 from .jinja import markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
-from .pages import (KIND_LABELS, PlanHistory, fill_fragments, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, RESPONSE_PAGES, TEAMS_INDEX, plan_uri, render_indexes,
+from .pages import (KIND_LABELS, PlanHistory, markdown_of_fragments, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, RESPONSE_PAGES, TEAMS_INDEX, plan_uri, render_indexes,
                     render_plan)
 from .reference import field_rows, rule_views
 
@@ -69,7 +69,8 @@ def required_extensions(options: dict) -> list[tuple[str, dict]]:
 
 @dataclass(frozen=True)
 class Page:
-    """One generated page: Markdown with front matter, ready for MkDocs.
+    """One generated page: Markdown with front matter whose values and pieces are `fragments`, to be
+    finished as HTML (`render.html`) or given to a Markdown builder whole (`complete_markdown`).
 
     `key` is a hash of everything the page is made from (the plan file's bytes, the templates,
     today and the generator's version): two builds that give a page the same key give it the same
@@ -84,9 +85,9 @@ class Page:
     headline_only: bool = False  # the search index takes the page's headline, before its first section
 
     def complete_markdown(self) -> str:
-        """The page as one Markdown text, fragments inlined as raw HTML: for publishers that run Markdown
-        on everything (an export)."""
-        return fill_fragments(self.markdown, self.fragments)
+        """The page as one Markdown text, values escaped for Markdown and fragments inlined as raw HTML:
+        for publishers that run Markdown on everything (an export)."""
+        return markdown_of_fragments(self.markdown, self.fragments)
 
 
 @dataclass
@@ -250,12 +251,13 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
     listings = {**render_indexes(selected, today, intro, empty), **render_people(selected),
                 COMPLIANCE_PAGE: render_compliance(counted, today, intro, compliance_empty, roster,
                                                    chart=_rates_chart)}
-    for uri, markdown in listings.items():
+    for uri, (markdown, fragments) in listings.items():
         if uri in site.left_out:
             continue
         # A listing's key is its own text: the same text, the same page.
-        site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS,
-                               key=hashlib.sha256(markdown.encode()).hexdigest())
+        text = "\0".join([markdown, *fragments.values()])
+        site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS, fragments=fragments,
+                               key=hashlib.sha256(text.encode()).hexdigest())
     site.assets.update(calendars(selected, today, cache, clock))
     site.assets[STYLESHEET] = stylesheet()
     site.assets[SCHEMA] = schema_text()

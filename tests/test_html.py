@@ -1,0 +1,95 @@
+"""Generated pages as finished HTML (`generator.render.html`): plan text never goes through
+Python-Markdown, so long runs of Markdown's special characters cost what their length costs and
+show exactly as written.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from bs4 import BeautifulSoup
+from markupsafe import Markup
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from conftest import PIP
+from generator.render.html import Finisher
+from generator.render.pages import Fragments, generated_page
+from sitekit import TODAY, make_project
+
+PIP_FILE = "plans/emea-west/jordan-lee-pip-2026-11.yaml"
+NOTE_LINE = "    note: Plan signed; agreed the week's call reviews.\n"
+SPECIALS = "-*_["
+
+
+def note_of(length: int) -> str:
+    """A note of `length` characters: a run of each of `-`, `*`, `_` and `[`, one after another."""
+    return "".join(char * (length // len(SPECIALS)) for char in SPECIALS)
+
+
+def build_with_note(root, note: str, monkeypatch) -> float:
+    """Build a site whose one plan has `note` in its log, in this process; the seconds it took."""
+    make_project(root, plans=None)
+    plan = root / PIP_FILE
+    plan.parent.mkdir(parents=True)
+    plan.write_text(PIP.change(NOTE_LINE, f"    note: '{note}'\n"), encoding="utf-8")
+    monkeypatch.setenv("PLAYBOOK_TODAY", TODAY)
+    monkeypatch.chdir(root)
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    start = time.perf_counter()
+    mkdocs_build(config)
+    return time.perf_counter() - start
+
+
+def log_paragraph(root) -> str:
+    page = BeautifulSoup((root / "site/plans/jordan-lee-pip-2026-11/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    [paragraph] = [p for p in page.find_all("p") if "Check-in." in p.get_text()]
+    return paragraph.get_text()
+
+
+def test_a_long_run_of_markdown_specials_builds_in_linear_time_and_shows_as_written(tmp_path, monkeypatch):
+    small, large = note_of(75_000), note_of(300_000)
+    small_seconds = build_with_note(tmp_path / "small", small, monkeypatch)
+    large_seconds = build_with_note(tmp_path / "large", large, monkeypatch)
+    # Four times the text: linear work grows at most four times (the rest of the site adds a constant);
+    # Python-Markdown's escape pass took sixteen times as long, 437 s for 300 KB of `-`.
+    assert large_seconds < 6 * small_seconds, (small_seconds, large_seconds)
+    assert log_paragraph(tmp_path / "large").endswith(" " + large)
+    assert log_paragraph(tmp_path / "small").endswith(" " + small)
+
+
+@pytest.mark.parametrize("text", ["**bold** [a](javascript:alert(1)) <b>x</b> &amp;", "# heading\n- item\n    code",
+                                  "line one\nline two\t", "\ue0001\ue001 a token's look-alike"])
+def test_a_value_reaches_the_html_as_written(text):
+    """Every value is escaped HTML: no Markdown, no HTML, nothing taken for another value."""
+    fragments = Fragments()
+    markdown, html = generated_page("groups.md.j2", "Teams",
+                                    {"title": "Teams", "empty": text, "groups": []}, fragments)
+    assert text.split("\n")[0] not in markdown  # Python-Markdown never reads it
+    done = Finisher(["tables", "toc"], {}).finish("teams/index.md", markdown, html)
+    paragraph = BeautifulSoup(done.html, "html.parser").find("p")
+    assert paragraph.get_text("\n") == text.replace("\r", "")
+    assert paragraph.find("b") is None and paragraph.find("a") is None and paragraph.find("strong") is None
+
+
+def test_a_heading_keeps_the_anchor_of_its_text():
+    fragments = Fragments()
+    markdown, html = generated_page("groups.md.j2", "Team a-b", {"title": "Team a-b", "empty": "", "groups": []},
+                                    fragments)
+    done = Finisher(["toc"], {"toc": {"permalink": True}}).finish("teams/index.md", markdown, html)
+    heading = BeautifulSoup(done.html, "html.parser").find("h1")
+    assert heading["id"] == "team-a-b" and heading.get_text().startswith("Team a-b")
+    assert [(token["id"], token["name"]) for token in done.toc] == [("team-a-b", "Team a-b")]
+
+
+def test_links_between_generated_pages_are_urls_of_the_site():
+    fragments = Fragments()
+    markdown, html = generated_page("groups.md.j2", "Teams", {
+        "title": "Teams", "empty": "", "groups": [("emea", Markup("emea/index.md"), {"plans": 1, "running": 1, "pip": 0})]},
+        fragments)
+    for directory_urls, url in ((True, "emea/"), (False, "emea/index.html")):
+        done = Finisher(["tables"], {}, directory_urls).finish("teams/index.md", markdown, html)
+        assert BeautifulSoup(done.html, "html.parser").find("a")["href"] == url
+        assert done.links == ("teams/emea/index.md",)
