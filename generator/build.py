@@ -324,6 +324,31 @@ def problem_pages(run: Build) -> dict[str, Page]:
     return pages
 
 
+def narrowed(whole: Build, audience: Audience, cache: dict[str, tuple] | None = None) -> Build:
+    """The build of `audience` made from the build of every plan (`all`), as `playbook sites` makes each site:
+    the same check, the same plans as of today with their timelines and the same history, selected again
+    rather than prepared again. The selection is `prepare`'s: the audience admits the plan's record
+    (retention is the same for every audience), and a note about a plan it does not hold is left out."""
+    if whole.audience != Audience("all"):
+        raise ValueError("only the build of every plan can be narrowed")
+    known_people(whole.check, whole.roster).validate(audience)
+    admitted = {plan_file.path for plan_file in whole.check.plan_files if audience.admits(plan_file.plan)}
+    plans = [chosen for chosen in whole.plans if chosen.path in admitted]
+    others = {chosen.plan.id for chosen in whole.plans if chosen.path not in admitted}
+    notes = [note for note in whole.notes if note.partition(":")[0] not in others]
+    if audience.shows_plans and whole.plans and not plans:
+        notes.append(f"no plan is visible to the audience `{audience}`")
+    outcome = Build(whole.project, audience, whole.today, whole.check, whole.roster, plans, notes)
+    vars(outcome)["history"] = whole.history  # read once, for every site
+    if whole.site is None:
+        return outcome
+    site, settings = whole.site, whole.project.settings
+    outcome.site = render_site(plans, site.letters, site.samples, audience, whole.today,
+                               settings.policy.acknowledgement_days, cache, settings.versions_url,
+                               members_for(whole.roster, audience), whole.history if plans else None)
+    return outcome
+
+
 class NotFound(Exception):
     """No plan or template by the name given; the message lists what there is."""
 

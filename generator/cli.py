@@ -1,4 +1,4 @@
-"""The command-line adapter: `playbook init | check | rules | schema | new | export | ...`.
+"""The command-line adapter: `playbook init | check | rules | schema | new | export | sites | ...`.
 
 Each command parses its arguments, calls the core, prints, and returns an exit status:
 0 clean, 1 findings that fail, 2 a usage or I/O error. No input makes it print a traceback.
@@ -165,6 +165,33 @@ def cmd_export(args) -> int:
     print(formats.visible(f"wrote {count} files to {target} (build it with `mkdocs build -f {target / 'mkdocs.yml'}`)"),
           file=sys.stderr)
     return EXIT_CLEAN
+
+
+def cmd_sites(args) -> int:
+    from .findings import format_text
+    from .sites import SitesFailed, build_sites, parse_shard
+
+    project = _project(args)
+    today = resolve_today(args.today, project.settings.today)
+    shard = parse_shard(args.shard) if args.shard else (1, 1)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: give at least 1")
+
+    def report(result) -> None:
+        detail = f"{result.seconds:.1f} s" if result.status == "built" else result.message or "content unchanged"
+        print(f"{result.status:9} {result.folder}  {result.audience}, {result.plans} plans ({detail})", file=sys.stderr)
+
+    try:
+        results = build_sites(project, Path(args.directory), args.audience, today=today, shard=shard, jobs=args.jobs,
+                              cache=Path(args.cache) if args.cache else None, report=report)
+    except SitesFailed as exc:
+        sys.stderr.write(format_text(exc.whole.failing()))
+        print(f"playbook: {exc}; no site was written", file=sys.stderr)
+        return EXIT_FINDINGS
+    counts = {status: sum(r.status == status for r in results) for status in ("built", "unchanged", "failed")}
+    print(f"{len(results)} sites: {counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed",
+          file=sys.stderr)
+    return EXIT_FINDINGS if counts["failed"] else EXIT_CLEAN
 
 
 def cmd_diff(args) -> int:
@@ -442,6 +469,19 @@ def build_parser() -> argparse.ArgumentParser:
     audiences.add_argument("--shards", type=int, metavar="N",
                            help="deal them into N shards, printed as JSON for a CI matrix")
     common(audiences, today=False)
+
+    sites = add("sites", cmd_sites, "Build the site of each audience named, from one check of the plans.")
+    sites.add_argument("directory", metavar="OUT",
+                       help="sites go to OUT/all/, OUT/manager/<id>/, OUT/team/<team>/, OUT/person/<id>/")
+    sites.add_argument("--audience", metavar="PATTERN", action="append", required=True,
+                       help="all, playbook, manager:<id>, team:<team>, person:<id>, or manager:*, team:*, "
+                            "person:* for each one with a plan; give it several times")
+    sites.add_argument("--shard", metavar="I/N", help="build only the I-th of N shares of the audiences (a CI matrix)")
+    sites.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: the machine's cores)")
+    sites.add_argument("--cache", metavar="DIR",
+                       help="where the content key of each site is kept (default: OUT/.cache); a site whose "
+                            "key has not changed is not built again")
+    common(sites)
     return parser
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jinja2 import BytecodeCache
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -38,6 +39,27 @@ from .render.site import STYLESHEET, required_extensions, theme_dir, without_pag
 from .words import plural
 
 log = get_plugin_logger("playbook")
+
+# Builds made beforehand by `playbook sites` (one check for every audience), by
+# (mkdocs.yml, audience, today): the plugin publishes one of these instead of building again.
+PREBUILT: dict[tuple[Path, str, object], Build] = {}
+
+
+class _Bytecode(BytecodeCache):
+    """Compiled theme templates, in memory, by template name and source checksum."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+THEME_BYTECODE = _Bytecode()
 
 
 class PlaybookPlugin(BasePlugin):
@@ -88,9 +110,10 @@ class PlaybookPlugin(BasePlugin):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
+        prebuilt = PREBUILT.pop((self.project.config_file.resolve(), str(self.audience), self.today), None)
         try:
-            self.result = result = build(self.project, today=self.today, audience=self.audience,
-                                         preview=self.serving, cache=self.cache)
+            self.result = result = prebuilt or build(self.project, today=self.today, audience=self.audience,
+                                                     preview=self.serving, cache=self.cache)
         except (BuildError, UsageError) as exc:
             raise PluginError(f"playbook: {exc}") from None
         for note in result.notes:
@@ -133,6 +156,12 @@ class PlaybookPlugin(BasePlugin):
         self.finisher = Finisher(config.markdown_extensions, config.mdx_configs, config.use_directory_urls)
         log.info(f"{plural(len(result.plans), 'plan')} published for the audience `{self.audience}`, as of {self.today}")
         return files
+
+    def on_env(self, env, *, config, files):
+        # The theme's templates compile once per process, not once per build: `playbook sites` and
+        # `mkdocs serve` build many times (Jinja checks each template's source against its bytecode).
+        env.bytecode_cache = THEME_BYTECODE
+        return env
 
     @event_priority(50)  # before the macros plugin, which reads `render_macros` from the page's meta
     def _render_page(self, markdown: str, *, page: Page, config, files) -> str:

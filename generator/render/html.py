@@ -142,11 +142,15 @@ def _describe(value) -> str:
 FINISHED: dict[tuple[str, str], Finished] = {}
 
 
+def cache_key(uri: str, key: str, fingerprint: str) -> tuple[str, str]:
+    return f"{uri}|{key}", fingerprint
+
+
 def finished(finisher: Finisher, uri: str, key: str | None, page_markdown: str, fragments: dict[str, str]) -> Finished:
+    """The page's finished HTML, made once per content key and Markdown settings."""
     if key is None:
         return finisher.finish(uri, page_markdown, fragments)
-    cache_key = (f"{uri}|{key}", finisher.fingerprint)
-    found = FINISHED.get(cache_key)
+    found = FINISHED.get(cache_key(uri, key, finisher.fingerprint))
     if found is None:
-        found = FINISHED[cache_key] = finisher.finish(uri, page_markdown, fragments)
+        found = FINISHED[cache_key(uri, key, finisher.fingerprint)] = finisher.finish(uri, page_markdown, fragments)
     return found

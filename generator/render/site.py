@@ -313,12 +313,18 @@ def _page_environment():
     return markdown_env()
 
 
+@lru_cache(maxsize=256)
+def _page_template(markdown: str):
+    """HR's page compiled once per process: `playbook sites` and `mkdocs serve` render it in every build."""
+    return _page_environment().from_string(markdown)
+
+
 def render_page(markdown: str, source: str, context: dict) -> str:
     """HR's Markdown page through Jinja; errors name the page, the line and the missing value."""
     if not any(mark in markdown for mark in ("{{", "{%", "{#")):
         return markdown
     try:
-        return _page_environment().from_string(markdown).render(context)
+        return _page_template(markdown).render(context)
     except TemplateProblem as exc:
         raise TemplateProblem(f"{source}: {exc}") from None
     except UndefinedError as exc:

@@ -1,0 +1,114 @@
+"""`playbook sites OUT` (`generator/sites.py`): every audience's site from one check, the same as
+`mkdocs build` makes for that audience, split into shards, and rebuilt only where a plan changed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator.cli import main
+from sitekit import GOOD, MKDOCS, TODAY, make_project, run
+
+ALEX = "plans/emea-west/alex-kim-growth-2026-10.yaml"
+SITES = {"all", "manager/priya-shah", "manager/dana-brooks", "team/emea-west", "team/na-east",
+         "person/alex-kim", "person/jordan-lee", "person/sam-rivera"}
+EVERY = ["--audience", "all", "--audience", "manager:*", "--audience", "team:*", "--audience", "person:*"]
+
+
+def sites(root, out, *options, jobs="1"):
+    return main(["sites", str(out), "--config", str(root / "mkdocs.yml"), "--today", TODAY, "--jobs", jobs, *options])
+
+
+def statuses(stderr: str) -> dict[str, str]:
+    """The site folder (relative to OUT) of each line `playbook sites` reported, and what it did."""
+    found = {}
+    for line in stderr.splitlines():
+        status, _, rest = line.partition(" ")
+        if status in ("built", "unchanged", "failed"):
+            folder = rest.strip().split("  ")[0]
+            found[folder.split("/out/", 1)[1]] = status
+    return found
+
+
+def written(out) -> set[str]:
+    return {path.parent.relative_to(out).as_posix() for path in out.glob("**/sitemap.xml")}
+
+
+def search_entries(site) -> list[tuple[str, str, str]]:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    return sorted((doc["location"], doc["title"], doc["text"]) for doc in index["docs"])
+
+
+def pages(site) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*.html")}
+
+
+@pytest.fixture(scope="module")
+def every_site(tmp_path_factory):
+    """Every audience's site of the example plans, on two workers: the project and OUT."""
+    folder = tmp_path_factory.mktemp("sites")
+    root = make_project(folder / "project", GOOD)
+    assert sites(root, folder / "out", *EVERY, jobs="2") == 0
+    return root, folder / "out"
+
+
+@pytest.mark.parametrize("audience", ["manager:priya-shah", "team:na-east", "all"])
+def test_a_site_is_the_one_mkdocs_build_makes_for_its_audience(every_site, tmp_path, monkeypatch, audience):
+    root, out = every_site
+    assert written(out) == SITES
+    monkeypatch.setenv("PLAYBOOK_AUDIENCE", audience)
+    result = run([MKDOCS, "build", "--strict", "-f", root / "mkdocs.yml", "-d", tmp_path / "alone"], cwd=root, today=TODAY)
+    assert result.returncode == 0, result.output
+    ours = out / audience.replace(":", "/")
+    assert pages(ours) == pages(tmp_path / "alone")
+    assert search_entries(ours) == search_entries(tmp_path / "alone")
+    assert (ours / "plans.json").read_bytes() == (tmp_path / "alone/plans.json").read_bytes()
+
+
+def test_shards_split_the_audiences_between_them(tmp_path):
+    root = make_project(tmp_path / "project", GOOD)
+    shards = []
+    for index in (1, 2, 3):
+        out = tmp_path / f"shard-{index}"
+        assert sites(root, out, *EVERY, "--shard", f"{index}/3") == 0
+        shards.append(written(out))
+    assert set().union(*shards) == SITES and sum(map(len, shards)) == len(SITES)
+    assert all(len(shard) in (2, 3) for shard in shards)
+
+
+def test_a_rerun_rebuilds_only_the_sites_that_hold_the_edited_plan(tmp_path, capsys):
+    root = make_project(tmp_path / "project", GOOD)
+    out = tmp_path / "out"
+    assert sites(root, out, *EVERY) == 0
+    assert set(statuses(capsys.readouterr().err).values()) == {"built"}
+    assert sites(root, out, *EVERY) == 0
+    assert set(statuses(capsys.readouterr().err).values()) == {"unchanged"}
+
+    plan = root / ALEX
+    plan.write_text(plan.read_text(encoding="utf-8").replace("role: Senior", "role: Principal"), encoding="utf-8")
+    assert sites(root, out, *EVERY) == 0
+    done = statuses(capsys.readouterr().err)
+    assert {folder for folder, status in done.items() if status == "built"} == {
+        "all", "manager/priya-shah", "team/emea-west", "person/alex-kim"}
+    assert "Principal" in (out / "person/alex-kim/plans/alex-kim-growth-2026-10/index.html").read_text(encoding="utf-8")
+
+
+def test_patterns_name_only_audiences(tmp_path, capsys):
+    root = make_project(tmp_path / "project", GOOD)
+    assert sites(root, tmp_path / "out", "--audience", "boss:*") == 2
+    assert "manager:*, team:* or person:*" in capsys.readouterr().err
+    assert sites(root, tmp_path / "out", "--audience", "all", "--shard", "4/3") == 2
+    assert sites(root, root / "playbook" / "out", "--audience", "all") == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_plans_that_fail_the_check_write_no_site(tmp_path, capsys):
+    root = make_project(tmp_path / "project", GOOD)
+    plan = root / ALEX
+    plan.write_text(plan.read_text(encoding="utf-8").replace("kind: growth", "kind: growht"), encoding="utf-8")
+    assert sites(root, tmp_path / "out", *EVERY) == 1
+    error = capsys.readouterr().err
+    assert "alex-kim-growth-2026-10.yaml:" in error and "no site was written" in error
+    assert not (tmp_path / "out").exists() or not written(tmp_path / "out")
