@@ -5,11 +5,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 
 import pytest
+import yaml
 
 from generator.cli import main
-from sitekit import GOOD, MKDOCS, TODAY, make_project, run
+from sitekit import BIN, GOOD, MKDOCS, REPO, TODAY, environment, make_project, run
 
 ALEX = "plans/emea-west/alex-kim-growth-2026-10.yaml"
 SITES = {"all", "manager/priya-shah", "manager/dana-brooks", "team/emea-west", "team/na-east",
@@ -112,3 +115,37 @@ def test_plans_that_fail_the_check_write_no_site(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "alex-kim-growth-2026-10.yaml:" in error and "no site was written" in error
     assert not (tmp_path / "out").exists() or not written(tmp_path / "out")
+
+
+def test_the_threat_model_workflow_builds_every_listed_site_once_across_its_shards(tmp_path, capsys):
+    """The CI workflow the threat-model page publishes: the roster's audiences dealt into shards, and
+    each shard's build step run by a shell as its job would run it."""
+    page = (REPO / "playbook/reference/threat-model.md").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(page.split("```yaml\n", 1)[1].split("```", 1)[0])
+    [step] = [step for step in workflow["jobs"]["build"]["steps"] if step.get("name", "").startswith("Build each")]
+    root = make_project(tmp_path / "project", GOOD)
+    (root / "plans/_roster.yaml").write_text(ROSTER, encoding="utf-8")
+    assert main(["audiences", "--shards", "2", "--config", str(root / "mkdocs.yml")]) == 0
+    shards = json.loads(capsys.readouterr().out)
+    for audiences in shards:
+        env = environment(TODAY, {"AUDIENCES": " ".join(audiences), "PATH": f"{BIN}:{os.environ['PATH']}"})
+        done = subprocess.run(["bash", "-c", step["run"]], cwd=root, env=env, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+    listed = {audience.replace(":", "/") for shard in shards for audience in shard}
+    assert listed >= {"all", "playbook", "manager/priya-shah", "team/na-east", "person/jordan-lee"}
+    assert written(root / "sites") == listed
+
+
+ROSTER = """\
+people:
+  jordan-lee: {identity: jordan.lee@sso.example.org}
+  alex-kim: {identity: alex.kim@sso.example.org}
+  sam-rivera: {identity: sam.rivera@sso.example.org}
+  priya-shah: {identity: priya.shah@sso.example.org}
+  dana-brooks: {identity: dana.brooks@sso.example.org}
+teams:
+  emea-west: {manager: priya-shah, members: [jordan-lee, alex-kim]}
+  na-east: {manager: dana-brooks, members: [sam-rivera]}
+hr: [people-team@sso.example.org]
+"""
