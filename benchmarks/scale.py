@@ -8,8 +8,15 @@ measures, in one run on this machine, each in a fresh process:
 
 - `playbook check` against a bare `CSafeLoader` parse of the same files;
 - a full `mkdocs build` of the playbook site at each size, with its peak memory;
-- the same plans as plain Markdown pages in a stock Material site with `navigation.prune`
-  (the best-configured alternative), with its peak memory;
+- two stock baselines, each with its peak memory: the light one (the same plans as plain Markdown
+  pages with a few tables each, Material with `navigation.prune` only: the lightest site a user
+  would set up instead) and the heavy one (the playbook's pages too, each plan as a YAML code
+  block, `navigation.tabs` and `navigation.sections` as well);
+- where the time of a `--profile`-plan build goes (under cProfile): Python-Markdown, the theme's
+  templates, our rendering (calendars among it), the check, and Material's search;
+- `playbook sites` for the HR site and every manager's and team's site of the `--sites`-plan
+  organisation, on every core: the whole run, the run again after one plan is edited, and one
+  shard of 20;
 - under `mkdocs serve` of the 1,000-plan site: the time from editing one plan file to the
   server serving the changed page;
 - every manager's site of the largest organisation (`PLAYBOOK_AUDIENCE=manager:<id>`): the first
@@ -142,6 +149,89 @@ def stock_project(root: Path, playbook: Path) -> Path:
     return root
 
 
+def light_stock_project(root: Path, playbook: Path) -> Path:
+    """The lightest stock site: each plan a plain Markdown page with a few tables, Material with
+    `navigation.prune` and nothing else."""
+    import yaml
+
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Plans\n", encoding="utf-8")
+    for plan in sorted((playbook / "plans").rglob("*.yaml")):
+        record = yaml.load(plan.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        person, timetable = record["person"], record["timetable"]
+        lines = [f"# {person['name']}: {record['kind']}", "", "| Field | Value |", "| --- | --- |",
+                 f"| Person | {person['name']}, {person['role']} |", f"| Team | {person['team']} |",
+                 f"| Manager | {record['manager']['name']} |", f"| Status | {record['status']} |",
+                 f"| Start | {timetable['start']} |", "", "## Reviews", "", "| Date | Review |", "| --- | --- |"]
+        lines += [f"| {review['date']} | {review['title']} |" for review in timetable["reviews"]]
+        lines += ["", "## Criteria", "", "| Criterion | Baseline | Target |", "| --- | ---: | ---: |"]
+        lines += [f"| {c['metric']} | {c['baseline']} | {c['target']} |" for c in record["criteria"]]
+        lines += ["", "## Milestones", "", "| Date | Milestone |", "| --- | --- |"]
+        lines += [f"| {m['date']} | {m['title']} |" for m in record["milestones"]]
+        lines += ["", "## Log", ""] + [f"- {entry['date']}: {entry['note']}" for entry in record.get("log", [])]
+        page = docs / "plans" / plan.parent.name / (plan.stem + ".md")
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(textwrap.dedent("""
+        site_name: Stock
+        theme:
+          name: material
+          features: [navigation.prune]
+        validation: {links: {not_found: info, anchors: info, unrecognized_links: info}}
+    """), encoding="utf-8")
+    return root
+
+
+PROFILED = textwrap.dedent("""
+    import cProfile, pstats, sys
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    config = load_config(sys.argv[1], site_dir=sys.argv[2])
+    config.plugins.on_startup(command="build", dirty=False)
+    cProfile.run("build(config)", sys.argv[3])
+""")
+
+# Where the time of a build goes: the cumulative time of each entry point (file, function).
+PARTS = {
+    "Python-Markdown (every page)": [("markdown/core.py", "convert")],
+    "  of which our generated pages (finishing)": [("generator/render/html.py", "finish")],
+    "the theme's templates": [("mkdocs/commands/build.py", "_build_page")],
+    "our rendering (render_site)": [("generator/render/site.py", "render_site")],
+    "  of which calendars": [("generator/render/site.py", "calendars")],
+    "the check (load and rules)": [("generator/check.py", "check_paths")],
+    "Material's search": [("material/plugins/search/plugin.py", "on_page_context"),
+                          ("material/plugins/search/plugin.py", "on_post_build")],
+    "the whole build": [("mkdocs/commands/build.py", "build")],
+}
+
+
+def profile_split(root: Path, work: Path, **extra: str) -> dict[str, float]:
+    """Seconds of each part of one build under cProfile (the theme's part leaves out search's)."""
+    import pstats
+
+    output = work / "build.prof"
+    done = subprocess.run([sys.executable, "-c", PROFILED, root / "mkdocs.yml", work / "out-profile", output],
+                          cwd=root, env=environment(**extra), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
+    if done.returncode != 0:
+        sys.exit(f"the profiled build failed:\n{done.stderr[-3000:]}")
+    stats = pstats.Stats(str(output)).stats
+    split = {}
+    for name, entries in PARTS.items():
+        split[name] = sum(ct for (path, _, function), (_, _, _, ct, _) in stats.items()
+                          if any(path.endswith(suffix) and function == wanted for suffix, wanted in entries))
+    split["the theme's templates"] -= split["Material's search"] - sum(
+        ct for (path, _, function), (_, _, _, ct, _) in stats.items()
+        if path.endswith("material/plugins/search/plugin.py") and function == "on_post_build")
+    return split
+
+
+def sites_run(root: Path, out: Path, *options: str) -> tuple[float, int]:
+    return timed([BIN / "playbook", "sites", out, "--config", root / "mkdocs.yml", "--today", TODAY,
+                  "--audience", "all", "--audience", "manager:*", "--audience", "team:*", *options], cwd=root)
+
+
 def environment(**extra: str) -> dict[str, str]:
     return {**os.environ, "PLAYBOOK_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1", **extra}
 
@@ -206,6 +296,13 @@ def main() -> None:
     parser.add_argument("--managers", type=int, default=20, help="manager sites to build and time (0: none)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--before", metavar="SOURCE",
+                        help="also build and profile with the generator of this source tree (a checkout of an "
+                             "earlier commit), side by side")
+    parser.add_argument("--profile", type=int, default=1000, metavar="N",
+                        help="profile the build of N plans (one of --sizes; 0: no profile)")
+    parser.add_argument("--sites", type=int, default=None, metavar="N",
+                        help="run `playbook sites` on the N-plan organisation (default: the largest size; 0: no)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="playbook-scale-"))
     mkdocs, playbook = BIN / "mkdocs", BIN / "playbook"
@@ -215,22 +312,53 @@ def main() -> None:
         for size in args.sizes:
             root = playbook_project(work / f"playbook-{size}", size)
             stock = stock_project(work / f"stock-{size}", root)
+            light = light_stock_project(work / f"light-{size}", root)
             row = results[size] = {}
             row["parse"] = best([sys.executable, "-c", PARSE_ONLY, root / "plans"], args.repeat)
             row["check"] = best([playbook, "check", root / "plans", "--today", TODAY], args.repeat, cwd=root)
             row["build"] = best([mkdocs, "build", "-q", "-f", root / "mkdocs.yml", "-d", work / "out"], args.repeat)
+            row["light"] = best([mkdocs, "build", "-q", "-f", light / "mkdocs.yml", "-d", work / "out-light"],
+                                args.repeat)
             row["stock"] = best([mkdocs, "build", "-q", "-f", stock / "mkdocs.yml", "-d", work / "out-stock"],
                                 args.repeat)
             print(f"{size:>5} plans: check {row['check'][0]:6.2f} s (parse {row['parse'][0]:.2f} s, "
                   f"{row['check'][0] / row['parse'][0]:.2f}x) | build {row['build'][0]:6.2f} s, "
-                  f"{row['build'][1]} MiB | stock pruned Material {row['stock'][0]:6.2f} s, {row['stock'][1]} MiB "
-                  f"| {row['build'][0] / row['stock'][0]:.2f}x", flush=True)
+                  f"{row['build'][1]} MiB | light stock {row['light'][0]:6.2f} s, {row['light'][1]} MiB, "
+                  f"{row['build'][0] / row['light'][0]:.2f}x | heavy stock {row['stock'][0]:6.2f} s, "
+                  f"{row['stock'][1]} MiB, {row['build'][0] / row['stock'][0]:.2f}x", flush=True)
+            if args.before:
+                earlier = environment(PYTHONPATH=args.before)
+                row["before"] = best([mkdocs, "build", "-q", "-f", root / "mkdocs.yml", "-d", work / "out"],
+                                     args.repeat, env=earlier)
+                print(f"       before ({args.before}): build {row['before'][0]:6.2f} s, {row['before'][1]} MiB, "
+                      f"{row['before'][0] / row['light'][0]:.2f}x light stock", flush=True)
+            if size == args.profile:
+                splits = {"after": profile_split(root, work)}
+                if args.before:
+                    splits["before"] = profile_split(root, work, PYTHONPATH=args.before)
+                print(f"  where the time of the {size}-plan build goes, under cProfile ({' | '.join(splits)}):")
+                for name in PARTS:
+                    print(f"    {name:45} " + " | ".join(f"{split[name]:7.2f} s" for split in splits.values()))
         largest = max(args.sizes)
         if not args.no_serve and 1000 in results:
             full = serve_edit_latency(work / "playbook-1000")
             dirty = serve_edit_latency(work / "playbook-1000", "--dirty", "--no-strict", edit=1)
             print(f"mkdocs serve, 1000 plans: an edited plan is served after {full:.2f} s; "
                   f"with --dirty, after {dirty:.2f} s (target <= 3 s)", flush=True)
+        organisation = largest if args.sites is None else args.sites
+        if organisation:
+            root = work / f"playbook-{organisation}"
+            if not root.is_dir():
+                playbook_project(root, organisation)
+            teams = len({path.parent.name for path in (root / "plans").rglob("*.yaml")})
+            whole = sites_run(root, work / "sites")
+            plan = sorted((root / "plans").rglob("*.yaml"))[0]
+            plan.write_text(plan.read_text(encoding="utf-8").replace("title: Step 1", "title: Step one"), encoding="utf-8")
+            again = sites_run(root, work / "sites")
+            shard = sites_run(root, work / "sites-shard", "--shard", "1/20")
+            print(f"playbook sites, {organisation} plans, HR + {teams} manager + {teams} team sites on "
+                  f"{os.cpu_count()} cores: {whole[0]:.1f} s, peak {whole[1]} MiB; after one plan edited: "
+                  f"{again[0]:.1f} s; one shard of 20 (a cold run): {shard[0]:.1f} s", flush=True)
         if args.managers:
             root = work / f"playbook-{largest}"
             managers = sorted({path.parent.name.replace("team-", "manager-") for path in (root / "plans").rglob("*.yaml")})
@@ -247,11 +375,11 @@ def main() -> None:
         if 250 in results and 1000 in results:
             per = (results[1000]["build"][0] / 1000) / (results[250]["build"][0] / 250)
             print(f"  build time per plan, 1000 / 250: {per:.2f} (target <= 1.3)")
-        if 1000 in results:
-            print(f"  build / stock at 1000: {results[1000]['build'][0] / results[1000]['stock'][0]:.2f} (target <= 0.8)")
-        if 5000 in results:
-            print(f"  build / stock at 5000: {results[5000]['build'][0] / results[5000]['stock'][0]:.2f} "
-                  f"(target <= 0.35), peak {results[5000]['build'][1]} MiB (target < 1024)")
+        for size, target in ((1000, 0.8), (5000, 0.35)):
+            if size in results:
+                row = results[size]
+                print(f"  build / light stock at {size}: {row['build'][0] / row['light'][0]:.2f} (target <= {target}); "
+                      f"/ heavy stock: {row['build'][0] / row['stock'][0]:.2f}; peak {row['build'][1]} MiB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -27,6 +27,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -220,6 +221,7 @@ def build_sites(project: Project, out: Path, patterns: list[str], *, today: date
                 _write_keys(cache, known)  # after each site: an interrupted run keeps what it finished
     finally:
         _RUN = None
+        _finisher.cache_clear()
     return results
 
 
@@ -251,8 +253,9 @@ def _map(function, items: list, jobs: int):
 # Plan pages, once for every site
 # --------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
 def _finisher() -> Finisher:
-    """Python-Markdown set up as the sites' MkDocs sets it up (after the plugins' `on_config`)."""
+    """Python-Markdown set up as the sites' MkDocs sets it up (after the plugins' `on_config`); one per process."""
     from mkdocs.config import load_config
 
     with _environment(None, _RUN.whole.today):

@@ -26,6 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.utils import get_relative_url
 
 from .pages import VALUE_OPEN, fill_fragments
+from .site import REQUIRED_EXTENSIONS
 from .jinja import text_of_html
 
 PAGE_BODY = '<div class="pb-page"></div>'  # the whole Markdown of a generated page, as MkDocs sees it
@@ -97,12 +98,18 @@ def _filled(slugify, fragments: dict[str, str], value: str, separator: str) -> s
     return slugify(value, separator)
 
 
+# The extensions our templates are written for. A site's other extensions (emoji, abbreviations,
+# footnotes, ...) would find nothing to do in a generated page, whose values are never Markdown, and
+# only slow it down.
+GENERATED_EXTENSIONS = frozenset({*REQUIRED_EXTENSIONS, "toc"})
+
+
 class Finisher:
-    """Python-Markdown with one site's extensions and options, for generated pages."""
+    """Python-Markdown for generated pages: the extensions they use, with the site's options for them."""
 
     def __init__(self, extensions: list, configs: dict, directory_urls: bool = True):
-        self.extensions = [name for name in extensions if isinstance(name, str)]
-        self.configs = {name: dict(options) for name, options in configs.items()}
+        self.extensions = [name for name in extensions if isinstance(name, str) and name in GENERATED_EXTENSIONS]
+        self.configs = {name: dict(options) for name, options in configs.items() if name in self.extensions}
         self.directory_urls = directory_urls
         described = repr((self.extensions, sorted((name, sorted((key, _describe(value)) for key, value in options.items()))
                                                    for name, options in self.configs.items()), directory_urls))
