@@ -353,7 +353,8 @@ def main() -> None:
             teams = len({path.parent.name for path in (root / "plans").rglob("*.yaml")})
             whole = sites_run(root, work / "sites")
             plan = sorted((root / "plans").rglob("*.yaml"))[0]
-            plan.write_text(plan.read_text(encoding="utf-8").replace("title: Step 1", "title: Step one"), encoding="utf-8")
+            edited = plan.read_text(encoding="utf-8").replace("title: Step 1", "title: Step one")
+            plan.write_text(edited, encoding="utf-8")
             again = sites_run(root, work / "sites")
             shard = sites_run(root, work / "sites-shard", "--shard", "1/20")
             print(f"playbook sites, {organisation} plans, HR + {teams} manager + {teams} team sites on "

@@ -179,7 +179,9 @@ def cmd_sites(args) -> int:
 
     def report(result) -> None:
         detail = f"{result.seconds:.1f} s" if result.status == "built" else result.message or "content unchanged"
-        print(f"{result.status:9} {result.folder}  {result.audience}, {result.plans} plans ({detail})", file=sys.stderr)
+        folder = os.path.relpath(result.folder) if result.folder.is_relative_to(Path.cwd()) else result.folder
+        print(f"{result.status:9} {folder}  {result.audience}, {result.plans} plan{'s' if result.plans != 1 else ''} "
+              f"({detail})", file=sys.stderr)
 
     try:
         results = build_sites(project, Path(args.directory), args.audience, today=today, shard=shard, jobs=args.jobs,

@@ -190,7 +190,8 @@ class PlaybookPlugin(BasePlugin):
         generated = self.result.pages.get(page.file.src_uri) if self.result else None
         if generated is None:
             return html
-        done = finished(self.finisher, generated.uri, generated.key, generated.markdown, generated.fragments)
+        done = finished(self.finisher, generated.uri, generated.key, generated.markdown, generated.fragments,
+                        keep=self.serving)
         for target in done.links:
             if files.get_file_from_path(target) is None:
                 log.warning(f"Doc file '{generated.uri}' contains a link to '{target}', "

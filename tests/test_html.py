@@ -87,7 +87,8 @@ def test_a_heading_keeps_the_anchor_of_its_text():
 def test_links_between_generated_pages_are_urls_of_the_site():
     fragments = Fragments()
     markdown, html = generated_page("groups.md.j2", "Teams", {
-        "title": "Teams", "empty": "", "groups": [("emea", Markup("emea/index.md"), {"plans": 1, "running": 1, "pip": 0})]},
+        "title": "Teams", "empty": "",
+        "groups": [("emea", Markup("emea/index.md"), {"plans": 1, "running": 1, "pip": 0})]},
         fragments)
     for directory_urls, url in ((True, "emea/"), (False, "emea/index.html")):
         done = Finisher(["tables"], {}, directory_urls).finish("teams/index.md", markdown, html)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -24,14 +25,14 @@ def sites(root, out, *options, jobs="1"):
     return main(["sites", str(out), "--config", str(root / "mkdocs.yml"), "--today", TODAY, "--jobs", jobs, *options])
 
 
-def statuses(stderr: str) -> dict[str, str]:
+def statuses(stderr: str, out) -> dict[str, str]:
     """The site folder (relative to OUT) of each line `playbook sites` reported, and what it did."""
     found = {}
     for line in stderr.splitlines():
         status, _, rest = line.partition(" ")
         if status in ("built", "unchanged", "failed"):
-            folder = rest.strip().split("  ")[0]
-            found[folder.split("/out/", 1)[1]] = status
+            folder = Path(rest.strip().split("  ")[0]).resolve()
+            found[folder.relative_to(out.resolve()).as_posix()] = status
     return found
 
 
@@ -62,7 +63,8 @@ def test_a_site_is_the_one_mkdocs_build_makes_for_its_audience(every_site, tmp_p
     root, out = every_site
     assert written(out) == SITES
     monkeypatch.setenv("PLAYBOOK_AUDIENCE", audience)
-    result = run([MKDOCS, "build", "--strict", "-f", root / "mkdocs.yml", "-d", tmp_path / "alone"], cwd=root, today=TODAY)
+    result = run([MKDOCS, "build", "--strict", "-f", root / "mkdocs.yml", "-d", tmp_path / "alone"],
+                 cwd=root, today=TODAY)
     assert result.returncode == 0, result.output
     ours = out / audience.replace(":", "/")
     assert pages(ours) == pages(tmp_path / "alone")
@@ -85,14 +87,14 @@ def test_a_rerun_rebuilds_only_the_sites_that_hold_the_edited_plan(tmp_path, cap
     root = make_project(tmp_path / "project", GOOD)
     out = tmp_path / "out"
     assert sites(root, out, *EVERY) == 0
-    assert set(statuses(capsys.readouterr().err).values()) == {"built"}
+    assert set(statuses(capsys.readouterr().err, out).values()) == {"built"}
     assert sites(root, out, *EVERY) == 0
-    assert set(statuses(capsys.readouterr().err).values()) == {"unchanged"}
+    assert set(statuses(capsys.readouterr().err, out).values()) == {"unchanged"}
 
     plan = root / ALEX
     plan.write_text(plan.read_text(encoding="utf-8").replace("role: Senior", "role: Principal"), encoding="utf-8")
     assert sites(root, out, *EVERY) == 0
-    done = statuses(capsys.readouterr().err)
+    done = statuses(capsys.readouterr().err, out)
     assert {folder for folder, status in done.items() if status == "built"} == {
         "all", "manager/priya-shah", "team/emea-west", "person/alex-kim"}
     assert "Principal" in (out / "person/alex-kim/plans/alex-kim-growth-2026-10/index.html").read_text(encoding="utf-8")

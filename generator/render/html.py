@@ -111,8 +111,9 @@ class Finisher:
         self.extensions = [name for name in extensions if isinstance(name, str) and name in GENERATED_EXTENSIONS]
         self.configs = {name: dict(options) for name, options in configs.items() if name in self.extensions}
         self.directory_urls = directory_urls
-        described = repr((self.extensions, sorted((name, sorted((key, _describe(value)) for key, value in options.items()))
-                                                   for name, options in self.configs.items()), directory_urls))
+        options = sorted((name, sorted((key, _describe(value)) for key, value in given.items()))
+                         for name, given in self.configs.items())
+        described = repr((self.extensions, options, directory_urls))
         self.fingerprint = hashlib.sha256(described.encode()).hexdigest()[:16]
         toc = self.configs.setdefault("toc", {})
         self._slugify = toc.get("slugify") or default_slugify
@@ -153,11 +154,13 @@ def cache_key(uri: str, key: str, fingerprint: str) -> tuple[str, str]:
     return f"{uri}|{key}", fingerprint
 
 
-def finished(finisher: Finisher, uri: str, key: str | None, page_markdown: str, fragments: dict[str, str]) -> Finished:
-    """The page's finished HTML, made once per content key and Markdown settings."""
-    if key is None:
-        return finisher.finish(uri, page_markdown, fragments)
-    found = FINISHED.get(cache_key(uri, key, finisher.fingerprint))
+def finished(finisher: Finisher, uri: str, key: str | None, page_markdown: str, fragments: dict[str, str],
+             keep: bool = True) -> Finished:
+    """The page's finished HTML, made once per content key and Markdown settings; `keep` it for the
+    builds still to come (a single build keeps nothing: each page is finished once anyway)."""
+    found = FINISHED.get(cache_key(uri, key, finisher.fingerprint)) if key is not None else None
     if found is None:
-        found = FINISHED[cache_key(uri, key, finisher.fingerprint)] = finisher.finish(uri, page_markdown, fragments)
+        found = finisher.finish(uri, page_markdown, fragments)
+        if keep and key is not None:
+            FINISHED[cache_key(uri, key, finisher.fingerprint)] = found
     return found
