@@ -324,6 +324,13 @@ def problem_pages(run: Build) -> dict[str, Page]:
     return pages
 
 
+def held_by(whole: Run, audience: Audience) -> list[SelectedPlan]:
+    """The plans of the run of every plan that `audience` may see: `prepare`'s rule, read on each plan's record
+    (retention is the same for every audience)."""
+    admitted = {plan_file.path for plan_file in whole.check.plan_files if audience.admits(plan_file.plan)}
+    return [chosen for chosen in whole.plans if chosen.path in admitted]
+
+
 def narrowed(whole: Build, audience: Audience, cache: dict[str, tuple] | None = None) -> Build:
     """The build of `audience` made from the build of every plan (`all`), as `playbook sites` makes each site:
     the same check, the same plans as of today with their timelines and the same history, selected again
@@ -332,9 +339,8 @@ def narrowed(whole: Build, audience: Audience, cache: dict[str, tuple] | None = 
     if whole.audience != Audience("all"):
         raise ValueError("only the build of every plan can be narrowed")
     known_people(whole.check, whole.roster).validate(audience)
-    admitted = {plan_file.path for plan_file in whole.check.plan_files if audience.admits(plan_file.plan)}
-    plans = [chosen for chosen in whole.plans if chosen.path in admitted]
-    others = {chosen.plan.id for chosen in whole.plans if chosen.path not in admitted}
+    plans = held_by(whole, audience)
+    others = {chosen.plan.id for chosen in whole.plans} - {chosen.plan.id for chosen in plans}
     notes = [note for note in whole.notes if note.partition(":")[0] not in others]
     if audience.shows_plans and whole.plans and not plans:
         notes.append(f"no plan is visible to the audience `{audience}`")

@@ -32,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .audience import Audience, SelectedPlan
-from .build import Build, BuildError, build, narrowed
+from .build import Build, BuildError, build, held_by, known_people, narrowed
 from .config import Project, UsageError
 from .render.html import Finished, Finisher, FINISHED, cache_key, finished
 
@@ -54,9 +54,10 @@ class SiteResult:
 # Which sites
 # --------------------------------------------------------------------------------------------
 
-def expand(patterns: list[str], plans: list[SelectedPlan]) -> list[Audience]:
+def expand(patterns: list[str], whole: Build) -> list[Audience]:
     """The audiences that `patterns` name: `manager:*` is every manager with a plan the manager's site
     would show (so `team:*`, `person:*`), anything else one audience. Sorted, each once."""
+    plans = whole.plans
     audiences: set[Audience] = set()
     for pattern in patterns:
         kind, colon, ident = pattern.strip().partition(":")
@@ -65,7 +66,7 @@ def expand(patterns: list[str], plans: list[SelectedPlan]) -> list[Audience]:
                 raise UsageError(f"--audience {pattern}: a pattern is manager:*, team:* or person:*")
             ids = {_id_of(kind, chosen) for chosen in plans}
             audiences.update(audience for audience in (Audience(kind, ident) for ident in ids)
-                             if any(audience.admits(chosen.plan) for chosen in plans))
+                             if held_by(whole, audience))
             continue
         try:
             audiences.add(Audience.parse(pattern))
@@ -92,10 +93,21 @@ def parse_shard(text: str) -> tuple[int, int]:
     return shard
 
 
-def shard_of(audiences: list[Audience], shard: tuple[int, int]) -> list[Audience]:
-    """Every N-th audience from the I-th: shards of a CI matrix take turns, so sizes stay even."""
+SITE_WEIGHT = 50  # what a site costs besides its plans (the playbook's own pages), in plan pages
+
+
+def shard_of(audiences: list[Audience], sizes: dict[Audience, int], shard: tuple[int, int]) -> list[Audience]:
+    """The I-th of N shares of the sites, as even in work as can be: each site, the largest first, goes to the
+    share with the least work so far (its plans, and the playbook's pages every site has). Every job of a CI
+    matrix reads the same plans, so each works out the same shares."""
     index, count = shard
-    return audiences[index - 1::count]
+    work = [0] * count
+    share: dict[Audience, int] = {}
+    for audience in sorted(audiences, key=lambda audience: -sizes[audience]):
+        lightest = min(range(count), key=lambda place: (work[place], place))
+        share[audience] = lightest
+        work[lightest] += sizes[audience] + SITE_WEIGHT
+    return [audience for audience in audiences if share[audience] == index - 1]
 
 
 def site_folder(out: Path, audience: Audience) -> Path:
@@ -192,8 +204,12 @@ def build_sites(project: Project, out: Path, patterns: list[str], *, today: date
         raise UsageError(str(exc)) from None
     if whole.failed():
         raise SitesFailed(whole)
-    audiences = shard_of(expand(patterns, whole.plans), shard)
-    held = {audience: [chosen for chosen in whole.plans if audience.admits(chosen.plan)] for audience in audiences}
+    audiences = expand(patterns, whole)
+    people = known_people(whole.check, whole.roster)
+    for audience in audiences:
+        people.validate(audience)  # a named manager, team or person the plans and roster do not know
+    held = {audience: held_by(whole, audience) for audience in audiences}
+    audiences = shard_of(audiences, {audience: len(held[audience]) for audience in audiences}, shard)
     common = common_key(project, today, out)
     known = _read_keys(cache)
     keys = {audience: site_key(common, audience, held[audience], whole.history) for audience in audiences}

@@ -59,12 +59,11 @@ def every_site(tmp_path_factory):
 
 
 @pytest.mark.parametrize("audience", ["manager:priya-shah", "team:na-east", "all"])
-def test_a_site_is_the_one_mkdocs_build_makes_for_its_audience(every_site, tmp_path, monkeypatch, audience):
+def test_a_site_is_the_one_mkdocs_build_makes_for_its_audience(every_site, tmp_path, audience):
     root, out = every_site
     assert written(out) == SITES
-    monkeypatch.setenv("PLAYBOOK_AUDIENCE", audience)
     result = run([MKDOCS, "build", "--strict", "-f", root / "mkdocs.yml", "-d", tmp_path / "alone"],
-                 cwd=root, today=TODAY)
+                 cwd=root, today=TODAY, env={"PLAYBOOK_AUDIENCE": audience})
     assert result.returncode == 0, result.output
     ours = out / audience.replace(":", "/")
     assert pages(ours) == pages(tmp_path / "alone")
@@ -151,3 +150,9 @@ teams:
   na-east: {manager: dana-brooks, members: [sam-rivera]}
 hr: [people-team@sso.example.org]
 """
+
+
+def test_a_named_audience_must_be_known(tmp_path, capsys):
+    root = make_project(tmp_path / "project", GOOD)
+    assert sites(root, tmp_path / "out", "--audience", "manager:priya-shha") == 2
+    assert "did you mean `priya-shah`" in capsys.readouterr().err
