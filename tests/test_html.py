@@ -5,6 +5,7 @@ show exactly as written.
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -58,6 +59,16 @@ def test_a_long_run_of_markdown_specials_builds_in_linear_time_and_shows_as_writ
     assert large_seconds < 6 * small_seconds, (small_seconds, large_seconds)
     assert log_paragraph(tmp_path / "large").endswith(" " + large)
     assert log_paragraph(tmp_path / "small").endswith(" " + small)
+
+
+def test_search_indexes_a_plan_pages_headline_only(tmp_path, monkeypatch):
+    build_with_note(tmp_path, "Discussed the SEARCHABLE-NOTE pipeline.", monkeypatch)
+    index = json.loads((tmp_path / "site/search/search_index.json").read_text(encoding="utf-8"))
+    entries = [doc for doc in index["docs"] if doc["location"].startswith("plans/jordan-lee-pip-2026-11/")]
+    assert entries and entries[0]["title"] == "Jordan Lee: Performance improvement plan"
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in entries)
+    assert "Priya Shah" in text and "emea-west" in text  # who, and whose team
+    assert "SEARCHABLE-NOTE" not in text  # the log is for reading on the page
 
 
 @pytest.mark.parametrize("text", ["**bold** [a](javascript:alert(1)) <b>x</b> &amp;", "# heading\n- item\n    code",
