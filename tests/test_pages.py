@@ -13,7 +13,7 @@ from generator.check import check_paths
 from generator.config import Policy
 from generator.model import PublicPlan
 from generator.render.letters import Letters
-from generator.render.pages import fill_fragments, plan_uri, relative, render_plan, team_uri
+from generator.render.pages import fill_fragments, markdown_of_fragments, plan_uri, relative, render_plan, team_uri
 from generator.schedule import check_in_dates, expected_check_ins
 from generator.timeline import build_timeline
 from sitekit import REPO
@@ -33,7 +33,7 @@ def record(write_plan):
 def page_of(plan, today=TODAY) -> str:
     public = PublicPlan.of(plan)
     markdown, fragments = render_plan(public, LETTERS, build_timeline(public, today))
-    return fill_fragments(markdown, fragments)
+    return markdown_of_fragments(markdown, fragments)  # the page as Markdown alone, values escaped for it
 
 
 def test_a_page_is_rendered_only_from_the_redacted_record(record):
