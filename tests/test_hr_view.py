@@ -109,7 +109,7 @@ def test_an_unrecorded_escalation_is_counted_with_its_days(tmp_path):
     [row] = compliance(result.plans).managers
     [overdue] = row.escalations_overdue
     assert (overdue.stage, overdue.since, overdue.days) == ("written-warning", date(2026, 12, 16), 4)
-    page = result.pages["compliance/index.md"].markdown
+    page = result.pages["compliance/index.md"].complete_markdown()
     assert "0 of 1</td>" in page  # escalations recorded, of those called for
     assert "Priya Shah: Jordan Lee, a written warning due since Wed 16 Dec 2026 (4 days overdue)" in page.replace("\\", "")
 

@@ -102,6 +102,6 @@ def test_links_between_generated_pages_are_urls_of_the_site():
         "groups": [("emea", Markup("emea/index.md"), {"plans": 1, "running": 1, "pip": 0})]},
         fragments)
     for directory_urls, url in ((True, "emea/"), (False, "emea/index.html")):
-        done = Finisher(["tables"], {}, directory_urls).finish("teams/index.md", markdown, html)
+        done = Finisher(["tables", "md_in_html"], {}, directory_urls).finish("teams/index.md", markdown, html)
         assert BeautifulSoup(done.html, "html.parser").find("a")["href"] == url
         assert done.links == ("teams/emea/index.md",)
