@@ -75,7 +75,7 @@ def test_the_plan_document_is_headed_by_its_own_title_only(project, cli):
 def test_a_persons_site_names_the_person_not_their_id(project):
     result = build(load_project(project / "mkdocs.yml"), today=date(2026, 11, 20),
                    audience=Audience.parse("person:jordan-lee"))
-    assert "This site holds the plans of Jordan Lee; drafts are not shown" in result.pages["plans/index.md"].markdown
+    assert "This site holds the plans of Jordan Lee; drafts are not shown" in result.pages["plans/index.md"].complete_markdown()
     home = result.render_markdown_page((project / "playbook" / "index.md").read_text(encoding="utf-8"), "index.md")
     assert "This build shows the plans of Jordan Lee" in home and "jordan-lee" not in home
 
