@@ -58,7 +58,8 @@ def examples(text: str) -> list[Example]:
 
 def test_the_reader_finds_every_example_that_shows_output():
     shown = [example.command.split()[:2] for example in examples(README.read_text(encoding="utf-8"))]
-    assert shown == [["playbook", "check"], ["playbook", "new"], ["playbook", "letter"], ["playbook", "diff"]]
+    assert shown == [["playbook", "sites"], ["playbook", "check"], ["playbook", "new"], ["playbook", "letter"],
+                     ["playbook", "diff"]]
 
 
 def git(root: Path, *args: str) -> None:
