@@ -184,7 +184,7 @@ def test_plans_json_is_valid_complete_and_byte_identical(tmp_path):
 
 def test_the_compliance_chart_rounds_each_rate_as_the_table_does(tmp_path):
     # As of 17 December: 1 of 5 check-ins, 0 of 1 review, signed on time: 2 of 7, 28.6%.
-    page = built(tmp_path, {PIP_NAME: PIP}, today=date(2026, 12, 17)).pages["compliance/index.md"].markdown
+    page = built(tmp_path, {PIP_NAME: PIP}, today=date(2026, 12, 17)).pages["compliance/index.md"].complete_markdown()
     [row] = [line for line in page.splitlines() if line.startswith("<tr><td>Priya Shah</td>")]
     assert row.endswith('<td data-label="Compliance" class="pb-number">29%</td></tr>')
     chart = ElementTree.fromstring(page[page.index("<svg"):page.index("</svg>") + len("</svg>")])
