@@ -111,16 +111,17 @@ class Stood:
     terms_from_history: bool = False  # the terms were read from an earlier version of the file
 
 
-def stood_on(plan: PublicPlan, day: date, earlier: EarlierTerms | None) -> Stood:
-    """`plan` as of `day`, with the terms that amendments after `day` changed taken from the plan's history."""
+def stood_on(plan: PublicPlan, day: date, earlier: EarlierTerms | None, of: str = "this letter's date") -> Stood:
+    """`plan` as of `day`, with the terms that amendments after `day` changed taken from the plan's history;
+    `of` names the day in the reason given when they cannot be read."""
     later = amended_after(plan, day)
     if not later:
         return Stood(day, as_of(plan, day))
     if earlier is None:
-        return Stood(day, None, _unknown(later, day, "the plans' history is not available to this command"))
+        return Stood(day, None, _unknown(later, day, of, "the plans' history is not available to this command"))
     version, why = earlier(day)
     if version is None:
-        return Stood(day, None, _unknown(later, day, why))
+        return Stood(day, None, _unknown(later, day, of, why))
     # The terms the amendments name, and the actions agreed with them: an amendment records what both agreed,
     # and the steps taken to meet the new terms are part of that agreement.
     changed = {term for amendment in later for term in amendment.changes} | {"actions"}
@@ -128,11 +129,11 @@ def stood_on(plan: PublicPlan, day: date, earlier: EarlierTerms | None) -> Stood
     return Stood(day, as_of(plan.model_copy(update=terms), day), terms_from_history=True)
 
 
-def _unknown(later: list[Amendment], day: date, why: str) -> str:
+def _unknown(later: list[Amendment], day: date, of: str, why: str) -> str:
     from .dates import shortdate
 
     dates = " and ".join(dict.fromkeys(shortdate(a.date) for a in later))
-    return (f"the plan's terms were amended on {dates}, after this letter's date ({shortdate(day)}), and the terms "
+    return (f"the plan's terms were amended on {dates}, after {of} ({shortdate(day)}), and the terms "
             f"as they stood on {shortdate(day)} cannot be read: {why}")
 
 

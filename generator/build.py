@@ -230,7 +230,7 @@ def _today_view(run: Run, plan: PublicPlan, earlier) -> tuple[PublicPlan, bool]:
     written, and the run says so."""
     if not amended_after(plan, run.today):
         return as_of(plan, run.today), True
-    stood = stood_on(plan, run.today, earlier)
+    stood = stood_on(plan, run.today, earlier, of="today")
     if stood.plan is None:
         run.notes.append(f"{plan.id}: {stood.reason}; its page shows the terms as the file has them")
         return as_of(plan, run.today), True
