@@ -120,15 +120,20 @@ class SelectedPlan:
 
 
 def select(plan_files: Iterable, audience: Audience, retention_days: int, today: date) -> list[SelectedPlan]:
-    """The plans `audience` may see, redacted, in the order given. `plan_files` are checked `PlanFile`s.
-
-    A plan's `follows` names another plan: where that one is not in the selection (another audience's,
-    or past retention), the selected record does not name it, so no page, tab or export can."""
-    chosen = [
+    """The plans `audience` may see, redacted, in the order given. `plan_files` are checked `PlanFile`s."""
+    return within([
         SelectedPlan(PublicPlan.of(plan_file.plan), plan_file.path, plan_file.digest)
         for plan_file in plan_files
         if audience.admits(plan_file.plan) and not past_retention(plan_file.plan, retention_days, today)
-    ]
+    ])
+
+
+def within(chosen: list[SelectedPlan]) -> list[SelectedPlan]:
+    """A selection whose records name no plan outside it.
+
+    A plan's `follows` names another plan: where that one is not in the selection (another audience's,
+    or past retention), the selected record does not name it, so no page, tab or export can. Every
+    selection goes through here, whether made from the files or narrowed from a wider one."""
     ids = {selected.plan.id for selected in chosen}
     return [replace(selected, plan=selected.plan.model_copy(update={"follows": None}))
             if selected.plan.follows is not None and selected.plan.follows not in ids else selected

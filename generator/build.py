@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .asof import amended_after, as_of, stood_on
-from .audience import Audience, SelectedPlan, select
+from .audience import Audience, SelectedPlan, select, within
 from .check import CheckResult, check_paths
 from .config import Project, UsageError
 from .findings import Finding
@@ -328,7 +328,7 @@ def held_by(whole: Run, audience: Audience) -> list[SelectedPlan]:
     """The plans of the run of every plan that `audience` may see: `prepare`'s rule, read on each plan's record
     (retention is the same for every audience)."""
     admitted = {plan_file.path for plan_file in whole.check.plan_files if audience.admits(plan_file.plan)}
-    return [chosen for chosen in whole.plans if chosen.path in admitted]
+    return within([chosen for chosen in whole.plans if chosen.path in admitted])
 
 
 def narrowed(whole: Build, audience: Audience, cache: dict[str, tuple] | None = None) -> Build:

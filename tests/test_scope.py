@@ -66,6 +66,21 @@ def test_a_follows_target_outside_the_audience_is_named_nowhere(project):
     assert "coaching-2026-10" not in published and "Mon 5 Oct 2026" not in published
 
 
+def test_a_site_narrowed_from_hrs_build_names_no_follows_target_outside_it(project):
+    """`playbook sites` selects each audience's plans from the build of every plan: the same rule holds."""
+    from generator.build import narrowed
+
+    write(project, "plans/na-east/jordan-lee-pip-2026-11.yaml", CROSSING)
+    write(project, "plans/emea-west/jordan-lee-coaching-2026-10.yaml", JORDAN_COACHING)
+    config = load_project(project / "mkdocs.yml")
+    team = narrowed(build(config, today=TODAY, audience=Audience("all")), Audience("team", "na-east"))
+    [row] = json.loads(team.assets["plans.json"])["plans"]
+    assert row["follows"] is None
+    assert [chosen.plan.follows for chosen in team.plans] == [None]
+    published = "".join(page.complete_markdown() for page in team.pages.values())
+    assert "coaching-2026-10" not in published
+
+
 def test_a_follows_target_past_retention_is_named_nowhere(project):
     closed = JORDAN_COACHING.change("status: active", "status: closed")
     closed += "outcome: {date: 2024-01-05, result: not-met, decision: retained}\n"
