@@ -12,7 +12,7 @@ the same way on the same plans and roster (`Run.failed`).
 The stages, in order:
 
 - **checked**: every plan file and the roster, with one failure rule;
-- **selected**: the plans an audience may see (or a manager's or an HR partner's, for the agenda),
+- **selected**: the plans an audience may see (and, for the agenda, an HR partner's),
   redacted; an audience or filter naming nobody the plans or roster know is a usage error, with a
   "did you mean";
 - **as of today**: each plan as it stood today (`generator.asof`): facts dated later are absent;
@@ -65,7 +65,6 @@ class Run:
     roster: object | None = None
     plans: list[SelectedPlan] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what a publisher should tell the user
-    hidden: set[str] = field(default_factory=set)  # files of plans this audience may not see
 
     @property
     def findings(self) -> list[Finding]:
@@ -110,12 +109,10 @@ class Run:
         found = next((chosen for chosen in self.plans if chosen.plan.id == plan_id), None)
         if found is not None:
             return found
-        ids = [chosen.plan.id for chosen in self.plans]
-        close = difflib.get_close_matches(plan_id, ids, n=3)
         where = f"{self.project.shown(self.project.plans_dir)}" + (
             "" if self.audience.kind == "all" else f" for the audience `{self.audience}`")
         raise NotFound(f"no plan `{plan_id}` under {where}"
-                       + (f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""))
+                       + did_you_mean(plan_id, [chosen.plan.id for chosen in self.plans]))
 
 
 @dataclass
@@ -170,9 +167,9 @@ def check_layout(project: Project) -> None:
 
 
 def prepare(project: Project, *, today: date, audience: Audience, preview: bool = False,
-            manager: str | None = None, hr_partner: str | None = None) -> Run:
-    """Check every plan and the roster, select the audience's plans (and, for the agenda, a manager's or an HR
-    partner's), and give each its view as of today and its timeline.
+            hr_partner: str | None = None) -> Run:
+    """Check every plan and the roster, select the audience's plans (and, for the agenda, an HR partner's),
+    and give each its view as of today and its timeline.
 
     A run whose plans fail selects nothing, unless `preview` (as under `mkdocs serve`): then the plans
     without a failing finding are selected, so the author sees the rest of the site while mending the one
@@ -190,14 +187,12 @@ def prepare(project: Project, *, today: date, audience: Audience, preview: bool 
                                    project.root)
     result.findings = sorted(result.findings + problems)
     run = Run(project, audience, today, result, roster, notes=notes)
-    known_people(result, roster).validate(audience, manager, hr_partner)
+    known_people(result, roster).validate(audience, hr_partner)
     failing_files = {finding.path for finding in run.failing()}
     if failing_files and not preview:
         return run
     usable = [plan_file for plan_file in result.plan_files if plan_file.path not in failing_files]
     chosen = select(usable, audience, settings.policy.retention_days, today)
-    if manager is not None:
-        chosen = [c for c in chosen if c.plan.manager.id == manager]
     if hr_partner is not None:
         chosen = [c for c in chosen if c.plan.hr_partner is not None and c.plan.hr_partner.id == hr_partner]
     days = settings.policy.acknowledgement_days
@@ -210,7 +205,7 @@ def prepare(project: Project, *, today: date, audience: Audience, preview: bool 
         else:
             timeline = build_timeline(view, today, days)
         run.plans.append(replace(selected, plan=view, timeline=timeline, earlier=earlier))
-    if audience.shows_plans and usable and not run.plans and manager is None and hr_partner is None:
+    if audience.shows_plans and usable and not run.plans and hr_partner is None:
         notes.append(f"no plan is visible to the audience `{audience}`")
     return run
 
@@ -237,6 +232,12 @@ def _today_view(run: Run, plan: PublicPlan, earlier) -> tuple[PublicPlan, bool]:
     return stood.plan, False
 
 
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """`; did you mean `a`, `b`?` for the choices close to `word`, or nothing."""
+    close = difflib.get_close_matches(word, choices, n=3)
+    return f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+
+
 @dataclass(frozen=True)
 class People:
     """Every id the plans and the roster name, by role: what an audience or a filter may name."""
@@ -246,17 +247,14 @@ class People:
     people: frozenset[str]
     hr_partners: frozenset[str]
 
-    def validate(self, audience: Audience, manager: str | None = None, hr_partner: str | None = None) -> None:
+    def validate(self, audience: Audience, hr_partner: str | None = None) -> None:
         asked = [(audience.kind, audience.id)] if audience.id is not None else []
-        asked += [("manager", manager)] if manager is not None else []
         asked += [("HR partner", hr_partner)] if hr_partner is not None else []
         for role, ident in asked:
             known = {"manager": self.managers, "team": self.teams, "person": self.people,
                      "HR partner": self.hr_partners}[role]
             if ident not in known:
-                close = difflib.get_close_matches(ident, sorted(known), n=3)
-                hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
-                raise UsageError(f"no {role} `{ident}` in the plans or the roster{hint}")
+                raise UsageError(f"no {role} `{ident}` in the plans or the roster{did_you_mean(ident, sorted(known))}")
 
 
 def known_people(result: CheckResult, roster) -> People:

@@ -22,7 +22,7 @@ from datetime import date
 from .asof import EarlierTerms, as_of, stood_on
 from .dates import shortdate
 from .model import STAGES, Declined, PublicPlan, SupportGiven
-from .timeline import RUNNING, Timeline, TriggerState, build_timeline, reaches, standings_on
+from .timeline import RUNNING, Timeline, TriggerState, build_timeline, short_of_target, standings_on
 from .units import measure
 from .words import with_article
 
@@ -244,8 +244,7 @@ def _closing(plan: PublicPlan, timeline: Timeline) -> _Decision:
     if outcome.result != "met":
         return _Decision(False, f"the plan closed on {shortdate(outcome.date)} with the result "
                                 f"`{outcome.result}`: this letter confirms objectives met")
-    short = [s for s in standings_on(plan, outcome.date)
-             if s.latest is not None and not reaches(s.criterion, s.latest, s.criterion.target)]
+    short = short_of_target(plan, outcome.date)
     if short:
         which = "; ".join(f"{s.criterion.metric}: {measure(s.latest, s.criterion.unit)} on {shortdate(s.latest_date)}, "
                           f"short of the target of {measure(s.criterion.target, s.criterion.unit)}" for s in short)

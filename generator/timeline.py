@@ -281,6 +281,12 @@ def standings_on(plan: PlanBody, day: date, logged: Results | None = None) -> tu
     return tuple(Standing(c, *(logged.latest(c.id, day) or (None, None))) for c in plan.criteria)
 
 
+def short_of_target(plan: PlanBody, day: date) -> list[Standing]:
+    """The criteria whose latest result on or before `day` misses the target: what a plan recorded as met on
+    that day contradicts (PB308, and the closing letter refused)."""
+    return [s for s in standings_on(plan, day) if s.latest is not None and not s.met]
+
+
 def _state(day: date, today: date, done_on: date | None) -> State:
     if done_on is not None:
         return "done"

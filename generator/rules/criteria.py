@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..model import Plan
-from ..timeline import latest_result, reaches
+from ..timeline import short_of_target
+from ..units import measure
 from . import Context, input_rule, plan_rule
 
 input_rule("PB300", "trigger-line", "A trigger names both or neither of `below` and `above`", """
@@ -124,15 +125,8 @@ def met_but_missed(plan: Plan, context: Context):
     that met the target."""
     if plan.outcome is None or plan.outcome.result != "met":
         return
-    for criterion in plan.criteria:
-        last = latest_result(plan.log, criterion.id, plan.outcome.date)
-        if last is not None and not reaches(criterion, last[0], criterion.target):
-            value, day = last
-            yield ("outcome", "result"), (
-                f"recorded as met, but `{criterion.id}` last measured {_amount(value, criterion.unit)} on {day}, "
-                f"short of its target of {_amount(criterion.target, criterion.unit)}"
-            )
-
-
-def _amount(value: float, unit: str) -> str:
-    return f"{value:g}%" if unit == "%" else f"{value:g} {unit}"
+    for standing in short_of_target(plan, plan.outcome.date):
+        criterion = standing.criterion
+        yield ("outcome", "result"), (
+            f"recorded as met, but `{criterion.id}` last measured {measure(standing.latest, criterion.unit)} on "
+            f"{standing.latest_date}, short of its target of {measure(criterion.target, criterion.unit)}")
