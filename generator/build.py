@@ -40,7 +40,7 @@ from .readiness import Readiness
 from .render.letters import FilledLetter, Letters, LetterTemplate, TemplateProblem
 from .roster import members_for, read_roster
 from .timeline import build_timeline
-from .render.jinja import front_matter, markdown_text
+from .render.jinja import front_matter, html_value
 from .render.pages import NOINDEX, plan_uri
 from .content import TEMPLATES_DIR, Content, content_of
 from .render.site import Page, Site, render_site
@@ -75,7 +75,12 @@ class Run:
         return self.project.settings.strict
 
     def failing(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.fails(self.strict)]
+        """The findings that fail the run (publishers ask for every page: counted once)."""
+        findings = self.findings
+        counted = self.__dict__.get("_failing")
+        if counted is None or counted[0] is not findings or counted[1] != len(findings):
+            counted = self.__dict__["_failing"] = (findings, len(findings), [f for f in findings if f.fails(self.strict)])
+        return counted[2]
 
     def failed(self) -> bool:
         return bool(self.failing())
@@ -313,12 +318,12 @@ def problem_pages(run: Build) -> dict[str, Page]:
         uri = plan_uri(stem) if _SLUG.fullmatch(stem) else None
         if uri is None or uri in run.pages:
             continue
-        lines = "\n".join(f"- {markdown_text(finding.text())}" for finding in found)
-        markdown = (front_matter(f"Problems in {stem}", robots=NOINDEX)
-                    + f"# Problems in {markdown_text(path)}\n\n!!! failure \"This plan is left out of the preview\"\n"
-                    f"    Mend these problems; the page shows the plan again once it passes `playbook check`.\n\n"
-                    f"{lines}\n")
-        pages[uri] = Page(uri, markdown, key=None)
+        items = "".join(f"<li>{html_value(finding.text())}</li>\n" for finding in found)
+        body = (f"<h1>Problems in {html_value(path)}</h1>\n<div class=\"admonition failure\">\n"
+                "<p class=\"admonition-title\">This plan is left out of the preview</p>\n<p>Mend these problems; the "
+                "page shows the plan again once it passes <code>playbook check</code>.</p>\n</div>\n"
+                f"<ul>\n{items}</ul>\n")
+        pages[uri] = Page(uri, front_matter(f"Problems in {stem}", robots=NOINDEX), body, key=None)
     return pages
 
 

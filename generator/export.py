@@ -25,7 +25,8 @@ from .build import Build, BuildError, build
 from .config import EnvTag, Project, UsageError, read_mkdocs_yml
 from .content import content_of, published
 from .findings import format_text
-from .render.dashboard import PLANS_CSV, PLANS_JSON
+from .render.dashboard import PLANS_CSV, PLANS_JSON  # noqa: F401 (the CLI names them)
+from .render.html import Finisher
 from .render.site import STYLESHEET, required_extensions, theme_dir, without_pages
 
 EXPORTED_DOCS = "docs"
@@ -230,7 +231,8 @@ def _write_site(result: Build, project: Project, config: dict, sources: list[tup
         else:
             shutil.copyfile(source, destination)
 
-    generated = {**{uri: page.complete_markdown() for uri, page in result.pages.items()}, **result.assets}
+    finisher = _finisher(config)
+    generated = {**{uri: page.complete_markdown(finisher) for uri, page in result.pages.items()}, **result.assets}
     for uri, content in generated.items():
         destination = out_docs / uri
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -254,6 +256,15 @@ def _write_theme(config: dict, project: Project, folder: Path) -> int:
     if own and (project.root / str(own)).is_dir():
         shutil.copytree(project.root / str(own), folder, dirs_exist_ok=True)
     return sum(1 for path in folder.rglob("*") if path.is_file())
+
+
+def _finisher(config: dict) -> Finisher:
+    """Headings and links of the generated pages as the exported site's Markdown would make them."""
+    toc = {}
+    for entry in config.get("markdown_extensions") or []:
+        if isinstance(entry, dict) and next(iter(entry), None) in ("toc", "markdown.extensions.toc"):
+            toc = dict(next(iter(entry.values())) or {})
+    return Finisher(["toc"], {"toc": toc}, bool(config.get("use_directory_urls", True)))
 
 
 def _with_required_extensions(extensions: list) -> list:

@@ -20,6 +20,7 @@ in memory (`File.generated`); nothing is written into the repository.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from jinja2 import BytecodeCache
@@ -33,8 +34,9 @@ from mkdocs.structure.toc import get_toc
 from .build import Build, BuildError, build
 from .config import Project, Settings, UsageError, resolve_audience, resolve_today, settings_from
 from .content import Content, content_of
+from .frames import Frames, framed
 from .render.jinja import markdown_text
-from .render.html import PAGE_BODY, Finisher, finished, split_front_matter
+from .render.html import PAGE_BODY, Finisher, finished
 from .render.site import STYLESHEET, required_extensions, theme_dir, without_pages
 from .words import plural
 
@@ -144,8 +146,7 @@ class PlaybookPlugin(BasePlugin):
             # Plan, team and manager pages stay out of the nav: the listings link to them.
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             # MkDocs reads only the front matter and a placeholder: the page is finished HTML (`on_page_content`).
-            front, _ = split_front_matter(page.markdown)
-            file = File.generated(config, page.uri, content=front + PAGE_BODY, inclusion=inclusion)
+            file = File.generated(config, page.uri, content=page.front + PAGE_BODY, inclusion=inclusion)
             if page.key is not None and self._built_keys.get(page.uri) == page.key:
                 # `mkdocs serve --dirty` rebuilds only what changed: a page made of the same things is not.
                 file.is_modified = _unchanged
@@ -154,13 +155,19 @@ class PlaybookPlugin(BasePlugin):
         for uri, content in result.assets.items():
             files.append(File.generated(config, uri, content=content))
         self.finisher = Finisher(config.markdown_extensions, config.mdx_configs, config.use_directory_urls)
+        self.frames = Frames()
         log.info(f"{plural(len(result.plans), 'plan')} published for the audience `{self.audience}`, as of {self.today}")
         return files
+
+    def on_nav(self, nav, *, config, files):
+        self.nav_pages = {page.file.src_uri for page in nav.pages}
+        return nav
 
     def on_env(self, env, *, config, files):
         # The theme's templates compile once per process, not once per build: `playbook sites` and
         # `mkdocs serve` build many times (Jinja checks each template's source against its bytecode).
         env.bytecode_cache = THEME_BYTECODE
+        env.globals["playbook_frame"] = self.frames.render
         return env
 
     @event_priority(50)  # before the macros plugin, which reads `render_macros` from the page's meta
@@ -186,19 +193,36 @@ class PlaybookPlugin(BasePlugin):
 
     on_page_markdown = CombinedEvent(_render_page, _problems_first)
 
+    def on_pre_page(self, page: Page, *, config, files):
+        generated = self.result.pages.get(page.file.src_uri) if self.result else None
+        if generated is not None and not self.result.failed():
+            # The page is finished HTML already: MkDocs's Markdown pass would only read its placeholder.
+            page.render = partial(self._render_generated, page, generated)
+        return page
+
+    def _render_generated(self, page: Page, generated, config, files) -> None:
+        """What `Page.render` gives a page, for a generated page: its finished HTML and table of contents."""
+        page.content = self._finish(page, generated, files)
+        page._title_from_render = None  # the title is the front matter's
+        if page.file.src_uri not in self.nav_pages and framed(page.file.src_uri):
+            self.frames.use_for(page)
+
     def on_page_content(self, html: str, *, page: Page, config, files) -> str:
         generated = self.result.pages.get(page.file.src_uri) if self.result else None
-        if generated is None:
+        if generated is None or PAGE_BODY not in html:
             return html
-        done = finished(self.finisher, generated.uri, generated.key, generated.markdown, generated.fragments,
-                        keep=self.serving)
+        # Under `serve` with failing plans, the page went through Markdown for the problems' banner.
+        return html.replace(PAGE_BODY, self._finish(page, generated, files), 1)
+
+    def _finish(self, page: Page, generated, files) -> str:
+        done = finished(self.finisher, generated.uri, generated.key, generated.body, keep=self.serving)
         for target in done.links:
             if files.get_file_from_path(target) is None:
                 log.warning(f"Doc file '{generated.uri}' contains a link to '{target}', "
                             "which is not found among documentation files.")
         page.toc = get_toc(done.toc)
         page.present_anchor_ids = (page.present_anchor_ids or set()) | done.anchors
-        return html.replace(PAGE_BODY, done.html, 1)
+        return done.html
 
     @event_priority(100)  # before Material's search plugin reads the page
     def _headline_for_search(self, context, *, page: Page, config, nav):

@@ -271,7 +271,7 @@ def _map(function, items: list, jobs: int):
 
 @lru_cache(maxsize=1)
 def _finisher() -> Finisher:
-    """Python-Markdown set up as the sites' MkDocs sets it up (after the plugins' `on_config`); one per process."""
+    """The finisher set up as the sites' MkDocs sets up Markdown (after the plugins' `on_config`); one per process."""
     from mkdocs.config import load_config
 
     with _environment(None, _RUN.whole.today):
@@ -295,7 +295,7 @@ def _finish_plan_pages(whole: Build, needed: set[str], jobs: int) -> None:
 def _finish_chunk(uris: list[str]) -> dict[tuple[str, str], Finished]:
     finisher = _finisher()
     pages = _RUN.whole.pages
-    return {(uri, pages[uri].key): finished(finisher, uri, pages[uri].key, pages[uri].markdown, pages[uri].fragments)
+    return {(uri, pages[uri].key): finished(finisher, uri, pages[uri].key, pages[uri].body)
             for uri in uris}
 
 

@@ -111,7 +111,7 @@ def test_an_unrecorded_escalation_is_counted_with_its_days(tmp_path):
     assert (overdue.stage, overdue.since, overdue.days) == ("written-warning", date(2026, 12, 16), 4)
     page = result.pages["compliance/index.md"].complete_markdown()
     assert "0 of 1</td>" in page  # escalations recorded, of those called for
-    assert "Priya Shah: Jordan Lee, a written warning due since Wed 16 Dec 2026 (4 days overdue)" in page.replace("\\", "")
+    assert "Priya Shah: Jordan Lee, a written warning due since Wed 16 Dec 2026 (4 days overdue)" in page
 
 
 def test_pip_success_rate_and_days_to_escalation(tmp_path):
@@ -130,7 +130,7 @@ def test_the_roster_shows_who_has_no_growth_plan(tmp_path):
     result = built(tmp_path, {PIP_NAME: PIP, "emea-west/alex-kim-growth-2026-11.yaml": GROWTH,
                               "_roster.yaml": roster})
     page = result.pages["compliance/index.md"].complete_markdown()
-    assert "jordan\\-lee" in page and "noor\\-ali" in page
+    assert "jordan-lee" in page and "noor-ali" in page
     assert "alex\\-kim and" not in page and "alex-kim and" not in page
 
 
@@ -162,10 +162,10 @@ def test_a_persons_page_lists_growth_then_coaching_then_pip(tmp_path):
                               "emea-west/jordan-lee-coaching-2026-11.yaml": coaching,
                               "emea-west/jordan-lee-growth-2026-11.yaml": growth})
     page = result.pages["people/jordan-lee/index.md"].complete_markdown()
-    order = [page.index(f"jordan\\-lee\\-{kind}\\-2026\\-11") for kind in ("growth", "coaching", "pip")]
+    order = [page.index(f"jordan-lee-{kind}-2026-11") for kind in ("growth", "coaching", "pip")]
     assert order == sorted(order)
     plan_page = result.pages["plans/jordan-lee-pip-2026-11/index.md"].complete_markdown()
-    assert "Grew out of" in plan_page and "../jordan-lee-coaching-2026-11/index.md" in plan_page
+    assert "Grew out of" in plan_page and 'href="../jordan-lee-coaching-2026-11/"' in plan_page
 
 
 def test_plans_json_is_valid_complete_and_byte_identical(tmp_path):

@@ -17,7 +17,7 @@ from mkdocs.config import load_config
 from conftest import PIP
 from growth import LINEAR, growth
 from generator.render.html import Finisher
-from generator.render.pages import Fragments, generated_page
+from generator.render.pages import generated_page
 from sitekit import TODAY, make_project
 
 PIP_FILE = "plans/emea-west/jordan-lee-pip-2026-11.yaml"
@@ -85,33 +85,26 @@ def test_search_indexes_a_plan_pages_headline_only(tmp_path, monkeypatch):
                                   "line one\nline two\t", "\ue0001\ue001 a token's look-alike"])
 def test_a_value_reaches_the_html_as_written(text):
     """Every value is escaped HTML: no Markdown, no HTML, nothing taken for another value."""
-    fragments = Fragments()
-    markdown, html = generated_page("groups.md.j2", "Teams",
-                                    {"title": "Teams", "empty": text, "groups": []}, fragments)
-    assert text.split("\n")[0] not in markdown  # Python-Markdown never reads it
-    done = Finisher(["tables", "toc"], {}).finish("teams/index.md", markdown, html)
+    _, body = generated_page("groups.html.j2", "Teams", {"title": "Teams", "empty": text, "groups": []})
+    done = Finisher(["tables", "toc"], {}).finish("teams/index.md", body)
     paragraph = BeautifulSoup(done.html, "html.parser").find("p")
     assert paragraph.get_text("\n") == text.replace("\r", "")
     assert paragraph.find("b") is None and paragraph.find("a") is None and paragraph.find("strong") is None
 
 
 def test_a_heading_keeps_the_anchor_of_its_text():
-    fragments = Fragments()
-    markdown, html = generated_page("groups.md.j2", "Team a-b", {"title": "Team a-b", "empty": "", "groups": []},
-                                    fragments)
-    done = Finisher(["toc"], {"toc": {"permalink": True}}).finish("teams/index.md", markdown, html)
+    _, body = generated_page("groups.html.j2", "Team a-b", {"title": "Team a-b", "empty": "", "groups": []})
+    done = Finisher(["toc"], {"toc": {"permalink": True}}).finish("teams/index.md", body)
     heading = BeautifulSoup(done.html, "html.parser").find("h1")
     assert heading["id"] == "team-a-b" and heading.get_text().startswith("Team a-b")
     assert [(token["id"], token["name"]) for token in done.toc] == [("team-a-b", "Team a-b")]
 
 
 def test_links_between_generated_pages_are_urls_of_the_site():
-    fragments = Fragments()
-    markdown, html = generated_page("groups.md.j2", "Teams", {
+    _, body = generated_page("groups.html.j2", "Teams", {
         "title": "Teams", "empty": "",
-        "groups": [("emea", Markup("emea/index.md"), {"plans": 1, "running": 1, "pip": 0})]},
-        fragments)
+        "groups": [("emea", Markup("emea/index.md"), {"plans": 1, "running": 1, "pip": 0})]})
     for directory_urls, url in ((True, "emea/"), (False, "emea/index.html")):
-        done = Finisher(["tables", "md_in_html"], {}, directory_urls).finish("teams/index.md", markdown, html)
+        done = Finisher(["tables", "md_in_html"], {}, directory_urls).finish("teams/index.md", body)
         assert BeautifulSoup(done.html, "html.parser").find("a")["href"] == url
         assert done.links == ("teams/emea/index.md",)

@@ -13,7 +13,9 @@ from generator.check import check_paths
 from generator.config import Policy
 from generator.model import PublicPlan
 from generator.render.letters import Letters
-from generator.render.pages import fill_fragments, markdown_of_fragments, plan_uri, relative, render_plan, team_uri
+from bs4 import BeautifulSoup
+
+from generator.render.pages import plan_uri, relative, render_plan, team_uri
 from generator.schedule import check_in_dates, expected_check_ins
 from generator.timeline import build_timeline
 from sitekit import REPO
@@ -31,9 +33,14 @@ def record(write_plan):
 
 
 def page_of(plan, today=TODAY) -> str:
+    """The page's front matter and HTML body, as its template wrote them."""
     public = PublicPlan.of(plan)
-    markdown, fragments = render_plan(public, LETTERS, build_timeline(public, today))
-    return markdown_of_fragments(markdown, fragments)  # the page as Markdown alone, values escaped for it
+    front, body = render_plan(public, LETTERS, build_timeline(public, today))
+    return front + body
+
+
+def sections(page: str) -> list[str]:
+    return [heading.get_text() for heading in BeautifulSoup(page, "html.parser").find_all("h2")]
 
 
 def test_a_page_is_rendered_only_from_the_redacted_record(record):
@@ -44,26 +51,17 @@ def test_a_page_is_rendered_only_from_the_redacted_record(record):
 
 
 def test_a_pip_page_has_its_sections_and_a_growth_page_has_no_escalation(record):
-    pip = page_of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml"))
-    for heading in ("## Timetable", "## Criteria", "## Milestones", "## Escalation", "## Acknowledgement",
-                    "## History", "## Signatures"):
+    pip = sections(page_of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml")))
+    for heading in ("Timetable", "Criteria", "Milestones", "Escalation", "Acknowledgement", "History", "Signatures"):
         assert heading in pip
     growth = page_of(record(GROWTH, "emea-west/alex-kim-growth-2026-11.yaml"))
-    assert "## Escalation" not in growth and "written warning" not in growth.lower()
+    assert "Escalation" not in sections(growth) and "written warning" not in growth.lower()
 
 
 def test_links_between_generated_pages_are_relative_and_plain(record):
     page = page_of(record(COACHING, "na-east/sam-rivera-coaching-2026-11.yaml"))
-    assert "(../../teams/na-east/index.md)" in page and "(../../people/sam-rivera/index.md)" in page
+    assert 'href="../../teams/na-east/index.md"' in page and 'href="../../people/sam-rivera/index.md"' in page
     assert relative(plan_uri("x"), team_uri("index")) == "../../teams/index/index.md"  # no id can replace a listing
-
-
-def test_fragments_are_placeholders_until_filled(record):
-    public = PublicPlan.of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml"))
-    markdown, fragments = render_plan(public, LETTERS, build_timeline(public, TODAY))
-    assert fragments and all(placeholder in markdown for placeholder in fragments)
-    assert "<pre" not in markdown  # the letters are finished HTML, kept out of Markdown
-    assert all(html in fill_fragments(markdown, fragments) for html in fragments.values())
 
 
 def test_the_page_is_a_pure_function_of_its_inputs(record):
@@ -97,9 +95,9 @@ def test_a_pip_page_says_how_each_number_is_measured_and_why_no_coaching_plan_ca
                                               "      period: each calendar month\n      counted: demos booked within 21 days\n")
     page = page_of(record(measured, "emea-west/jordan-lee-pip-2026-11.yaml"))
 
-    assert ("**Discovery\\-to\\-demo conversion.** Source: CRM opportunity report. Period: each calendar month. "
-            "What counts: demos booked within 21 days.") in page
-    assert "| No coaching plan before it | Weekly coaching since September" in page
+    assert ("<li><strong>Discovery-to-demo conversion.</strong> Source: CRM opportunity report. Period: each calendar "
+            "month. What counts: demos booked within 21 days.</li>") in page
+    assert "<tr><td>No coaching plan before it</td><td>Weekly coaching since September" in page
     assert "How each number is measured" not in page_of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml"))
 
 
@@ -109,11 +107,11 @@ REVIEW_NO_RESULT = "  - date: 2026-12-16\n    kind: review\n    note: 30-day rev
 
 def test_a_page_says_why_a_milestone_met_and_its_trigger_undecided_read_the_criterion_differently(record):
     plan = record(PIP + CHECK_IN_24 + REVIEW_NO_RESULT, "emea-west/jordan-lee-pip-2026-11.yaml")
-    page = page_of(plan, date(2026, 12, 18)).replace("\\-", "-")  # Markdown escapes each dash of the metric
+    page = page_of(plan, date(2026, 12, 18))
 
     assert "met" in page and "(logged 24)" in page and "no result logged at that review" in page
-    assert ('!!! note "Why the milestone and the trigger of Wed 16 Dec 2026 read Discovery-to-demo conversion '
-            'differently"') in page
+    assert ('<div class="admonition note">\n<p class="admonition-title">Why the milestone and the trigger of '
+            'Wed 16 Dec 2026 read Discovery-to-demo conversion differently</p>') in page
     assert ("is judged on the latest result logged by its date, from any log entry: 24%, logged Wed 16 Dec 2026. "
             "The trigger is judged only on the result logged at the review held on its date") in page
     assert "the review held Wed 16 Dec 2026 logged no result for it." in page
@@ -127,7 +125,8 @@ def test_no_such_note_where_the_milestone_and_the_trigger_read_the_same_result(r
 
 def test_a_page_names_what_is_longest_overdue_before_what_is_next(record):
     page = page_of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml"), date(2026, 12, 21))
-    overdue = page.index('!!! warning "Overdue: 30\\-day review, due Wed 16 Dec 2026"')
-    assert overdue < page.index('!!! info "Next:')
+    overdue = page.index('<div class="admonition warning">\n<p class="admonition-title">Overdue: 30-day review, '
+                         'due Wed 16 Dec 2026</p>')
+    assert overdue < page.index('<div class="admonition info">\n<p class="admonition-title">Next:')
     assert "as of Monday 21 December 2026<span class=\"pb-relative\"> (5 days overdue)</span>" in page
     assert "Overdue:" not in page_of(record(PIP, "emea-west/jordan-lee-pip-2026-11.yaml"), date(2026, 11, 20))

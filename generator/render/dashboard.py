@@ -20,7 +20,7 @@ from .. import units
 from ..audience import SelectedPlan
 from ..compliance import Row, compliance
 from ..timeline import HEALTH_LABELS, health
-from .pages import SHORT_KIND_LABELS, generated_page, person_uri, plan_uri, relative
+from .pages import SHORT_KIND_LABELS, doc_html, generated_page, person_uri, plan_uri, relative
 
 COMPLIANCE_PAGE = "compliance/index.md"
 PEOPLE_INDEX = "people/index.md"
@@ -46,12 +46,12 @@ def _health_of(row: Row) -> str:
 
 
 def render_compliance(selected: list[SelectedPlan], today: date, intro: str, empty: str,
-                      roster_members: list[str] | None, chart=None) -> tuple[str, dict[str, str]]:
+                      roster_members: list[str] | None, chart=None) -> tuple[str, str]:
     figures = compliance(selected, roster_members or [])
     rows = [row for row in figures.managers + figures.hr_partners if row.rate is not None]
     chart_html = chart([(f"{row.name} ({row.role})", row.rate) for row in rows]) if chart and rows else None
     # The table of figures is wide: the page gives it the table of contents' column.
-    return generated_page("compliance.md.j2", "Compliance", dict(
+    return generated_page("compliance.html.j2", "Compliance", dict(
         intro=intro,
         empty=empty,
         today=today,
@@ -64,12 +64,12 @@ def render_compliance(selected: list[SelectedPlan], today: date, intro: str, emp
         health_of=_health_of,
         overdue_of=lambda rows: [(row, overdue) for row in rows for overdue in row.escalations_overdue],
         percent=percent,
-        method=Markup(inspect.getdoc(compliance_module).split("\n\n", 1)[1]),
-        health_rule=Markup(inspect.getdoc(health)),
+        method=doc_html(inspect.getdoc(compliance_module).split("\n\n", 1)[1]),
+        health_rule=doc_html("**Health** of a plan: " + inspect.getdoc(health)),
     ), hide=["toc"])
 
 
-def render_people(selected: list[SelectedPlan]) -> dict[str, tuple[str, dict[str, str]]]:
+def render_people(selected: list[SelectedPlan]) -> dict[str, tuple[str, str]]:
     """A page per person: their plans in order, growth, then coaching, then PIP, each by start date."""
     by_person: dict[str, list[SelectedPlan]] = defaultdict(list)
     for chosen in selected:
@@ -81,14 +81,14 @@ def render_people(selected: list[SelectedPlan]) -> dict[str, tuple[str, dict[str
         person = plans[-1].plan.person
         names[person_id] = person.name
         uri = person_uri(person_id)
-        pages[uri] = generated_page("person.md.j2", person.name, dict(
+        pages[uri] = generated_page("person.html.j2", person.name, dict(
             person=person,
             rows=[(c.plan, relative(uri, plan_uri(c.plan.id)), HEALTH_LABELS[health(c.timeline)],
                    relative(uri, plan_uri(c.plan.follows)) if c.plan.follows in {p.plan.id for p in plans} else None)
                   for c in plans],
             kind_label=SHORT_KIND_LABELS,
         ))
-    pages[PEOPLE_INDEX] = generated_page("people.md.j2", "People", dict(
+    pages[PEOPLE_INDEX] = generated_page("people.html.j2", "People", dict(
         people=[(names[pid], relative(PEOPLE_INDEX, person_uri(pid)), len(by_person[pid]))
                 for pid in sorted(by_person, key=lambda pid: (names[pid], pid))]))
     return pages

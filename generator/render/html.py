@@ -1,47 +1,48 @@
 """Generated pages as finished HTML, placed inside the theme's page.
 
-A generated page (a plan, a listing, a person, the dashboard) reaches MkDocs as its front matter and
-one placeholder. `Finisher` turns the page's Markdown, which holds the templates' structure and a
-token for every value (see `pages.Fragments`), into HTML with the site's Markdown extensions, then
-puts each value in as escaped HTML and each chart and letter as it is. Python-Markdown reads no plan
-text, so no run of `*`, `-` or `[` in a note can make it slow, and the result depends only on the
-page's content key and the site's Markdown settings: `FINISHED` keeps it for every site of a run.
+A generated page (a plan, a listing, a person, the dashboard) is written as HTML by its template
+(`pages.generated_page`): every value from a record is escaped there, and no Markdown ever reads it.
+MkDocs sees the page's front matter and one placeholder. `Finisher` does what Markdown's `toc`
+extension and MkDocs would have done to the page, in one linear pass over HTML the templates wrote:
 
-Links between pages are resolved here as MkDocs resolves them (`x/index.md` -> `x/`), and each target
-is reported so that the publisher can warn about one that is not in the site, as MkDocs would.
+- each heading gets its id (the site's `slugify`, made unique) and permalink, and joins the page's
+  table of contents;
+- each link to another page's source (`../../people/x/index.md`) becomes that page's URL, as MkDocs
+  resolves it (`x/index.md` -> `x/`), and is reported, so that the publisher can warn about a target
+  that is not in the site, as MkDocs would.
+
+The result depends only on the page's content key and these settings: `FINISHED` keeps it for
+every site of a run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 from dataclasses import dataclass
-from functools import partial
-from urllib.parse import urlsplit
+from html import escape
 
-import markdown
-from markdown.extensions import Extension
-from markdown.extensions.toc import slugify as default_slugify
-from markdown.treeprocessors import Treeprocessor
+from markdown.extensions.toc import nest_toc_tokens, slugify as default_slugify, unique
 from mkdocs.utils import get_relative_url
 
-from .pages import VALUE_OPEN, fill_fragments
-from .site import REQUIRED_EXTENSIONS
-from .jinja import text_of_html
+from .jinja import markdown_text, text_of_html
 
 PAGE_BODY = '<div class="pb-page"></div>'  # the whole Markdown of a generated page, as MkDocs sees it
 
-
-def split_front_matter(page_markdown: str) -> tuple[str, str]:
-    """A generated page's front matter (as `jinja.front_matter` writes it) and its body."""
-    end = page_markdown.index("\n---\n", 3) + len("\n---\n")
-    return page_markdown[:end], page_markdown[end:]
+# A heading as the templates write it: on its own, with at most a class, its text escaped (values may
+# hold `<br>`, nothing else). Each alternative consumes what the other cannot: linear.
+_HEADING = re.compile(r'<h([1-6])((?: class="[^"<>]*")?)>((?:[^<]|<br>)*)</h\1>')
+_LINE_HEADING = re.compile(_HEADING.pattern.join("^$"), re.MULTILINE)
+# A link the templates wrote to another page's source: a relative path ending in `.md`.
+_SOURCE_LINK = re.compile(r'href="([^":?#<>]*\.md)(#[^"<>]*)?"')
+_ID = re.compile(r' id="([^"<>]*)"')
 
 
 @dataclass(frozen=True)
 class Finished:
     html: str
-    toc: list  # Python-Markdown's toc tokens, values filled in
+    toc: list  # tokens as Markdown's toc extension gives them (level, id, name, children)
     links: tuple[str, ...]  # the source paths the page links to
     anchors: frozenset[str]  # the ids other pages may link to
 
@@ -56,87 +57,81 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
     return stem + "/"
 
 
-class _Links(Treeprocessor):
-    """Relative links to `.md` sources become the pages' URLs; each target, and each id, is noted."""
-
-    def __init__(self, md, directory_urls: bool):
-        super().__init__(md)
-        self.directory_urls = directory_urls
-        self.src_uri = "index.md"
-        self.targets: list[str] = []
-        self.anchors: set[str] = set()
-
-    def run(self, root):
-        base = page_url(self.src_uri, self.directory_urls)
-        self.anchors = {element.get("id") for element in root.iter() if element.get("id")}
-        for element in root.iter("a"):
-            href = element.get("href", "")
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
-                continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(self.src_uri), parts.path))
-            self.targets.append(target)
-            url = get_relative_url(page_url(target, self.directory_urls), base)
-            element.set("href", url + (f"#{parts.fragment}" if parts.fragment else ""))
-
-
-class _LinkExtension(Extension):
-    def __init__(self, directory_urls: bool):
-        super().__init__()
-        self.directory_urls = directory_urls
-
-    def extendMarkdown(self, md):
-        self.processor = _Links(md, self.directory_urls)
-        md.treeprocessors.register(self.processor, "playbook_links", 0)
-
-
-def _filled(slugify, fragments: dict[str, str], value: str, separator: str) -> str:
-    """The site's slugify, on a heading's text with its values in: the same anchors as before."""
-    if VALUE_OPEN in value:
-        value = fill_fragments(value, {token: text_of_html(html) for token, html in fragments.items()
-                                       if token[0] == VALUE_OPEN})
-    return slugify(value, separator)
-
-
-# The extensions our templates are written for. A site's other extensions (emoji, abbreviations,
-# footnotes, ...) would find nothing to do in a generated page, whose values are never Markdown, and
-# only slow it down.
-GENERATED_EXTENSIONS = frozenset({*REQUIRED_EXTENSIONS, "toc"})
+def _flag(value) -> bool | str:
+    """A toc option as Markdown reads it: a boolean, or text (a permalink's symbol)."""
+    if isinstance(value, str) and value.lower() in ("true", "yes", "y", "on", "1", "false", "no", "n", "off", "0",
+                                                    "none", ""):
+        return value.lower() in ("true", "yes", "y", "on", "1")
+    return value
 
 
 class Finisher:
-    """Python-Markdown for generated pages: the extensions they use, with the site's options for them."""
+    """Headings and links of generated pages, finished with the site's `toc` options and URL style."""
 
     def __init__(self, extensions: list, configs: dict, directory_urls: bool = True):
-        self.extensions = [name for name in extensions if isinstance(name, str) and name in GENERATED_EXTENSIONS]
-        self.configs = {name: dict(options) for name, options in configs.items() if name in self.extensions}
+        toc = dict(configs.get("toc") or configs.get("markdown.extensions.toc") or {})
+        slugify = toc.get("slugify")
+        self.slugify = slugify if callable(slugify) else default_slugify
+        self.separator = str(toc.get("separator", "-"))
+        self.permalink = _flag(toc.get("permalink", False))
+        self.permalink_class = str(toc.get("permalink_class", "headerlink"))
+        self.permalink_title = str(toc.get("permalink_title", "Permanent link"))
+        self.permalink_leading = bool(_flag(toc.get("permalink_leading", False)))
+        self.anchorlink = bool(_flag(toc.get("anchorlink", False)))
+        self.anchorlink_class = str(toc.get("anchorlink_class", "toclink"))
+        self.base_level = int(toc.get("baselevel", 1)) - 1
+        depth = toc.get("toc_depth", 6)
+        if isinstance(depth, str) and "-" in depth:
+            self.top, self.bottom = (int(part) for part in depth.split("-", 1))
+        else:
+            self.top, self.bottom = 1, int(depth)
         self.directory_urls = directory_urls
-        options = sorted((name, sorted((key, _describe(value)) for key, value in given.items()))
-                         for name, given in self.configs.items())
-        described = repr((self.extensions, options, directory_urls))
+        described = repr((sorted((key, _describe(value)) for key, value in toc.items()), directory_urls))
         self.fingerprint = hashlib.sha256(described.encode()).hexdigest()[:16]
-        toc = self.configs.setdefault("toc", {})
-        self._slugify = toc.get("slugify") or default_slugify
-        self._links = _LinkExtension(directory_urls)
-        self._md = markdown.Markdown(extensions=[*self.extensions, self._links], extension_configs=self.configs)
-        self._toc = self._md.treeprocessors["toc"] if "toc" in self._md.treeprocessors else None
 
-    def finish(self, uri: str, page_markdown: str, fragments: dict[str, str]) -> Finished:
-        """The finished HTML of the page at `uri`, and its table of contents."""
-        _, body = split_front_matter(page_markdown)
-        md = self._md
-        md.reset()
-        self._links.processor.src_uri, self._links.processor.targets = uri, []
-        if self._toc is not None:
-            self._toc.slugify = partial(_filled, self._slugify, fragments)
-        html = fill_fragments(md.convert(body), fragments)
-        toc = _filled_toc(getattr(md, "toc_tokens", []), fragments)
-        return Finished(html, toc, tuple(self._links.processor.targets), frozenset(self._links.processor.anchors))
+    def finish(self, uri: str, body: str) -> Finished:
+        """The finished HTML of the generated page at `uri`, and its table of contents."""
+        base = page_url(uri, self.directory_urls)
+        used = set(_ID.findall(body))
+        tokens: list[dict] = []
+        targets: list[str] = []
 
+        def heading(found: re.Match) -> str:
+            level = min(int(found.group(1)) + self.base_level, 6)
+            inner = found.group(3)
+            text = text_of_html(inner)
+            ident = unique(self.slugify(text, self.separator), used)
+            content = inner
+            if self.anchorlink:
+                content = f'<a class="{escape(self.anchorlink_class)}" href="#{escape(ident)}">{content}</a>'
+            if self.permalink and self.top <= level <= self.bottom:
+                symbol = "&para;" if self.permalink is True else escape(str(self.permalink))
+                title = f' title="{escape(self.permalink_title)}"' if self.permalink_title else ""
+                link = f'<a class="{escape(self.permalink_class)}" href="#{escape(ident)}"{title}>{symbol}</a>'
+                content = link + content if self.permalink_leading else content + link
+            if self.top <= level <= self.bottom:
+                tokens.append({"level": level, "id": ident, "name": escape(text.replace("\n", " "), quote=False),
+                               "children": []})
+            return f'<h{level} id="{escape(ident)}"{found.group(2)}>{content}</h{level}>'
 
-def _filled_toc(tokens: list, fragments: dict[str, str]) -> list:
-    return [{**token, **{name: fill_fragments(token[name], fragments) for name in ("name", "html") if name in token},
-             "children": _filled_toc(token.get("children", []), fragments)} for token in tokens]
+        def link(found: re.Match) -> str:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(uri), found.group(1)))
+            targets.append(target)
+            return f'href="{get_relative_url(page_url(target, self.directory_urls), base)}{found.group(2) or ""}"'
+
+        html = _SOURCE_LINK.sub(link, _HEADING.sub(heading, body))
+        return Finished(html, nest_toc_tokens(tokens), tuple(targets), frozenset(_ID.findall(html)))
+
+    def markdown(self, uri: str, body: str) -> str:
+        """The page for a builder that runs Markdown on it (an export): its links resolved, and each heading a
+        Markdown heading (the templates write every one on a line of its own, outside any block), so that the
+        builder gives it its id and table of contents; the rest is HTML, which Markdown passes through."""
+        def heading(found: re.Match) -> str:
+            classes = " ".join(f".{name}" for name in found.group(2)[len(' class="'):-1].split())
+            return (f"\n{'#' * int(found.group(1))} {markdown_text(text_of_html(found.group(3)))}"
+                    f"{f' {{ {classes} }}' if classes else ''}\n")
+
+        return self.finish(uri, _LINE_HEADING.sub(heading, body)).html
 
 
 def _describe(value) -> str:
@@ -146,7 +141,7 @@ def _describe(value) -> str:
     return repr(value)
 
 
-# Finished pages by (content key, Markdown settings), for every site and every rebuild of a process.
+# Finished pages by (content key, settings), for every site and every rebuild of a process.
 FINISHED: dict[tuple[str, str], Finished] = {}
 
 
@@ -154,13 +149,12 @@ def cache_key(uri: str, key: str, fingerprint: str) -> tuple[str, str]:
     return f"{uri}|{key}", fingerprint
 
 
-def finished(finisher: Finisher, uri: str, key: str | None, page_markdown: str, fragments: dict[str, str],
-             keep: bool = True) -> Finished:
-    """The page's finished HTML, made once per content key and Markdown settings; `keep` it for the
-    builds still to come (a single build keeps nothing: each page is finished once anyway)."""
+def finished(finisher: Finisher, uri: str, key: str | None, body: str, keep: bool = True) -> Finished:
+    """The page's finished HTML, made once per content key and settings; `keep` it for the builds still
+    to come (a single build keeps nothing: each page is finished once anyway)."""
     found = FINISHED.get(cache_key(uri, key, finisher.fingerprint)) if key is not None else None
     if found is None:
-        found = finisher.finish(uri, page_markdown, fragments)
+        found = finisher.finish(uri, body)
         if keep and key is not None:
             FINISHED[cache_key(uri, key, finisher.fingerprint)] = found
     return found

@@ -1,9 +1,12 @@
 """The Jinja environments that turn records into pages and letters, and their escaping.
 
-Two environments, both with autoescaping and `StrictUndefined` (a missing value fails the build
+Three environments, each with autoescaping and `StrictUndefined` (a missing value fails the build
 rather than leaving a blank in a warning letter):
 
-- `markdown_env` renders Markdown pages. Every value from a record is escaped for HTML *and* for
+- `html_env` renders generated pages (plans, listings, people, compliance) as HTML. Every value from a
+  record is escaped for HTML, its line breaks kept as `<br>` and its controls shown as pictures:
+  no Markdown ever reads it.
+- `markdown_env` renders HR's Markdown pages. Every value from a record is escaped for HTML *and* for
   Markdown, so a note such as `**x** [a](javascript:...)` shows as written and cannot become
   markup. Text that is trusted Markdown (rule docs from the code) is passed as `Markup`.
 - `text_env` renders letters and scripts as plain text, HTML-escaped once, for `<pre>` blocks.
@@ -16,11 +19,9 @@ from __future__ import annotations
 
 import json
 import re
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date
 from html import escape as html_escape, unescape as html_unescape
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable
 
 from jinja2 import BaseLoader, Environment, StrictUndefined
 from markupsafe import Markup
@@ -43,23 +44,6 @@ def shown_controls(text: str) -> str:
 
 # Characters that Python-Markdown lets a backslash escape (with the tables extension: `|`).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-
-
-# While a generated page is rendered, record values do not enter its Markdown at all: each becomes a
-# token that the page's fragments map to the value as escaped HTML (see `values_as_html`).
-_VALUE_TOKEN: ContextVar[Callable[[str], Markup] | None] = ContextVar("value_token", default=None)
-
-
-@contextmanager
-def values_as_html(token: Callable[[str], Markup]) -> Iterator[None]:
-    """Within the block, `markdown_text` (the escaping of every record value in a Markdown template)
-    returns `token(text)` instead: a placeholder that Python-Markdown reads as one word, so the time
-    it takes does not depend on what the plan says, and the text reaches the page as escaped HTML."""
-    reset = _VALUE_TOKEN.set(token)
-    try:
-        yield
-    finally:
-        _VALUE_TOKEN.reset(reset)
 
 
 def html_text(value: Any) -> str:
@@ -86,9 +70,6 @@ def markdown_text(value: Any) -> Markup:
     """
     if isinstance(value, Markup):
         return value
-    token = _VALUE_TOKEN.get()
-    if token is not None:
-        return token(shown_controls(str(value)))
     text = shown_controls(str(value)).replace("\r\n", "\n").replace("\r", "\n")
     head = tail = ""
     if text[:1] not in ("", "\n") and not text[0].isalnum():
@@ -129,6 +110,17 @@ def _finalize_markdown(value: Any) -> Any:
     if value is None:
         return ""
     return markdown_text(value)
+
+
+def html_value(value: Any) -> Markup:
+    """A value as HTML text: escaped, its controls shown as pictures, its line breaks as `<br>`."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(html_text(shown_controls(str(value))))
+
+
+def _finalize_html(value: Any) -> Any:
+    return "" if value is None else html_value(value)
 
 
 def _finalize_text(value: Any) -> Any:
@@ -211,6 +203,18 @@ def _environment(loader: BaseLoader | None, finalize) -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters.update(FILTERS)
+    return environment
+
+
+def _html_join(items: Iterable[Any], separator: str = "") -> Markup:
+    """`join` that shows each item as `html_value` does (Jinja's own would keep controls)."""
+    return html_value(separator).join(html_value(item) for item in items)
+
+
+def html_env(loader: BaseLoader | None = None) -> Environment:
+    environment = _environment(loader, _finalize_html)
+    environment.filters["join"] = _html_join
+    environment.filters["e"] = environment.filters["escape"] = html_value
     return environment
 
 

@@ -8,7 +8,6 @@ are the only pages that read every plan, and they hold one table row per plan.
 from __future__ import annotations
 
 import posixpath
-import re
 from html import escape as html_escape
 from urllib.parse import quote
 from collections import defaultdict
@@ -16,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+
+import markdown
 
 from jinja2 import DictLoader
 from markupsafe import Markup
@@ -26,7 +27,7 @@ from ..audience import SelectedPlan
 from ..timeline import HEALTH_LABELS, RUNNING, Timeline, health, latest_result
 from .charts import criterion_chart
 from ..dates import shortdate
-from .jinja import front_matter, html_text, markdown_env, markdown_text, text_of_html, values_as_html
+from .jinja import front_matter, html_env
 from .letters import Letters, letter_html, tabs_html
 
 PLANS_INDEX = "plans/index.md"
@@ -113,57 +114,22 @@ def _environment():
     sources = {
         entry.name: entry.read_text(encoding="utf-8") for entry in folder.iterdir() if entry.name.endswith(".j2")
     }
-    return markdown_env(DictLoader(sources))
+    environment = html_env(DictLoader(sources))
+    environment.globals["right"] = Markup(' style="text-align: right;"')  # a number column, as Markdown aligns it
+    return environment
 
 
-class Fragments:
-    """Finished HTML kept out of a page's Markdown: the page holds a placeholder for each piece, and
-    the publisher puts the HTML in its place after Markdown has run. Charts and letters are pieces
-    (Markdown would only pass them through, at the cost of reading them), and so is every value
-    from a record: Python-Markdown never reads plan text, which reaches the page as escaped HTML."""
-
-    def __init__(self):
-        self.html: dict[str, str] = {}
-
-    def add(self, name: str, html: Markup) -> Markup:
-        placeholder = f'<div class="pb-fragment" id="pb-fragment-{name}"></div>'
-        self.html[placeholder] = str(html)
-        return Markup(placeholder)
-
-    def value(self, text: str) -> Markup:
-        """A token for one value: private-use characters around a number, one word to Markdown."""
-        token = f"{VALUE_OPEN}{len(self.html)}{VALUE_CLOSE}"
-        self.html[token] = html_text(text)
-        return Markup(token)
+def generated_page(template: str, title: str, context: dict, **meta) -> tuple[str, str]:
+    """One generated page: its front matter (the title, and `meta`) and its body as HTML, whose headings
+    and links to other pages' sources the publisher finishes (`render.html`)."""
+    body = _environment().get_template(template).render(context)
+    return front_matter(title, robots=NOINDEX, **meta), body
 
 
-VALUE_OPEN, VALUE_CLOSE = "\ue000", "\ue001"
-_PLACEHOLDER = re.compile(f'<div class="pb-fragment" id="pb-fragment-[^"<>]*"></div>|{VALUE_OPEN}[0-9]+{VALUE_CLOSE}')
-
-
-def fill_fragments(text: str, fragments: dict[str, str]) -> str:
-    """`text` (Markdown or the HTML made from it) with each placeholder replaced by its HTML, in one
-    pass: what a fragment holds is never read again."""
-    if not fragments:
-        return text
-    return _PLACEHOLDER.sub(lambda found: fragments.get(found.group(0), found.group(0)), text)
-
-
-def markdown_of_fragments(text: str, fragments: dict[str, str]) -> str:
-    """`text` as Markdown alone, for a builder that runs Markdown on everything (an export): each
-    value escaped for Markdown, each other fragment inlined as raw HTML."""
-    return fill_fragments(text, {placeholder: markdown_text(text_of_html(html)) if placeholder[0] == VALUE_OPEN
-                                 else html for placeholder, html in fragments.items()})
-
-
-def generated_page(template: str, title: str, context: dict, fragments: Fragments | None = None,
-                   **meta) -> tuple[str, dict[str, str]]:
-    """One generated page: its Markdown, with front matter (`meta` besides the title) and a token for every
-    value, and its fragments."""
-    fragments = fragments or Fragments()
-    with values_as_html(fragments.value):
-        body = _environment().get_template(template).render(context)
-    return front_matter(title, robots=NOINDEX, **meta) + body, fragments.html
+@lru_cache(maxsize=None)
+def doc_html(text: str) -> Markup:
+    """Trusted Markdown from the code (a docstring) as HTML, converted once per process."""
+    return Markup(markdown.markdown(text, extensions=["tables"]))
 
 
 @dataclass(frozen=True)
@@ -178,8 +144,8 @@ class PlanHistory:
 def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowledgement_days: int = 7,
                 previous: PublicPlan | None = None, versions_url: str | None = None,
                 history: PlanHistory | None = None, earlier=None,
-                pages: frozenset[str] | None = None) -> tuple[str, dict[str, str]]:
-    """The Markdown of one plan's page and its finished HTML fragments (see `Fragments`): a pure
+                pages: frozenset[str] | None = None) -> tuple[str, str]:
+    """The front matter and HTML of one plan's page (see `generated_page`): a pure
     function of the record (and the plan it follows), its timeline, the templates and the policy.
 
     `pages` are the pages the site has besides the generated ones (None: all the playbook's); the page
@@ -229,10 +195,7 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         "previous": previous,
         "version_link": version_url(versions_url, plan.playbook_version) if plan.playbook_version else None,
     }
-    title = f"{plan.person.name}: {KIND_LABELS[plan.kind]}"
-    fragments = Fragments()
-    context["fragment"] = fragments.add
-    return generated_page("plan.md.j2", title, context, fragments)
+    return generated_page("plan.html.j2", f"{plan.person.name}: {KIND_LABELS[plan.kind]}", context)
 
 
 def _longest_overdue(timeline: Timeline):
@@ -323,7 +286,7 @@ class IndexRow:
 
 
 def render_indexes(selected: list[SelectedPlan], today: date, intro: str,
-                   empty: str) -> dict[str, tuple[str, dict[str, str]]]:
+                   empty: str) -> dict[str, tuple[str, str]]:
     """The plans index, a page per team and per manager, and the team and manager lists.
 
     `intro` says what the build holds (which audience), at the top of the plans index; `empty`
@@ -345,7 +308,7 @@ def render_indexes(selected: list[SelectedPlan], today: date, intro: str,
 
     def render(uri: str, title: str, intro: str, selected: list[IndexRow], *, by: str | None = None) -> None:
         """One listing; `by` names the column every row shares (team or manager), which it leaves out."""
-        pages[uri] = generated_page("index.md.j2", title, dict(
+        pages[uri] = generated_page("index.html.j2", title, dict(
             title=title,
             intro=intro,
             empty=empty,
@@ -366,10 +329,10 @@ def render_indexes(selected: list[SelectedPlan], today: date, intro: str,
     for manager_id, selected in by_manager.items():
         render(manager_uri(manager_id), f"{managers[manager_id]}'s team plans",
                f"The plans {managers[manager_id]} manages.", selected, by="manager")
-    pages[TEAMS_INDEX] = generated_page("groups.md.j2", "Teams", dict(
+    pages[TEAMS_INDEX] = generated_page("groups.html.j2", "Teams", dict(
         title="Teams", empty=empty, groups=[(team, relative(TEAMS_INDEX, team_uri(team)), _counts(by_team[team]))
                                for team in sorted(by_team)]))
-    pages[MANAGERS_INDEX] = generated_page("groups.md.j2", "Managers", dict(
+    pages[MANAGERS_INDEX] = generated_page("groups.html.j2", "Managers", dict(
         title="Managers", empty=empty, groups=[(managers[m], relative(MANAGERS_INDEX, manager_uri(m)), _counts(by_manager[m]))
                                   for m in sorted(by_manager, key=lambda m: managers[m])]))
     return pages

@@ -35,7 +35,7 @@ from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_CSV, PLANS_JSON, PL
                         plans_schema_text, render_compliance, render_people)
 from .jinja import markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
-from .pages import (KIND_LABELS, PlanHistory, markdown_of_fragments, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, RESPONSE_PAGES, TEAMS_INDEX, plan_uri, render_indexes,
+from .pages import (KIND_LABELS, PlanHistory, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, RESPONSE_PAGES, TEAMS_INDEX, plan_uri, render_indexes,
                     render_plan)
 from .reference import field_rows, rule_views
 
@@ -69,8 +69,8 @@ def required_extensions(options: dict) -> list[tuple[str, dict]]:
 
 @dataclass(frozen=True)
 class Page:
-    """One generated page: Markdown with front matter whose values and pieces are `fragments`, to be
-    finished as HTML (`render.html`) or given to a Markdown builder whole (`complete_markdown`).
+    """One generated page: front matter, and a body of HTML whose headings and links to other pages'
+    sources a publisher finishes (`render.html.Finisher`).
 
     `key` is a hash of everything the page is made from (the plan file's bytes, the templates,
     today and the generator's version): two builds that give a page the same key give it the same
@@ -78,16 +78,18 @@ class Page:
     """
 
     uri: str  # the source path MkDocs sees, e.g. plans/jordan-lee-pip-2026-10/index.md
-    markdown: str
+    front: str  # YAML front matter: the title and meta values
+    body: str  # HTML
     in_nav: bool = False
     key: str | None = None
-    fragments: dict[str, str] = field(default_factory=dict)  # placeholder -> finished HTML, put in after Markdown
     headline_only: bool = False  # the search index takes the page's headline, before its first section
 
-    def complete_markdown(self) -> str:
-        """The page as one Markdown text, values escaped for Markdown and fragments inlined as raw HTML:
-        for publishers that run Markdown on everything (an export)."""
-        return markdown_of_fragments(self.markdown, self.fragments)
+    def complete_markdown(self, finisher=None) -> str:
+        """The page as a Markdown file, for publishers that run Markdown on everything (an export): its
+        front matter, Markdown headings, and HTML, which Markdown passes through as it is."""
+        from .html import Finisher
+
+        return self.front + (finisher or Finisher([], {})).markdown(self.uri, self.body)
 
 
 @dataclass
@@ -242,7 +244,7 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
                                                history.message if history else ""), chosen.earlier, pages)
             if cache is not None:
                 cache[key] = rendered
-        site.pages[uri] = Page(uri, rendered[0], key=key, fragments=rendered[1], headline_only=True)
+        site.pages[uri] = Page(uri, *rendered, key=key, headline_only=True)
     intro, empty = _listing_texts(audience)
     # A person's own site holds no one's compliance figures: they measure managers and HR partners.
     counted = [] if audience.kind == "person" else selected
@@ -251,13 +253,12 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
     listings = {**render_indexes(selected, today, intro, empty), **render_people(selected),
                 COMPLIANCE_PAGE: render_compliance(counted, today, intro, compliance_empty, roster,
                                                    chart=_rates_chart)}
-    for uri, (markdown, fragments) in listings.items():
+    for uri, (front, body) in listings.items():
         if uri in site.left_out:
             continue
         # A listing's key is its own text: the same text, the same page.
-        text = "\0".join([markdown, *fragments.values()])
-        site.pages[uri] = Page(uri, markdown, in_nav=uri in LISTINGS, fragments=fragments,
-                               key=hashlib.sha256(text.encode()).hexdigest())
+        site.pages[uri] = Page(uri, front, body, in_nav=uri in LISTINGS,
+                               key=hashlib.sha256(f"{front}\0{body}".encode()).hexdigest())
     site.assets.update(calendars(selected, today, cache, clock))
     site.assets[STYLESHEET] = stylesheet()
     site.assets[SCHEMA] = schema_text()
