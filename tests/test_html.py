@@ -108,3 +108,46 @@ def test_links_between_generated_pages_are_urls_of_the_site():
         done = Finisher(["tables", "md_in_html"], {}, directory_urls).finish("teams/index.md", body)
         assert BeautifulSoup(done.html, "html.parser").find("a")["href"] == url
         assert done.links == ("teams/emea/index.md",)
+
+
+TOC_OPTIONS = [
+    {},
+    {"permalink": True},
+    {"permalink": "#", "permalink_leading": True, "permalink_title": "", "permalink_class": "anchor"},
+    {"anchorlink": True, "anchorlink_class": "self"},
+    {"toc_depth": "2-3", "permalink": True},
+    {"toc_depth": 2},
+    {"baselevel": 2, "permalink": True},
+    {"separator": "_"},
+]
+
+
+def _slugs():
+    from pymdownx.slugs import slugify
+    return slugify(case="lower")
+
+
+@pytest.mark.parametrize("options", TOC_OPTIONS + [{"slugify": "pymdownx"}], ids=str)
+def test_headings_get_the_ids_permalinks_and_contents_markdown_would_give_them(options):
+    import markdown
+
+    if options.get("slugify") == "pymdownx":
+        options = {"slugify": _slugs(), "permalink": True}
+    texts = ["Jordan Lee: Plan", "Criteria", "Criteria", "Ünïcode & <co>", "1.5% of target", "Criteria_1"]
+    levels = [1, 2, 2, 3, 4, 2]
+    source = "\n\n".join(f"{'#' * level} {text.replace('<', '&lt;')}" for level, text in zip(levels, texts))
+    md = markdown.Markdown(extensions=["toc"], extension_configs={"toc": options})
+    expected_html = md.convert(source)
+    body = "\n".join(f"<h{level}>{Markup.escape(text)}</h{level}>" for level, text in zip(levels, texts))
+    done = Finisher(["toc"], {"toc": options}).finish("plans/x/index.md", body)
+
+    def headings(html):
+        return [(tag.name, tag.attrs, str(tag)) for tag in BeautifulSoup(html, "html.parser").find_all(
+            ["h1", "h2", "h3", "h4", "h5", "h6"])]
+
+    assert headings(done.html) == headings(expected_html)
+
+    def tokens(found):
+        return [(token["level"], token["id"], token["name"], tokens(token["children"])) for token in found]
+
+    assert tokens(done.toc) == tokens(md.toc_tokens)

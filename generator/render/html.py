@@ -104,7 +104,7 @@ class Finisher:
             content = inner
             if self.anchorlink:
                 content = f'<a class="{escape(self.anchorlink_class)}" href="#{escape(ident)}">{content}</a>'
-            if self.permalink and self.top <= level <= self.bottom:
+            if self.permalink:
                 symbol = "&para;" if self.permalink is True else escape(str(self.permalink))
                 title = f' title="{escape(self.permalink_title)}"' if self.permalink_title else ""
                 link = f'<a class="{escape(self.permalink_class)}" href="#{escape(ident)}"{title}>{symbol}</a>'
