@@ -44,6 +44,7 @@ class Frames:
         self.kinds: dict[tuple, _Kind] = {}
         self.templates: dict[str, str] = {}  # page source -> the template it would have used
         self.toc_template = None  # the theme's table of contents, compiled once per build
+        self.tocs: dict[tuple, str] = {}  # rendered, by the headings it lists
 
     def use_for(self, page) -> None:
         """Render `page` (a generated page that is not in the nav, and `framed`) through its kind's frame."""
@@ -73,9 +74,15 @@ class Frames:
         return context.environment.get_template(template).render(context.get_all())
 
     def _toc(self, context) -> str:
-        if self.toc_template is None:
-            self.toc_template = context.environment.from_string(_TOC_SOURCE)
-        return self.toc_template.render(context.get_all())
+        """The theme's table of contents of the page: rendered once for each list of headings (plan pages
+        share most of theirs), since it shows nothing else of the page."""
+        key = _headings(context["page"].toc)
+        found = self.tocs.get(key)
+        if found is None:
+            if self.toc_template is None:
+                self.toc_template = context.environment.from_string(_TOC_SOURCE)
+            found = self.tocs[key] = self.toc_template.render(context.get_all())
+        return found
 
     def _make(self, kind: _Kind, context, template: str) -> None:
         """The theme's page with markers for the page's own values, split at them."""
@@ -127,6 +134,11 @@ def _interleave(pieces: list[str], markers: list[str], marker: str) -> list[str]
         if index < len(markers):
             result.append(markers[index])
     return result
+
+
+def _headings(items) -> tuple:
+    return tuple((item.level, item.id, item.title, repr(getattr(item, "typeset", None)),
+                  _headings(item.children)) for item in items)
 
 
 def framed(src_uri: str) -> bool:
