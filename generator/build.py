@@ -125,6 +125,7 @@ class Build(Run):
     """One site for one audience, as of one day: a Run and what it rendered."""
 
     site: Site | None = None  # None when the plans failed and nothing was rendered
+    materials: Materials | None = None  # what the site was rendered with
 
     @property
     def pages(self) -> dict[str, Page]:
@@ -280,29 +281,47 @@ def known_people(result: CheckResult, roster) -> People:
     return People(frozenset(managers), frozenset(teams), frozenset(people), frozenset(partners))
 
 
+@dataclass(frozen=True)
+class Materials:
+    """What a site is rendered with besides the plans: the letter templates, the sample plans and the pages
+    the site has."""
+
+    letters: Letters
+    samples: dict[str, PublicPlan]
+    pages: frozenset[str] | None
+
+    @classmethod
+    def of(cls, project: Project, today: date) -> "Materials":
+        content = content_of(project)
+        return cls(Letters(content.templates), load_samples(content, project, today), content.page_uris)
+
+
 def build(project: Project, *, today: date, audience: Audience, preview: bool = False,
-          cache: dict[str, tuple] | None = None) -> Build:
-    """Prepare the plans (see `prepare`) and render the site; a build whose plans fail renders nothing,
-    unless `preview`."""
+          cache: dict[str, tuple] | None = None, render: bool = True) -> Build:
+    """Prepare the plans (see `prepare`) and render the site (unless not `render`); a build whose plans fail
+    renders nothing, unless `preview`."""
     run = prepare(project, today=today, audience=audience, preview=preview)
     outcome = Build(**{name: getattr(run, name) for name in Run.__dataclass_fields__})
-    if run.failed() and not preview:
+    if (run.failed() and not preview) or not render:
         return outcome
-    settings = project.settings
-    history = outcome.history if outcome.plans else None
     try:
-        content = content_of(project)
-        letters = Letters(content.templates)
-        samples = load_samples(content, project, today)
-        outcome.site = render_site(outcome.plans, letters, samples, audience, today,
-                                   settings.policy.acknowledgement_days, cache, settings.versions_url,
-                                   members_for(run.roster, audience), history, content.page_uris,
-                                   clock=settings.policy.check_in_clock)
+        _render(outcome, Materials.of(project, today), cache)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     if preview:
         outcome.site.pages.update(problem_pages(outcome))
     return outcome
+
+
+def _render(outcome: Build, materials: Materials, cache: dict | None) -> None:
+    """The build's site: every generated page and file of its audience's plans."""
+    settings = outcome.project.settings
+    outcome.site = render_site(outcome.plans, materials.letters, materials.samples, outcome.audience, outcome.today,
+                               settings.policy.acknowledgement_days, cache, settings.versions_url,
+                               members_for(outcome.roster, outcome.audience),
+                               outcome.history if outcome.plans else None, materials.pages,
+                               clock=settings.policy.check_in_clock)
+    outcome.materials = materials
 
 
 def problem_pages(run: Build) -> dict[str, Page]:
@@ -334,11 +353,13 @@ def held_by(whole: Run, audience: Audience) -> list[SelectedPlan]:
     return within([chosen for chosen in whole.plans if chosen.path in admitted])
 
 
-def narrowed(whole: Build, audience: Audience, cache: dict[str, tuple] | None = None) -> Build:
-    """The build of `audience` made from the build of every plan (`all`), as `playbook sites` makes each site:
+def narrowed(whole: Build, audience: Audience, cache: dict[str, tuple] | None = None,
+             materials: Materials | None = None) -> Build:
+    """The build of `audience` made from the run of every plan (`all`), as `playbook sites` makes each site:
     the same check, the same plans as of today with their timelines and the same history, selected again
     rather than prepared again. The selection is `prepare`'s: the audience admits the plan's record
-    (retention is the same for every audience), and a note about a plan it does not hold is left out."""
+    (retention is the same for every audience), and a note about a plan it does not hold is left out. It is
+    rendered with `materials`, else with the whole build's, as `build` renders."""
     if whole.audience != Audience("all"):
         raise ValueError("only the build of every plan can be narrowed")
     known_people(whole.check, whole.roster).validate(audience)
@@ -349,12 +370,13 @@ def narrowed(whole: Build, audience: Audience, cache: dict[str, tuple] | None = 
         notes.append(f"no plan is visible to the audience `{audience}`")
     outcome = Build(whole.project, audience, whole.today, whole.check, whole.roster, plans, notes)
     vars(outcome)["history"] = whole.history  # read once, for every site
-    if whole.site is None:
+    materials = materials or whole.materials
+    if materials is None or whole.failed():
         return outcome
-    site, settings = whole.site, whole.project.settings
-    outcome.site = render_site(plans, site.letters, site.samples, audience, whole.today,
-                               settings.policy.acknowledgement_days, cache, settings.versions_url,
-                               members_for(whole.roster, audience), whole.history if plans else None)
+    try:
+        _render(outcome, materials, cache)
+    except TemplateProblem as exc:
+        raise BuildError(str(exc)) from None
     return outcome
 
 

@@ -226,25 +226,8 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
     site = Site(audience=audience, today=today, letters=letters, samples=samples,
                 acknowledgement_days=acknowledgement_days,
                 left_out=frozenset() if audience.shows_plans else HR_PAGES)
-    linked = "all" if pages is None else ",".join(sorted(uri for uri in RESPONSE_PAGES if uri in pages))
-    salt = f"{letters.fingerprint}|{today}|{acknowledgement_days}|{versions_url}|{_version()}|{linked}"
-    by_id = {chosen.plan.id: chosen for chosen in selected}
-    for chosen in selected:
-        uri = plan_uri(chosen.plan.id)
-        previous = by_id.get(chosen.plan.follows) if chosen.plan.follows else None
-        commits = history.for_file(chosen.path) if history is not None else []
-        # The page reads the plan it follows and the file's history too: they are part of the key.
-        made_of = f"{chosen.digest}|{previous.digest if previous else ''}|{','.join(c.id for c in commits)}"
-        key = hashlib.sha256(f"{made_of}|{salt}".encode()).hexdigest()
-        rendered = cache.get(key) if cache is not None else None
-        if rendered is None:
-            rendered = render_plan(chosen.plan, letters, chosen.timeline, acknowledgement_days,
-                                   previous.plan if previous else None, versions_url,
-                                   PlanHistory(commits, history.status if history else "no-repository",
-                                               history.message if history else ""), chosen.earlier, pages)
-            if cache is not None:
-                cache[key] = rendered
-        site.pages[uri] = Page(uri, *rendered, key=key, headline_only=True)
+    site.pages.update(plan_pages(selected, selected, letters, today, acknowledgement_days, cache, versions_url,
+                                 history, pages))
     intro, empty = _listing_texts(audience)
     # A person's own site holds no one's compliance figures: they measure managers and HR partners.
     counted = [] if audience.kind == "person" else selected
@@ -266,6 +249,34 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
     site.assets[PLANS_CSV] = plans_csv(selected)
     site.assets[PLANS_JSON_SCHEMA] = plans_schema_text()
     return site
+
+
+def plan_pages(chosen: list[SelectedPlan], selected: list[SelectedPlan], letters: Letters, today: date,
+               acknowledgement_days: int = 7, cache: dict | None = None, versions_url: str | None = None,
+               history: History | None = None, pages: frozenset[str] | None = None) -> dict[str, Page]:
+    """The page of each `chosen` plan, in a site of the `selected` plans (a page links to the plan it follows
+    only when the site has it). `cache` maps page keys to pages rendered before (see `render_site`)."""
+    linked = "all" if pages is None else ",".join(sorted(uri for uri in RESPONSE_PAGES if uri in pages))
+    salt = f"{letters.fingerprint}|{today}|{acknowledgement_days}|{versions_url}|{_version()}|{linked}"
+    by_id = {other.plan.id: other for other in selected}
+    made = {}
+    for one in chosen:
+        uri = plan_uri(one.plan.id)
+        previous = by_id.get(one.plan.follows) if one.plan.follows else None
+        commits = history.for_file(one.path) if history is not None else []
+        # The page reads the plan it follows and the file's history too: they are part of the key.
+        made_of = f"{one.digest}|{previous.digest if previous else ''}|{','.join(c.id for c in commits)}"
+        key = hashlib.sha256(f"{made_of}|{salt}".encode()).hexdigest()
+        rendered = cache.get(key) if cache is not None else None
+        if rendered is None:
+            rendered = render_plan(one.plan, letters, one.timeline, acknowledgement_days,
+                                   previous.plan if previous else None, versions_url,
+                                   PlanHistory(commits, history.status if history else "no-repository",
+                                               history.message if history else ""), one.earlier, pages)
+            if cache is not None:
+                cache[key] = rendered
+        made[uri] = Page(uri, *rendered, key=key, headline_only=True)
+    return made
 
 
 def calendars(selected: list[SelectedPlan], today: date, cache: dict | None = None,
