@@ -482,9 +482,15 @@ def read_file(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = Non
         raise LoadError(Problem("PB123", _NOT_REGULAR, 1, 1))
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             raise LoadError(Problem("PB123", _NOT_REGULAR, 1, 1))
-        return handle.read(max_bytes + 1)
+        # Asking for what the file holds spares setting aside `max_bytes` for every small plan.
+        wanted = min(status.st_size, max_bytes) + 1
+        data = handle.read(wanted)
+        if len(data) == wanted <= max_bytes:  # the file grew since: read on, to the bound
+            data += handle.read(max_bytes + 1 - wanted)
+        return data
 
 
 _NOT_REGULAR = "not a regular file (a FIFO, a device or a socket); it is not read"
