@@ -11,8 +11,10 @@ for there, and a finding about a value under it names the field and the problem,
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
+import gc
 import hashlib
 import heapq
 import os
@@ -106,7 +108,38 @@ def check_paths(paths: Iterable[Path], policy: Policy, today: date, root: Path |
     `root` (the project), or that is not a regular file, is refused unread (PB123)."""
     context = Context(policy, today)
     result = CheckResult()
-    for path in discover(paths):
+    with cycle_collection_paused():
+        _check_each(discover(paths), policy, root, context, result)
+    result.findings += repository_findings(result.plan_files, context)
+    result.findings.sort()
+    result.timelines = {plan_file.path: timeline for plan_file in result.plan_files
+                        if (timeline := context.timeline_if_built(plan_file.plan)) is not None}
+    return result
+
+
+@contextlib.contextmanager
+def cycle_collection_paused():
+    """Pause Python's cycle collector while plans are read, and restore it after.
+
+    A check keeps every record, document and position it makes, and a valid plan leaves no cycle of
+    references behind: the collector finds next to nothing, yet each of its passes walks all that is
+    kept so far: a quarter to a third of a check's time. Reference counting frees values as before, and what
+    few cycles a refused file leaves are collected once the pause ends. The first pass after it
+    walks whatever the pause made that is still kept: a caller that drops the records first (`playbook
+    check`) pauses around its whole run, and the pause here then leaves the collector as it found it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_each(paths: list[Path], policy: Policy, root: Path | None, context: Context, result: CheckResult) -> None:
+    """Read and check each plan file in turn, adding its record and findings to `result`."""
+    for path in paths:
         result.files_checked += 1
         try:
             raw = read_file(path, max_bytes=policy.max_file_bytes, root=root)
@@ -121,11 +154,6 @@ def check_paths(paths: Iterable[Path], policy: Policy, today: date, root: Path |
         result.findings += findings
         if plan_file is not None:
             result.plan_files.append(plan_file)
-    result.findings += repository_findings(result.plan_files, context)
-    result.findings.sort()
-    result.timelines = {plan_file.path: timeline for plan_file in result.plan_files
-                        if (timeline := context.timeline_if_built(plan_file.plan)) is not None}
-    return result
 
 
 def check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFile | None, list[Finding]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from . import findings as formats
-from .check import check_paths
+from .check import check_paths, cycle_collection_paused
 from .config import Project, UsageError, load_project, parse_date_option, resolve_audience, resolve_today
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -33,6 +33,11 @@ def _project(args) -> Project:
 
 
 def cmd_check(args) -> int:
+    with cycle_collection_paused():  # its records are dropped before the collector runs again
+        return _check(args)
+
+
+def _check(args) -> int:
     project = _project(args)
     settings = project.settings
     today = resolve_today(args.today, settings.today)

@@ -20,6 +20,7 @@ positions counted from the marks' character offsets instead.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -210,6 +211,12 @@ def _resolve_plain(text: str) -> Any | Problem:
     return text
 
 
+# Plain scalars this short recur from plan to plan (dates, numbers, statuses): each is resolved once per
+# process and then looked up. The cache holds at most a few thousand of them, whatever the input.
+_SHORT = 32
+_resolve_short = functools.lru_cache(maxsize=4096)(_resolve_plain)
+
+
 class _Frame:
     __slots__ = ("value", "path", "is_map", "key", "dropped")
 
@@ -217,7 +224,7 @@ class _Frame:
         self.value = value
         self.path = path
         self.is_map = is_map
-        self.key = _NO_KEY
+        self.key = _NO_KEY  # then (key, whether it repeats an earlier one, the path of its value)
         self.dropped = dropped  # inside a duplicate key's value: read, checked, not kept
 
 
@@ -254,101 +261,102 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
     parser = None
     try:
         parser = _Loader(text)
+        next_event = parser.get_event
         while True:
-            event = parser.get_event()
+            event = next_event()
             kind = type(event)
-            if kind is _Scalar or kind is _MappingStart or kind is _SequenceStart or kind is _Alias:
-                pass
-            elif kind is _MappingEnd or kind is _SequenceEnd:
+            if kind is _MappingEnd or kind is _SequenceEnd:
                 done = stack.pop()
                 if not stack:
                     root = done.value
                 continue
-            elif kind is _DocumentStart:
-                documents += 1
-                if documents > 1:
-                    raise LoadError(Problem("PB103", "a plan file holds one YAML document; remove the `---` and "
-                                                     "what follows", *place(event.start_mark)))
-                continue
-            elif kind is _StreamEnd or event is None:
-                break
-            else:  # stream start, document end
-                continue
+            if kind is not _Scalar and kind is not _MappingStart and kind is not _SequenceStart and kind is not _Alias:
+                if kind is _DocumentStart:
+                    documents += 1
+                    if documents > 1:
+                        raise LoadError(Problem("PB103", "a plan file holds one YAML document; remove the `---` and "
+                                                         "what follows", *place(event.start_mark)))
+                elif kind is _StreamEnd or event is None:
+                    break
+                continue  # stream start, document end
 
             mark = event.start_mark
-            line, col = (mark.line + 1, mark.column + 1) if starts is None else _position(starts, mark.index)
+            where = (mark.line + 1, mark.column + 1) if starts is None else _position(starts, mark.index)
             parent = stack[-1] if stack else None
-
-            # A mapping's key: remember it, refuse a repeat or a YAML 1.1 reading, and read its value next.
-            if parent is not None and parent.is_map and parent.key is _NO_KEY:
-                if kind is _Alias:
-                    raise LoadError(Problem("PB106", f"alias `*{shorten(event.anchor or '')}` as a key: anchors "
-                                                     "and aliases are not allowed; write the key out",
-                                            line, col, parent.path))
-                if kind is not _Scalar:
-                    raise LoadError(Problem("PB100", "a key must be plain text", line, col, parent.path))
-                key = event.value
-                if decorated:
-                    _refuse_decorations(event, line, col, problems, parent.path + (key,))
-                if not event.style and not parent.dropped and (key[:1] in _NUMBER_START or key in _BOOLS_1_1):
-                    reason = _version_difference(key)
-                    if reason:
-                        problems.append(Problem("PB108", reason, line, col, parent.path + (key,)))
-                if key in parent.value:
-                    if not parent.dropped:
-                        first = key_positions.get(parent.path + (key,), (line, col))
-                        problems.append(Problem(
-                            "PB104",
-                            f"`{shorten(key)}` is given twice (first on line {first[0]}); keep one",
-                            line, col, parent.path + (key,),
-                        ))
-                    parent.key = (key, True)
-                else:
-                    if not parent.dropped:
-                        key_positions[parent.path + (key,)] = (line, col)
-                    parent.key = (key, False)
-                continue
 
             if parent is None:
                 path, dropped = (), False
-            elif parent.is_map:
-                key, repeated = parent.key
-                path, dropped = parent.path + (key,), parent.dropped or repeated
-            else:
+            elif not parent.is_map:
                 path, dropped = parent.path + (len(parent.value),), parent.dropped
+            elif parent.key is _NO_KEY:
+                # A mapping's key: remember it, refuse a repeat or a YAML 1.1 reading, and read its value next.
+                if kind is _Alias:
+                    raise LoadError(Problem("PB106", f"alias `*{shorten(event.anchor or '')}` as a key: anchors "
+                                                     "and aliases are not allowed; write the key out",
+                                            *where, parent.path))
+                if kind is not _Scalar:
+                    raise LoadError(Problem("PB100", "a key must be plain text", *where, parent.path))
+                key = event.value
+                path = parent.path + (key,)
+                if decorated:
+                    _refuse_decorations(event, *where, problems, path)
+                if not event.style and not parent.dropped and (key[:1] in _NUMBER_START or key in _BOOLS_1_1):
+                    reason = _version_difference(key)
+                    if reason:
+                        problems.append(Problem("PB108", reason, *where, path))
+                repeated = key in parent.value
+                if not parent.dropped:
+                    if repeated:
+                        first = key_positions.get(path, where)
+                        problems.append(Problem("PB104", f"`{shorten(key)}` is given twice (first on line {first[0]}); "
+                                                         "keep one", *where, path))
+                    else:
+                        key_positions[path] = where
+                parent.key = (key, repeated, path)
+                continue
+            else:
+                key, repeated, path = parent.key
+                dropped = parent.dropped or repeated
 
             if not dropped:
-                positions[path] = (line, col)
+                positions[path] = where
                 if decorated and kind is not _Alias:
-                    _refuse_decorations(event, line, col, problems, path)
+                    _refuse_decorations(event, *where, problems, path)
 
             if kind is _Scalar:
-                if event.style:  # quoted or block scalars are always text
-                    value = event.value
-                else:
-                    value = _resolve_plain(event.value)
-                    if type(value) is Problem:
-                        if not dropped:
-                            problems.append(Problem(value.code, value.message, line, col, path))
-                        value = Unreadable(event.value)
+                value = event.value
+                if not event.style:  # quoted or block scalars are always text
+                    if len(value) <= 5 or value[0] in _NUMBER_START:  # a longer word is text: see _resolve_plain
+                        value = _resolve_short(value) if len(value) <= _SHORT else _resolve_plain(value)
+                        if type(value) is Problem:
+                            if not dropped:
+                                problems.append(Problem(value.code, value.message, *where, path))
+                            value = Unreadable(event.value)
             elif kind is _Alias:
                 if not dropped:
                     problems.append(Problem(
                         "PB106", f"alias `*{shorten(event.anchor or '')}`: anchors and aliases are not allowed; "
-                        "write the value out", line, col, path))
+                        "write the value out", *where, path))
                 value = Unreadable("*" + (event.anchor or ""))
             else:
                 if len(stack) >= max_depth:
-                    raise LoadError(Problem("PB107", f"values nested deeper than {max_depth} levels", line, col))
-                frame = _Frame({} if kind is _MappingStart else [], path, kind is _MappingStart, dropped)
-                _attach(parent, frame.value)
+                    raise LoadError(Problem("PB107", f"values nested deeper than {max_depth} levels", *where))
+                is_map = kind is _MappingStart
+                frame = _Frame({} if is_map else [], path, is_map, dropped)
                 stack.append(frame)
-                continue
+                if parent is None:
+                    continue  # the document's own mapping or list: `root` once it ends
+                value = frame.value
 
+            # Attach the value to its parent; a repeated key's value is read and checked, not kept.
             if parent is None:
                 root = value
+            elif parent.is_map:
+                if not repeated:
+                    parent.value[key] = value
+                parent.key = _NO_KEY
             else:
-                _attach(parent, value)
+                parent.value.append(value)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if mark is not None and _LIBYAML_TOO_DEEP in (exc.problem or ""):
@@ -398,18 +406,6 @@ def _too_deep(text: str, index: int, max_depth: int, where: tuple[int, int]) -> 
         if exc.problem.code == "PB107":
             return exc
     return LoadError(Problem("PB107", f"values nested deeper than {max_depth} levels", *where))
-
-
-def _attach(parent: _Frame | None, value: Any) -> None:
-    if parent is None:
-        return
-    if parent.is_map:
-        key, repeated = parent.key
-        if not repeated:
-            parent.value[key] = value
-        parent.key = _NO_KEY
-    else:
-        parent.value.append(value)
 
 
 def _refuse_decorations(event, line: int, col: int, problems: list[Problem], path: Path_) -> None:
@@ -486,9 +482,15 @@ def read_file(path: Path, *, max_bytes: int = MAX_BYTES, root: Path | None = Non
         raise LoadError(Problem("PB123", _NOT_REGULAR, 1, 1))
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             raise LoadError(Problem("PB123", _NOT_REGULAR, 1, 1))
-        return handle.read(max_bytes + 1)
+        # Asking for what the file holds spares setting aside `max_bytes` for every small plan.
+        wanted = min(status.st_size, max_bytes) + 1
+        data = handle.read(wanted)
+        if len(data) == wanted <= max_bytes:  # the file grew since: read on, to the bound
+            data += handle.read(max_bytes + 1 - wanted)
+        return data
 
 
 _NOT_REGULAR = "not a regular file (a FIFO, a device or a socket); it is not read"

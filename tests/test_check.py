@@ -6,6 +6,7 @@ be reported. The loader's rules (PB100-PB110) are in test_load.py.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from datetime import date
@@ -1124,6 +1125,23 @@ def test_pb602_a_draft_or_closed_pip_beside_a_running_one_passes(check, pip_plan
     assert "PB602" not in report.codes
 
 
+# A check inside a longer-running program (the plugin under `mkdocs serve`, a script)
+
+def test_a_check_gives_python_its_cycle_collector_back_as_it_found_it(cli, write_plan, pip_plan, tmp_path):
+    path = write_plan(pip_plan)
+
+    check_paths([path], Policy(), TODAY)
+    assert gc.isenabled()
+    assert cli("check", "--today", "2026-11-20", path).returncode == 0 and gc.isenabled()
+    assert cli("check", "--today", "2026-11-20", tmp_path / "missing").returncode == 2 and gc.isenabled()
+    gc.disable()
+    try:
+        check_paths([path], Policy(), TODAY)
+        assert not gc.isenabled()  # a program that turned it off keeps it off
+    finally:
+        gc.enable()
+
+
 # Which files are plans
 
 @pytest.mark.parametrize("spellings, shown", [
@@ -1255,6 +1273,18 @@ def test_pb410_reads_whole_words_and_phrases(check, pip_plan, text, flagged):
     plan = pip_plan.change("note: Plan signed; agreed the week's call reviews.", f"note: {text}")
 
     assert ("PB410" in check(plan).codes) is flagged
+
+
+def test_pb410_a_phrase_is_read_within_one_text_never_across_two(check, pip_plan):
+    # "trade" ends one item and "union" begins the next: together, in either order, they would
+    # read "trade union", which no single text says.
+    across = pip_plan.change("  summary: Meetings stall between discovery and demo.\n",
+                             "  summary: Meetings stall between discovery and demo.\n"
+                             "  evidence: [Moved from retail trade, union of two territories since May, Knows trade]\n")
+    within = across.change("union of two territories", "trade union rep since May")
+
+    assert "PB410" not in check(across).codes
+    assert check(within).only("PB410").line == within.line("trade union rep")
 
 
 def test_pb410_the_policy_adds_words_to_the_list(check, pip_plan):

@@ -12,6 +12,7 @@ the file is read and validated; they are registered here for their documentation
 
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass, field
 from datetime import date
@@ -84,6 +85,7 @@ def _register(rule: Rule) -> Rule:
     if rule.code in REGISTRY:  # pragma: no cover - a programming error caught at import
         raise ValueError(f"rule code {rule.code} registered twice")
     REGISTRY[rule.code] = rule
+    _in_scope.cache_clear()
     return rule
 
 
@@ -124,10 +126,14 @@ def base_rule(code: str, name: str, summary: str, doc: str) -> None:
 
 
 def rules(scope: str | None = None) -> Iterator[Rule]:
-    for code in sorted(REGISTRY):
-        rule = REGISTRY[code]
-        if scope is None or rule.scope == scope:
-            yield rule
+    """The rules of `scope` (every rule when None), in the order of their codes."""
+    return iter(_in_scope(scope))
+
+
+@functools.cache
+def _in_scope(scope: str | None) -> tuple[Rule, ...]:
+    """`rules(scope)`, sorted once rather than once a plan: the registry changes only as modules register."""
+    return tuple(rule for code, rule in sorted(REGISTRY.items()) if scope is None or rule.scope == scope)
 
 
 # Importing the modules fills the registry.

@@ -24,9 +24,12 @@ class Phrases:
     def __init__(self, phrases: Iterable[str]):
         self._phrases = {tuple(words(phrase)) for phrase in phrases} - {()}
         self._lengths = sorted({len(phrase) for phrase in self._phrases})
+        self._first_words = frozenset(phrase[0] for phrase in self._phrases)
 
     def found_in(self, text: str) -> bool:
         """Whether any phrase occurs in `text` as whole, consecutive words."""
         found = words(text)
+        if self._first_words.isdisjoint(found):  # most text: no word can begin a phrase
+            return False
         return any(tuple(found[start:start + length]) in self._phrases
-                   for start in range(len(found)) for length in self._lengths)
+                   for start, word in enumerate(found) if word in self._first_words for length in self._lengths)
