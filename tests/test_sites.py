@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -69,6 +70,28 @@ def test_a_site_is_the_one_mkdocs_build_makes_for_its_audience(every_site, tmp_p
     assert pages(ours) == pages(tmp_path / "alone")
     assert search_entries(ours) == search_entries(tmp_path / "alone")
     assert (ours / "plans.json").read_bytes() == (tmp_path / "alone/plans.json").read_bytes()
+
+
+def test_a_site_keeps_the_sites_own_settings_as_mkdocs_build_does(tmp_path):
+    """Timed check-ins and a site without the shipped pages: each narrowed site is rendered as its build is."""
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        '        # check_in_time: "09:30"\n        # timezone: Europe/London\n',
+        '        check_in_time: "09:30"\n        timezone: Europe/London\n').replace(
+        "      plans_dir: plans\n", "      plans_dir: plans\n      pages: false\n")
+    config = config[:config.index("\nnav:")] + "\n"  # the site's own pages only: no nav of the shipped ones
+    root = make_project(tmp_path / "project", GOOD, config=config)
+    shutil.rmtree(root / "playbook")
+    (root / "playbook").mkdir()
+    (root / "playbook" / "index.md").write_text("# Our plans\n", encoding="utf-8")
+    assert sites(root, tmp_path / "out", "--audience", "manager:priya-shah") == 0
+    result = run([MKDOCS, "build", "--strict", "-f", root / "mkdocs.yml", "-d", tmp_path / "alone"],
+                 cwd=root, today=TODAY, env={"PLAYBOOK_AUDIENCE": "manager:priya-shah"})
+    assert result.returncode == 0, result.output
+    ours = tmp_path / "out" / "manager" / "priya-shah"
+    assert pages(ours) == pages(tmp_path / "alone")
+    calendar = (ours / "plans/jordan-lee-pip-2026-10/plan.ics").read_bytes()
+    assert calendar == (tmp_path / "alone/plans/jordan-lee-pip-2026-10/plan.ics").read_bytes()
+    assert b"TZID=Europe/London" in calendar
 
 
 def test_shards_split_the_audiences_between_them(tmp_path):
