@@ -12,8 +12,10 @@ and OUT/person/<id>/.
 A content key per site (the generator, the mkdocs.yml, every file of the docs folder, the roster,
 today, and the files and history of the plans the site holds) is kept in the cache folder: a site
 whose key has not changed since it was last written is left as it is, so a re-run after one plan
-is edited rebuilds only the sites that hold that plan. The cache holds keys only (JSON), nothing
-that is run or loaded as code.
+is edited rebuilds only the sites that hold that plan. Beside the keys, the cache keeps each plan
+page and calendar it rendered, by its content key (`PageStore`): a re-run renders only the plans
+that changed. It holds JSON and calendar text, nothing that is run or loaded as code, and no more
+than the sites themselves show.
 """
 
 from __future__ import annotations
@@ -27,14 +29,14 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 from .audience import Audience, SelectedPlan
-from .build import Build, BuildError, build, held_by, known_people, narrowed
+from .build import Build, BuildError, Materials, build, held_by, known_people, narrowed
 from .config import Project, UsageError
-from .render.html import Finished, Finisher, FINISHED, cache_key, finished
+from .render.letters import TemplateProblem
+from .render.site import calendars, plan_pages
 
 CACHE_FILE = "sites.json"
 PATTERN_KINDS = ("manager", "team", "person")
@@ -170,6 +172,79 @@ def _write_keys(cache: Path, keys: dict[str, str]) -> None:
     temporary.replace(cache / CACHE_FILE)
 
 
+class PageStore:
+    """Rendered plan pages and calendar events by content key, in memory and in a folder: what `render_site`
+    takes as its `cache`. A page is `(front matter, HTML)`, kept as a JSON file; a plan's events are the
+    bytes of a calendar. Each file starts with a checksum of the rest: a damaged entry is rendered again. A key names everything the value was made from (the plan file,
+    its history, the templates, today, the generator's version), so an entry is never out of date; those
+    not read for `KEEP_DAYS` are removed at the end of a run of every shard."""
+
+    KEEP_DAYS = 14
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.memory: dict = {}
+
+    def _path(self, key) -> tuple[Path, bool]:
+        """The entry's file, and whether it holds a page (JSON) rather than events (bytes)."""
+        if isinstance(key, str):
+            return self.folder / key[:2] / f"{key}.json", True
+        name = hashlib.sha256(repr(key).encode()).hexdigest()
+        return self.folder / name[:2] / f"{name}.ics", False
+
+    def get(self, key, default=None):
+        if key in self.memory:
+            return self.memory[key]
+        path, page = self._path(key)
+        try:
+            raw = _checked(path.read_bytes())
+            value = _page_of(raw) if page else raw
+            os.utime(path)  # read in this run: kept
+        except (OSError, ValueError):
+            return default
+        self.memory[key] = value
+        return value
+
+    def __setitem__(self, key, value) -> None:
+        self.memory[key] = value
+        path, page = self._path(key)
+        data = json.dumps(list(value), ensure_ascii=False).encode() if page else value
+        if not isinstance(data, bytes):
+            return
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+            temporary.replace(path)
+        except OSError:  # a folder that cannot be written: this run keeps the value in memory only
+            temporary.unlink(missing_ok=True)
+
+    def prune(self) -> None:
+        """Remove the entries no run has read for `KEEP_DAYS`."""
+        limit = time.time() - self.KEEP_DAYS * 86400
+        for path in self.folder.glob("*/*"):
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+            except OSError:
+                pass
+
+
+def _checked(raw: bytes) -> bytes:
+    """An entry's content, once its checksum (the first line) says it is whole."""
+    digest, _, data = raw.partition(b"\n")
+    if hashlib.sha256(data).hexdigest().encode() != digest:
+        raise ValueError("a damaged entry")
+    return data
+
+
+def _page_of(raw: bytes) -> tuple[str, str]:
+    value = json.loads(raw)
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(part, str) for part in value)):
+        raise ValueError("not a rendered page")
+    return value[0], value[1]
+
+
 # --------------------------------------------------------------------------------------------
 # One run
 # --------------------------------------------------------------------------------------------
@@ -181,7 +256,8 @@ class _Run:
     project: Project
     whole: Build
     out: Path
-    pages: dict  # rendered plan pages and calendars, by content key
+    pages: PageStore  # rendered plan pages and calendars, by content key
+    materials: Materials
 
 
 _RUN: _Run | None = None
@@ -197,9 +273,8 @@ def build_sites(project: Project, out: Path, patterns: list[str], *, today: date
     _refuse_inside_sources(project, out)
     out = out.resolve()
     cache = cache or out / ".cache"
-    pages: dict = {}
     try:
-        whole = build(project, today=today, audience=Audience("all"), cache=pages)
+        whole = build(project, today=today, audience=Audience("all"), render=False)
     except BuildError as exc:
         raise UsageError(str(exc)) from None
     if whole.failed():
@@ -223,10 +298,14 @@ def build_sites(project: Project, out: Path, patterns: list[str], *, today: date
         else:
             todo.append(audience)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    _RUN = _Run(project, whole, out, pages)
+    store = PageStore(cache / "pages")
     try:
+        _RUN = _Run(project, whole, out, store, Materials.of(project, today))
         needed = {chosen.plan.id for audience in todo for chosen in held[audience]}
-        _finish_plan_pages(whole, needed, jobs)
+        _render_plan_pages([index for index, chosen in enumerate(whole.plans) if chosen.plan.id in needed], jobs)
+    except TemplateProblem as exc:
+        raise UsageError(str(exc)) from None
+    try:
         # The largest sites first, so that no core is left with one large site at the end.
         todo.sort(key=lambda audience: -len(held[audience]))
         for result in _map(_build_site, [str(audience) for audience in todo], jobs):
@@ -237,7 +316,8 @@ def build_sites(project: Project, out: Path, patterns: list[str], *, today: date
                 _write_keys(cache, known)  # after each site: an interrupted run keeps what it finished
     finally:
         _RUN = None
-        _finisher.cache_clear()
+    if shard == (1, 1):
+        store.prune()
     return results
 
 
@@ -269,34 +349,21 @@ def _map(function, items: list, jobs: int):
 # Plan pages, once for every site
 # --------------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _finisher() -> Finisher:
-    """The finisher set up as the sites' MkDocs sets up Markdown (after the plugins' `on_config`); one per process."""
-    from mkdocs.config import load_config
-
-    with _environment(None, _RUN.whole.today):
-        config = load_config(str(_RUN.project.config_file))
-        config = config.plugins.on_config(config)
-    return Finisher(config.markdown_extensions, config.mdx_configs, config.use_directory_urls)
+def _render_plan_pages(needed: list[int], jobs: int) -> None:
+    """Render the page and calendar of each needed plan (by its place in the run) that the store does not hold
+    yet, on every core, into the store, from which each site's build reads it."""
+    chunks = [needed[start::jobs * 4] for start in range(min(len(needed), jobs * 4))]
+    for _ in _map(_render_chunk, chunks, jobs):
+        pass
 
 
-def _finish_plan_pages(whole: Build, needed: set[str], jobs: int) -> None:
-    """Make each needed plan page finished HTML once, on every core, before the sites share them."""
-    uris = [uri for uri, page in whole.pages.items() if page.headline_only and uri.split("/")[1] in needed]
-    if not uris:
-        return
-    fingerprint = _finisher().fingerprint
-    chunks = [uris[start::jobs * 4] for start in range(min(len(uris), jobs * 4))]
-    for done in _map(_finish_chunk, chunks, jobs):
-        for (uri, key), page in done.items():
-            FINISHED[cache_key(uri, key, fingerprint)] = page
-
-
-def _finish_chunk(uris: list[str]) -> dict[tuple[str, str], Finished]:
-    finisher = _finisher()
-    pages = _RUN.whole.pages
-    return {(uri, pages[uri].key): finished(finisher, uri, pages[uri].key, pages[uri].body)
-            for uri in uris}
+def _render_chunk(places: list[int]) -> None:
+    run = _RUN
+    whole, settings = run.whole, run.project.settings
+    chosen = [whole.plans[place] for place in places]
+    plan_pages(chosen, whole.plans, run.materials.letters, whole.today, settings.policy.acknowledgement_days,
+               run.pages, settings.versions_url, whole.history, run.materials.pages)
+    calendars(chosen, whole.today, run.pages, settings.policy.check_in_clock)
 
 
 # --------------------------------------------------------------------------------------------
@@ -333,7 +400,7 @@ def _build_site(audience_text: str) -> SiteResult:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = folder.with_name(f".{folder.name}.building-{os.getpid()}")
     start = time.perf_counter()
-    one = narrowed(run.whole, audience, run.pages)
+    one = narrowed(run.whole, audience, run.pages, run.materials)
     key = (run.project.config_file.resolve(), audience_text, run.whole.today)
     PREBUILT[key] = one
     try:

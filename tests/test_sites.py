@@ -179,3 +179,38 @@ def test_a_named_audience_must_be_known(tmp_path, capsys):
     root = make_project(tmp_path / "project", GOOD)
     assert sites(root, tmp_path / "out", "--audience", "manager:priya-shha") == 2
     assert "did you mean `priya-shah`" in capsys.readouterr().err
+
+
+def test_a_rerun_renders_only_the_plans_that_changed(tmp_path, monkeypatch, capsys):
+    import generator.render.site as site
+
+    rendered = []
+    real = site.render_plan
+    monkeypatch.setattr(site, "render_plan", lambda plan, *args: rendered.append(plan.id) or real(plan, *args))
+    root = make_project(tmp_path / "project", GOOD)
+    out = tmp_path / "out"
+    assert sites(root, out, "--audience", "all") == 0
+    assert sorted(rendered) == sorted(path.stem for path in (root / "plans").rglob("*.yaml"))
+    rendered.clear()
+    plan = root / ALEX
+    plan.write_text(plan.read_text(encoding="utf-8").replace("role: Senior", "role: Principal"), encoding="utf-8")
+    shutil.rmtree(out / "all")  # the site is written again whole; its other plans' pages come from the cache
+    assert sites(root, out, "--audience", "all") == 0
+    assert rendered == ["alex-kim-growth-2026-10"]
+    assert "Principal" in (out / "all/plans/alex-kim-growth-2026-10/index.html").read_text(encoding="utf-8")
+
+
+def test_the_page_cache_holds_no_private_text_and_a_damaged_entry_is_rendered_again(tmp_path, capsys):
+    root = make_project(tmp_path / "project", GOOD)
+    plan = root / ALEX
+    plan.write_text(plan.read_text(encoding="utf-8") + "private: SECRET-CACHE-NOTE\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert sites(root, out, "--audience", "all") == 0
+    entries = [path for path in (out / ".cache" / "pages").rglob("*") if path.is_file()]
+    assert entries and not any(b"SECRET-CACHE-NOTE" in path.read_bytes() for path in entries)
+    made = {name: (out / "all/plans/alex-kim-growth-2026-10" / name).read_bytes() for name in ("index.html", "plan.ics")}
+    for path in entries:
+        path.write_bytes(path.read_bytes().replace(b"Alex", b"Alec"))  # damaged: rendered again
+    shutil.rmtree(out / "all")
+    assert sites(root, out, "--audience", "all") == 0
+    assert made == {name: (out / "all/plans/alex-kim-growth-2026-10" / name).read_bytes() for name in made}
