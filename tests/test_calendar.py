@@ -12,13 +12,13 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from dateutil.rrule import rrulestr
 from hypothesis import given, settings, strategies as st
-from icalendar import Calendar
+from icalendar import Calendar, Timezone, vText
 from icalendar.parser import unescape_backslash
 
 from conftest import GROWTH, PIP, TODAY
 from generator.config import Policy
 from generator.model import WEEKDAYS, CheckIns, PublicPlan
-from generator.render.calendar import feed, plan_calendar
+from generator.render.calendar import feed, plan_calendar, plan_events
 from generator.timeline import build_timeline
 from sitekit import GOOD
 
@@ -243,3 +243,108 @@ def base_pip(tmp_path_factory):
     path = tmp_path_factory.mktemp("plans") / f"{PLAN_ID}.yaml"
     path.write_text(PIP, encoding="utf-8")
     return PublicPlan.of(check_paths([path], Policy(), TODAY).plan_files[0].plan)
+
+
+# Calendar files are written without making an icalendar object per property (a build of thousands of plans
+# would spend most of its calendar time on them), so these tests hold the files to what icalendar writes of
+# the same events, byte for byte, and to what it reads back.
+
+def shown(text: str) -> str:
+    """What a calendar holds of a record's text: control characters replaced, each line break one LF (and,
+    as icalendar has it, a backslash before an N is a line break)."""
+    text = text.replace("\\N", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join("\ufffd" if (ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0) and char not in "\t\n" else char
+                   for char in text)
+
+
+def icalendar_writes(name: str, entries, clock=None) -> bytes:
+    """The calendar that icalendar writes of the events `plan_events` holds, named `name`."""
+    calendar = Calendar()
+    for key, value in (("prodid", "-//playbook.invalid//Playbook//EN"), ("version", "2.0"),
+                       ("calscale", "GREGORIAN"), ("name", vText(shown(name))), ("x-wr-calname", vText(shown(name)))):
+        calendar.add(key, value)
+    if clock is not None:
+        first = min(plan.timetable.start for plan, _ in entries)
+        last = max(plan.timetable.last_day for plan, _ in entries)
+        calendar.add_component(Timezone.from_tzid(clock[1], first_date=date(first.year, 1, 1),
+                                                  last_date=date(last.year + 1, 1, 1)))
+    for plan, timeline in entries:
+        for event in plan_events(plan, timeline, clock=clock):
+            calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def renamed(plan: PublicPlan, person: str, manager: str, review: str, metric: str) -> PublicPlan:
+    """The plan with these texts where a calendar shows them: summaries, descriptions and the calendar's name."""
+    timetable = plan.timetable
+    reviews = [timetable.reviews[0].model_copy(update={"title": review}), *timetable.reviews[1:]]
+    criteria = [plan.criteria[0].model_copy(update={"metric": metric}), *plan.criteria[1:]]
+    return plan.model_copy(update={"person": plan.person.model_copy(update={"name": person}),
+                                   "manager": plan.manager.model_copy(update={"name": manager}),
+                                   "timetable": timetable.model_copy(update={"reviews": reviews}),
+                                   "criteria": criteria})
+
+
+def assert_valid_lines(data: bytes) -> None:
+    """RFC 5545, 3.1: CRLF ends every line, none is longer than 75 octets, and a fold splits no character."""
+    assert data.endswith(b"\r\n")
+    for line in data[:-2].split(b"\r\n"):
+        assert b"\r" not in line and b"\n" not in line
+        assert 0 < len(line) <= 75, line
+        line.decode("utf-8")
+
+
+# Text that tests the escapes and folds: TEXT's specials, line breaks, control characters, the characters
+# icalendar keeps from a fold's end, and characters of two, three and four octets at every place of a line.
+TRICKY = st.text(st.one_of(st.sampled_from(list("\\,;:^\"\n\r\t\x00\x1b\x7f\x85\xa0é€\u2028𝄞😀aZ ")),
+                           st.characters(exclude_categories=["Cs"])), max_size=160)
+
+
+@settings(max_examples=200, deadline=None)
+@given(person=TRICKY, manager=TRICKY, review=TRICKY, metric=TRICKY, timed=st.booleans())
+def test_a_calendar_is_what_icalendar_writes_of_its_events(base_pip, person, manager, review, metric, timed):
+    plan = renamed(base_pip, person, manager, review, metric)
+    timeline = build_timeline(plan, TODAY)
+    clock = LONDON_0930 if timed else None
+    data = plan_calendar(plan, timeline, clock=clock)
+    assert data == icalendar_writes(f"{person}: Performance improvement plan", [(plan, timeline)], clock)
+    assert_valid_lines(data)
+    assert feed("Team", [(plan, timeline), (plan, timeline)], clock=clock) == icalendar_writes(
+        "Team", [(plan, timeline), (plan, timeline)], clock)
+
+
+@settings(max_examples=200, deadline=None)
+@given(person=TRICKY, review=TRICKY)
+def test_names_and_titles_read_back_as_written(base_pip, person, review):
+    plan = renamed(base_pip, person, "Priya Shah", review, "Conversion")
+    data = plan_calendar(plan, build_timeline(plan, TODAY))
+    found = events(data)
+    assert str(found[uid("review/0")]["summary"]) == f"{shown(person)}: {shown(review)}"
+    assert str(found[uid("review/0")]["description"]) == (
+        f"{shown(review)}: a review meeting of {shown(person)}'s performance improvement plan ({PLAN_ID}), "
+        "run by Priya Shah.")
+    assert str(found[uid("end")]["summary"]) == f"{shown(person)}: Plan ends"
+    assert calendar_name(Calendar.from_ical(data)) == f"{shown(person)}: Performance improvement plan"
+
+
+@pytest.mark.parametrize("special", ["\\", ",", ";", "^", "\n", "é", "€", "😀"])
+def test_a_fold_at_any_place_of_a_line_is_as_icalendar_folds(base_pip, special):
+    for place in range(80):
+        plan = renamed(base_pip, "J" * place + special * 3 + " Lee", "Priya Shah", "30-day review", "Conversion")
+        timeline = build_timeline(plan, TODAY)
+        data = plan_calendar(plan, timeline)
+        assert data == icalendar_writes(f"{plan.person.name}: Performance improvement plan", [(plan, timeline)])
+        assert_valid_lines(data)
+
+
+def test_check_ins_at_the_same_instant_in_two_zones_name_their_own_zone(plan_of):
+    # 09:30 in London and in Lisbon is one instant in November; each calendar still names its own zone.
+    plan, timeline = plan_of(PIP)
+    lisbon = Policy(check_in_time="09:30", timezone="Europe/Lisbon").check_in_clock
+    london_data = plan_calendar(plan, timeline, clock=LONDON_0930)
+    lisbon_data = plan_calendar(plan, timeline, clock=lisbon)
+    assert b"DTSTART;TZID=Europe/London:20261116T093000" in london_data
+    assert b"DTSTART;TZID=Europe/Lisbon:20261116T093000" in lisbon_data
+    assert b"Europe/London" not in lisbon_data
+    [zone] = Calendar.from_ical(lisbon_data).walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/Lisbon"

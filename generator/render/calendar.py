@@ -28,16 +28,27 @@ There is no SEQUENCE, since nothing in the record counts revisions that only go 
 
 Every text value is a record's name or title, handed to `icalendar` as TEXT so that commas,
 semicolons and line breaks are escaped; control characters, which RFC 5545 text may not hold,
-are replaced. The record type has no private field, and no description holds a link.
+are replaced, and a carriage return (alone or before a line feed) is one line break. The record
+type has no private field, and no description holds a link.
+
+**Written as icalendar writes it, without an object per property.** An event is a list of
+properties, each as `Component.add` takes it. `plan_events` adds them to `icalendar` events; the
+files are written from the same lists by `_written`, which gives the bytes those events' `to_ical()`
+gives: a text is escaped by `vText` and, when longer than a line, folded by `Contentline`; every
+other value (a day, a rule, a category) is written by `icalendar` the first time it is met and
+reused after; properties go in the component's `sorted_keys()` order. Making and reading an
+object for each property was most of a large build's calendar time.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vText
+from icalendar import Calendar, Component, Event, Timezone, vText
+from icalendar.parser import Contentline
 
 from ..model import PublicPlan
 from ..timeline import Item, Timeline
@@ -50,12 +61,14 @@ DEFAULT_DOMAIN = "playbook.invalid"
 _ALL_DAY = timedelta(days=1)
 _CATEGORIES = {"check-in": "Check-in", "review": "Review", "milestone": "Milestone", "trigger": "Trigger",
                "acknowledgement": "Acknowledgement", "end": "End of plan"}
-# RFC 5545 text holds no control character but the tab and the line break (which it escapes).
-_NO_CONTROLS = str.maketrans({code: "\ufffd" for code in [*range(0x20), *range(0x7F, 0xA0)]
-                              if code not in (0x09, 0x0A, 0x0D)})
+# RFC 5545 text holds no control character but the tab and the line break (which it escapes). A
+# carriage return is a line break too: icalendar 7.0 leaves a lone one unescaped.
+_NO_CONTROLS = str.maketrans({**{code: "\ufffd" for code in [*range(0x20), *range(0x7F, 0xA0)]
+                                 if code not in (0x09, 0x0A)}, 0x0D: "\n"})
 
 
 Clock = tuple[time, str]  # when check-ins start, and the IANA zone of that time (`Policy.check_in_clock`)
+Property = tuple[str, object]  # as `Component.add` takes it: a name and a value; a `str` is TEXT
 
 
 def plan_calendar(plan: PublicPlan, timeline: Timeline, *, prodid_domain: str = DEFAULT_DOMAIN,
@@ -78,7 +91,7 @@ def feed(name: str, entries: Iterable[tuple[PublicPlan, Timeline]], *,
 def events_ical(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMAIN,
                 clock: Clock | None = None) -> bytes:
     """One plan's events, serialised: a build makes them once and puts them in every calendar that holds them."""
-    return b"".join(event.to_ical() for event in plan_events(plan, timeline, domain, clock))
+    return b"".join(_written(Event, properties) for properties in _plan_properties(plan, timeline, domain, clock))
 
 
 def zone_ical(clock: Clock | None, plans: Iterable[PublicPlan]) -> bytes:
@@ -88,7 +101,13 @@ def zone_ical(clock: Clock | None, plans: Iterable[PublicPlan]) -> bytes:
         return b""
     first = min(plan.timetable.start for plan in plans).replace(month=1, day=1)
     last = max(plan.timetable.last_day for plan in plans)
-    return Timezone.from_tzid(clock[1], first_date=first, last_date=date(last.year + 1, 1, 1)).to_ical()
+    return _zone(clock[1], first, date(last.year + 1, 1, 1))
+
+
+@lru_cache(maxsize=64)
+def _zone(tzid: str, first: date, last: date) -> bytes:
+    """A feed and each of its plans mostly span the same years: the zone is written once for them."""
+    return Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical()
 
 
 _END = b"END:VCALENDAR\r\n"
@@ -96,20 +115,20 @@ _END = b"END:VCALENDAR\r\n"
 
 def wrap(name: str, events: Iterable[bytes], prodid_domain: str = DEFAULT_DOMAIN, zone: bytes = b"") -> bytes:
     """A VCALENDAR named `name` around events serialised by `events_ical` (and the VTIMEZONE they use)."""
-    calendar = Calendar()
-    calendar.add("prodid", f"-//{prodid_domain}//Playbook//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    # icalendar escapes these two only when given as vText: as str, a line break would end the line.
-    calendar.add("name", _text(name))
-    calendar.add("x-wr-calname", _text(name))
-    head = calendar.to_ical()
+    head = _written(Calendar, [("prodid", f"-//{prodid_domain}//Playbook//EN"), ("version", "2.0"),
+                               ("calscale", "GREGORIAN"), ("name", _text(name)), ("x-wr-calname", _text(name))])
     return head[: -len(_END)] + zone + b"".join(events) + _END
 
 
 def plan_events(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMAIN,
                 clock: Clock | None = None) -> list[Event]:
     """The events of one plan, in the timeline's order."""
+    return [_component(Event, properties) for properties in _plan_properties(plan, timeline, domain, clock)]
+
+
+def _plan_properties(plan: PublicPlan, timeline: Timeline, domain: str,
+                     clock: Clock | None) -> list[list[Property]]:
+    """The properties of each event of one plan, in the timeline's order."""
     closed_on = plan.outcome.date if plan.status == "closed" and plan.outcome else None
     items = [item for item in timeline.items if closed_on is None or item.date <= closed_on]
     check_ins = [item.date for item in items if item.kind == "check-in"]
@@ -126,7 +145,7 @@ def plan_events(plan: PublicPlan, timeline: Timeline, domain: str = DEFAULT_DOMA
     return events
 
 
-def _check_ins(plan: PublicPlan, days: list[date], domain: str, clock: Clock | None) -> Event:
+def _check_ins(plan: PublicPlan, days: list[date], domain: str, clock: Clock | None) -> list[Property]:
     check_ins = plan.timetable.check_ins
     every = "every week" if check_ins.every_weeks == 1 else f"every {check_ins.every_weeks} weeks"
     first: date | datetime = days[0]
@@ -138,12 +157,12 @@ def _check_ins(plan: PublicPlan, days: list[date], domain: str, clock: Clock | N
     event = _event(plan, f"{plan.id}/check-ins", first, "Check-in", "check-in", domain,
                    f"Check-in of {_whose(plan)} with {plan.manager.name}: "
                    f"{weekdays(check_ins.weekdays)}, {every}, until {days[-1].isoformat()}.")
-    event.add("rrule", {"freq": "weekly", "interval": check_ins.every_weeks, "wkst": "MO", "until": until,
-                        "byday": [day[:2].upper() for day in check_ins.weekdays]})
+    event.append(("rrule", {"freq": "weekly", "interval": check_ins.every_weeks, "wkst": "MO", "until": until,
+                            "byday": [day[:2].upper() for day in check_ins.weekdays]}))
     return event
 
 
-def _dated(plan: PublicPlan, item: Item, domain: str) -> Event:
+def _dated(plan: PublicPlan, item: Item, domain: str) -> list[Property]:
     """A review, milestone, trigger or signature deadline, named after where it is in the record."""
     if item.kind == "review":
         return _event(plan, f"{plan.id}/review/{item.path[2]}", item.date, item.title, "review", domain,
@@ -168,21 +187,79 @@ def _dated(plan: PublicPlan, item: Item, domain: str) -> Event:
 
 
 def _event(plan: PublicPlan, key: str, day: date | datetime, title: str, kind: str, domain: str,
-           description: str) -> Event:
+           description: str) -> list[Property]:
     """An all-day event on `day`, or, given a time, one that starts then (a meeting with no set length)."""
-    event = Event()
-    event.add("uid", f"{key}@{domain}")
-    event.add("dtstamp", _stamp(plan))
-    event.add("dtstart", day)
-    if not isinstance(day, datetime):
-        event.add("dtend", day + _ALL_DAY)
-    event.add("summary", _text(f"{plan.person.name}: {title}"))
-    event.add("description", _text(description))
-    event.add("categories", [_text(_CATEGORIES[kind])])
-    event.add("status", "TENTATIVE" if plan.status == "draft" else "CONFIRMED")
-    # A date to keep in mind is not time taken; a timed check-in is.
-    event.add("transp", "OPAQUE" if isinstance(day, datetime) else "TRANSPARENT")
-    return event
+    return [
+        ("uid", f"{key}@{domain}"),
+        ("dtstamp", _stamp(plan)),
+        ("dtstart", day),
+        *([] if isinstance(day, datetime) else [("dtend", day + _ALL_DAY)]),
+        ("summary", _text(f"{plan.person.name}: {title}")),
+        ("description", _text(description)),
+        ("categories", [_text(_CATEGORIES[kind])]),
+        ("status", "TENTATIVE" if plan.status == "draft" else "CONFIRMED"),
+        # A date to keep in mind is not time taken; a timed check-in is.
+        ("transp", "OPAQUE" if isinstance(day, datetime) else "TRANSPARENT"),
+    ]
+
+
+def _component(kind: type[Component], properties: Iterable[Property]) -> Component:
+    """A component of `kind` holding `properties` (a `str` added as TEXT, so that it is escaped)."""
+    component = kind()
+    for name, value in properties:
+        component.add(name, _as_text(value))
+    return component
+
+
+def _as_text(value: object) -> object:
+    if isinstance(value, str):
+        return vText(value)
+    if isinstance(value, list):
+        return [_as_text(part) for part in value]
+    return value
+
+
+def _written(kind: type[Component], properties: list[Property]) -> bytes:
+    """The bytes of `_component(kind, properties).to_ical()`, written without making the component."""
+    lines = [_text_line(name, value) if isinstance(value, str) else _other_line(kind, name, value)
+             for name, value in properties]
+    order = _order(kind, tuple(name for name, _ in properties))
+    begin, end = f"BEGIN:{kind.name}\r\n".encode(), f"END:{kind.name}\r\n".encode()
+    return begin + b"".join(lines[index] for index in order) + end
+
+
+def _text_line(name: str, value: str) -> bytes:
+    """A TEXT property: escaped by `vText`, and folded by `Contentline` when longer than a line may be."""
+    line = f"{name.upper()}:{vText(value).to_ical().decode()}"
+    encoded = line.encode()
+    # No icalendar folds a line of at most 74 octets: most lines skip the fold, which reads every character.
+    return (encoded if len(encoded) <= 74 else Contentline(line).to_ical()) + b"\r\n"
+
+
+_OTHER_LINES: dict[tuple, bytes] = {}
+
+
+def _other_line(kind: type[Component], name: str, value: object) -> bytes:
+    """A property that is not TEXT, as `icalendar` writes it. These values recur (the same days, rules,
+    categories across plans), so each is written once. The key is the value's repr, which names an aware
+    time's zone: two times of one instant in two zones are two lines."""
+    key = (kind, name, repr(value))
+    line = _OTHER_LINES.get(key)
+    if line is None:
+        if len(_OTHER_LINES) >= 8192:  # a long `mkdocs serve` meets many days: keep the memory bounded
+            _OTHER_LINES.clear()
+        alone = _component(kind, [(name, value)]).to_ical()
+        line = _OTHER_LINES[key] = alone[len(f"BEGIN:{kind.name}\r\n"): -len(f"END:{kind.name}\r\n")]
+    return line
+
+
+@lru_cache(maxsize=64)
+def _order(kind: type[Component], names: tuple[str, ...]) -> tuple[int, ...]:
+    """Where each property goes, by place in `names`: the order of the component's `sorted_keys()`."""
+    probe = kind()
+    probe.update((name, None) for name in names)
+    places = {name: place for place, name in enumerate(probe.sorted_keys())}
+    return tuple(sorted(range(len(names)), key=lambda index: places[names[index].upper()]))
 
 
 def _whose(plan: PublicPlan) -> str:
@@ -197,8 +274,10 @@ def _stamp(plan: PublicPlan) -> datetime:
     return datetime.combine(max(changed), time(0), timezone.utc)
 
 
-def _text(value: str) -> vText:
-    return vText(value.translate(_NO_CONTROLS))
+def _text(value: str) -> str:
+    """`value` as a calendar holds it, whatever icalendar release writes it: no control character, and
+    each line break a line feed. icalendar writes a backslash before an N as a line break: so does this."""
+    return value.replace("\\N", "\n").replace("\r\n", "\n").translate(_NO_CONTROLS)
 
 
 __all__ = ["DEFAULT_DOMAIN", "feed", "plan_calendar", "plan_events"]
