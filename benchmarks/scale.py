@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,7 +43,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TODAY = "2026-10-15"
-TEAM_SIZE = 10
+# The organisation: 13 plans for every 10 people; a manager for every 7.7 people and a team for every ten
+# managers, so that 5,000 plans (3,847 people) have 500 managers and 50 teams; an HR partner per five teams.
+PEOPLE_PER_TEN_MANAGERS = 77
+MANAGERS_PER_TEAM = 10
 TEAMS_PER_PARTNER = 5
 
 PARSE_ONLY = textwrap.dedent("""
@@ -65,13 +69,14 @@ MEASURED = textwrap.dedent("""
 
 def plan_text(person: int, kind: str) -> str:
     """One valid plan of about 60 lines for person number `person`."""
-    team = person // TEAM_SIZE
+    manager = person * 10 // PEOPLE_PER_TEN_MANAGERS
+    team = manager // MANAGERS_PER_TEAM
     start = date(2026, 9, 1) + timedelta(days=person % 28)
     reviews = [start + timedelta(days=offset) for offset in (30, 60, 90)]
     pip = kind == "pip"
     lines = [f"kind: {kind}", "status: active", "person:", f"  name: Rep {person}", f"  id: rep-{person:05d}",
-             "  role: Account Executive", f"  team: team-{team:04d}", "manager:", f"  name: Manager {team}",
-             f"  id: manager-{team:04d}"]
+             "  role: Account Executive", f"  team: team-{team:04d}", "manager:", f"  name: Manager {manager}",
+             f"  id: manager-{manager:04d}"]
     if pip:
         partner = team // TEAMS_PER_PARTNER
         lines += ["hr_partner:", f"  name: Partner {partner}", f"  id: partner-{partner:03d}"]
@@ -109,7 +114,8 @@ def write_plans(folder: Path, count: int) -> list[Path]:
     while len(paths) < count:
         kinds = ["growth"] + (["pip"] if person % 10 == 3 else ["coaching"] if person % 5 == 1 else [])
         for kind in kinds[: count - len(paths)]:
-            path = folder / f"team-{person // TEAM_SIZE:04d}" / f"rep-{person:05d}-{kind}-2026-09.yaml"
+            team = person * 10 // PEOPLE_PER_TEN_MANAGERS // MANAGERS_PER_TEAM
+            path = folder / f"team-{team:04d}" / f"rep-{person:05d}-{kind}-2026-09.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(plan_text(person, kind), encoding="utf-8")
             paths.append(path)
@@ -295,6 +301,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[250, 1000, 5000])
     parser.add_argument("--managers", type=int, default=20, help="manager sites to build and time (0: none)")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--heavy", type=int, nargs="*", default=None, metavar="N",
+                        help="build the heavy stock site at these sizes only (default: every size)")
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--before", metavar="SOURCE",
                         help="also build and profile with the generator of this source tree (a checkout of an "
@@ -319,8 +327,9 @@ def main() -> None:
             row["build"] = best([mkdocs, "build", "-q", "-f", root / "mkdocs.yml", "-d", work / "out"], args.repeat)
             row["light"] = best([mkdocs, "build", "-q", "-f", light / "mkdocs.yml", "-d", work / "out-light"],
                                 args.repeat)
+            heavy = args.heavy is None or size in args.heavy
             row["stock"] = best([mkdocs, "build", "-q", "-f", stock / "mkdocs.yml", "-d", work / "out-stock"],
-                                args.repeat)
+                                args.repeat) if heavy else (float("nan"), 0)
             print(f"{size:>5} plans: check {row['check'][0]:6.2f} s (parse {row['parse'][0]:.2f} s, "
                   f"{row['check'][0] / row['parse'][0]:.2f}x) | build {row['build'][0]:6.2f} s, "
                   f"{row['build'][1]} MiB | light stock {row['light'][0]:6.2f} s, {row['light'][1]} MiB, "
@@ -351,18 +360,21 @@ def main() -> None:
             if not root.is_dir():
                 playbook_project(root, organisation)
             teams = len({path.parent.name for path in (root / "plans").rglob("*.yaml")})
+            managers = len(set(re.findall(r"id: (manager-[0-9]+)", "".join(
+                path.read_text(encoding="utf-8") for path in (root / "plans").rglob("*.yaml")))))
             whole = sites_run(root, work / "sites")
             plan = sorted((root / "plans").rglob("*.yaml"))[0]
             edited = plan.read_text(encoding="utf-8").replace("title: Step 1", "title: Step one")
             plan.write_text(edited, encoding="utf-8")
             again = sites_run(root, work / "sites")
             shard = sites_run(root, work / "sites-shard", "--shard", "1/20")
-            print(f"playbook sites, {organisation} plans, HR + {teams} manager + {teams} team sites on "
+            print(f"playbook sites, {organisation} plans, HR + {managers} manager + {teams} team sites on "
                   f"{os.cpu_count()} cores: {whole[0]:.1f} s, peak {whole[1]} MiB; after one plan edited: "
                   f"{again[0]:.1f} s; one shard of 20 (a cold run): {shard[0]:.1f} s", flush=True)
         if args.managers:
             root = work / f"playbook-{largest}"
-            managers = sorted({path.parent.name.replace("team-", "manager-") for path in (root / "plans").rglob("*.yaml")})
+            managers = sorted(set(re.findall(r"id: (manager-[0-9]+)", "".join(
+                path.read_text(encoding="utf-8") for path in (root / "plans").rglob("*.yaml")))))
             sample = managers[: args.managers]
             times = [timed([mkdocs, "build", "-q", "-f", root / "mkdocs.yml", "-d", work / "out-manager"],
                            env=environment(PLAYBOOK_AUDIENCE=f"manager:{manager}"))[0] for manager in sample]
