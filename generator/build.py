@@ -36,6 +36,7 @@ from .config import Project, UsageError
 from .findings import Finding
 from .history import History, earlier_terms, read_history
 from .model import SLUG_PATTERN, PublicPlan
+from .parallel import Work, prerender
 from .readiness import Readiness
 from .render.letters import FilledLetter, Letters, LetterTemplate, TemplateProblem
 from .roster import members_for, read_roster
@@ -186,6 +187,7 @@ def prepare(project: Project, *, today: date, audience: Audience, preview: bool 
     notes: list[str] = []
     if project.plans_dir.is_dir():
         result = check_paths([project.shown(project.plans_dir)], settings.policy, today, project.root)
+        result.positions_released()  # the findings are made: what follows reads the records
     else:
         result = CheckResult()
         notes.append(f"no plans folder at {project.shown(project.plans_dir)}: building the playbook without plans")
@@ -297,15 +299,15 @@ class Materials:
 
 
 def build(project: Project, *, today: date, audience: Audience, preview: bool = False,
-          cache: dict[str, tuple] | None = None, render: bool = True) -> Build:
-    """Prepare the plans (see `prepare`) and render the site (unless not `render`); a build whose plans fail
-    renders nothing, unless `preview`."""
+          cache: dict[str, tuple] | None = None, render: bool = True, jobs: int = 1) -> Build:
+    """Prepare the plans (see `prepare`) and render the site (unless not `render`), its plan pages on `jobs`
+    cores; a build whose plans fail renders nothing, unless `preview`."""
     run = prepare(project, today=today, audience=audience, preview=preview)
     outcome = Build(**{name: getattr(run, name) for name in Run.__dataclass_fields__})
     if (run.failed() and not preview) or not render:
         return outcome
     try:
-        _render(outcome, Materials.of(project, today), cache)
+        _render(outcome, Materials.of(project, today), cache, jobs)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     if preview:
@@ -313,13 +315,17 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
     return outcome
 
 
-def _render(outcome: Build, materials: Materials, cache: dict | None) -> None:
-    """The build's site: every generated page and file of its audience's plans."""
+def _render(outcome: Build, materials: Materials, cache: dict | None, jobs: int = 1) -> None:
+    """The build's site: every generated page and file of its audience's plans (their pages on `jobs` cores)."""
     settings = outcome.project.settings
+    history = outcome.history if outcome.plans else None
+    if jobs > 1:
+        cache = {} if cache is None else cache
+        prerender(Work(outcome.plans, materials, settings, outcome.today, history, cache, collect=True),
+                  list(range(len(outcome.plans))), jobs)
     outcome.site = render_site(outcome.plans, materials.letters, materials.samples, outcome.audience, outcome.today,
                                settings.policy.acknowledgement_days, cache, settings.versions_url,
-                               members_for(outcome.roster, outcome.audience),
-                               outcome.history if outcome.plans else None, materials.pages,
+                               members_for(outcome.roster, outcome.audience), history, materials.pages,
                                clock=settings.policy.check_in_clock)
     outcome.materials = materials
 

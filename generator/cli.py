@@ -486,8 +486,9 @@ def build_parser() -> argparse.ArgumentParser:
     sites.add_argument("--shard", metavar="I/N", help="build only the I-th of N shares of the audiences (a CI matrix)")
     sites.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: the machine's cores)")
     sites.add_argument("--cache", metavar="DIR",
-                       help="where the content key of each site is kept (default: OUT/.cache); a site whose "
-                            "key has not changed is not built again")
+                       help="where the content key of each site, and each plan page rendered, is kept (default: "
+                            "OUT/.cache); a site whose key has not changed is not built again, a plan whose page "
+                            "has not changed is not rendered again")
     common(sites)
     return parser
 

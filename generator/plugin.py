@@ -20,6 +20,7 @@ in memory (`File.generated`); nothing is written into the repository.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -34,7 +35,8 @@ from mkdocs.structure.toc import get_toc
 from .build import Build, BuildError, build
 from .config import Project, Settings, UsageError, resolve_audience, resolve_today, settings_from
 from .content import Content, content_of
-from .frames import Frames, framed
+from .frames import FRAME_TEMPLATE, Frames, framed
+from .parallel import cores
 from .render.jinja import markdown_text
 from .render.html import PAGE_BODY, Finisher, finished
 from .render.site import STYLESHEET, required_extensions, theme_dir, without_pages
@@ -114,8 +116,10 @@ class PlaybookPlugin(BasePlugin):
     def on_files(self, files: Files, *, config) -> Files:
         prebuilt = PREBUILT.pop((self.project.config_file.resolve(), str(self.audience), self.today), None)
         try:
+            # A build renders its plan pages on every core; a preview keeps them between rebuilds instead.
             self.result = result = prebuilt or build(self.project, today=self.today, audience=self.audience,
-                                                     preview=self.serving, cache=self.cache)
+                                                     preview=self.serving, cache=self.cache if self.serving else None,
+                                                     jobs=1 if self.serving else cores())
         except (BuildError, UsageError) as exc:
             raise PluginError(f"playbook: {exc}") from None
         for note in result.notes:
@@ -206,6 +210,8 @@ class PlaybookPlugin(BasePlugin):
         page._title_from_render = None  # the title is the front matter's
         if page.file.src_uri not in self.nav_pages and framed(page.file.src_uri):
             self.frames.use_for(page)
+        if not self.serving:  # the page holds its HTML from now on: a build keeps one copy of each page
+            self.result.pages[generated.uri] = replace(generated, body="")
 
     def on_page_content(self, html: str, *, page: Page, config, files) -> str:
         generated = self.result.pages.get(page.file.src_uri) if self.result else None
@@ -244,6 +250,11 @@ class PlaybookPlugin(BasePlugin):
         return context
 
     on_page_context = CombinedEvent(_headline_for_search, _whole_page_again)
+
+    def on_post_page(self, output: str, *, page: Page, config) -> str:
+        if not self.serving and page.meta.get("template") == FRAME_TEMPLATE:
+            page.content = None  # written: a generated page outside the nav is read by nothing after
+        return output
 
     def on_serve(self, server, *, config, builder):
         if self.plans_dir is not None and self.plans_dir.is_dir():

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import time
@@ -35,8 +34,8 @@ from pathlib import Path
 from .audience import Audience, SelectedPlan
 from .build import Build, BuildError, Materials, build, held_by, known_people, narrowed
 from .config import Project, UsageError
+from .parallel import Work, cores, mapped, prerender
 from .render.letters import TemplateProblem
-from .render.site import calendars, plan_pages
 
 CACHE_FILE = "sites.json"
 PATTERN_KINDS = ("manager", "team", "person")
@@ -297,18 +296,21 @@ def build_sites(project: Project, out: Path, patterns: list[str], *, today: date
             report(results[-1])
         else:
             todo.append(audience)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    jobs = max(1, min(jobs or cores(), len(todo) or 1))
     store = PageStore(cache / "pages")
     try:
         _RUN = _Run(project, whole, out, store, Materials.of(project, today))
+        # Each plan page and calendar the sites need, rendered once on every core into the store they read.
         needed = {chosen.plan.id for audience in todo for chosen in held[audience]}
-        _render_plan_pages([index for index, chosen in enumerate(whole.plans) if chosen.plan.id in needed], jobs)
+        prerender(Work(whole.plans, _RUN.materials, project.settings, today, whole.history if whole.plans else None,
+                       store, collect=False),
+                  [index for index, chosen in enumerate(whole.plans) if chosen.plan.id in needed], jobs)
     except TemplateProblem as exc:
         raise UsageError(str(exc)) from None
     try:
         # The largest sites first, so that no core is left with one large site at the end.
         todo.sort(key=lambda audience: -len(held[audience]))
-        for result in _map(_build_site, [str(audience) for audience in todo], jobs):
+        for result in mapped(_build_site, [str(audience) for audience in todo], jobs):
             results.append(result)
             report(result)
             if result.status == "built":
@@ -334,36 +336,6 @@ def _refuse_inside_sources(project: Project, out: Path) -> None:
     for folder in (project.docs_dir, project.plans_dir):
         if target.is_relative_to(folder.resolve()) or folder.resolve().is_relative_to(target):
             raise UsageError(f"{out}: choose a folder outside {project.shown(folder)}")
-
-
-def _map(function, items: list, jobs: int):
-    """`function` over `items`, on `jobs` forked workers (in this process for one)."""
-    if jobs == 1 or len(items) <= 1:
-        yield from map(function, items)
-        return
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap_unordered(function, items, chunksize=1)
-
-
-# --------------------------------------------------------------------------------------------
-# Plan pages, once for every site
-# --------------------------------------------------------------------------------------------
-
-def _render_plan_pages(needed: list[int], jobs: int) -> None:
-    """Render the page and calendar of each needed plan (by its place in the run) that the store does not hold
-    yet, on every core, into the store, from which each site's build reads it."""
-    chunks = [needed[start::jobs * 4] for start in range(min(len(needed), jobs * 4))]
-    for _ in _map(_render_chunk, chunks, jobs):
-        pass
-
-
-def _render_chunk(places: list[int]) -> None:
-    run = _RUN
-    whole, settings = run.whole, run.project.settings
-    chosen = [whole.plans[place] for place in places]
-    plan_pages(chosen, whole.plans, run.materials.letters, whole.today, settings.policy.acknowledgement_days,
-               run.pages, settings.versions_url, whole.history, run.materials.pages)
-    calendars(chosen, whole.today, run.pages, settings.policy.check_in_clock)
 
 
 # --------------------------------------------------------------------------------------------

@@ -123,9 +123,9 @@ class Finisher:
         return Finished(html, nest_toc_tokens(tokens), tuple(targets), frozenset(_ID.findall(html)))
 
     def markdown(self, uri: str, body: str) -> str:
-        """The page for a builder that runs Markdown on it (an export): its links resolved, and each heading a
-        Markdown heading (the templates write every one on a line of its own, outside any block), so that the
-        builder gives it its id and table of contents; the rest is HTML, which Markdown passes through."""
+        """The page for a builder that runs Markdown on it (an export): its links resolved, and each heading on a
+        line of its own (the templates write those outside any block) a Markdown heading, so that the builder
+        gives it its id and table of contents; the rest is HTML, which Markdown passes through."""
         def heading(found: re.Match) -> str:
             classes = " ".join(f".{name}" for name in found.group(2)[len(' class="'):-1].split())
             return (f"\n{'#' * int(found.group(1))} {markdown_text(text_of_html(found.group(3)))}"

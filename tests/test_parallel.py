@@ -1,0 +1,43 @@
+"""Plan pages and calendars rendered on several cores (`generator.parallel`): the same site as one process
+renders, made in the workers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import generator.parallel as parallel
+import generator.render.site as site
+from conftest import GROWTH, PIP
+from generator.audience import Audience
+from generator.build import build
+from generator.config import load_project
+from sitekit import make_project
+
+NAMES = ["Alex Kim", "Bea Lund", "Cai Wen", "Dara Oni", "Eli Moss"]
+
+
+def project(root):
+    make_project(root, plans=None)
+    for name in NAMES:
+        ident = name.lower().replace(" ", "-")
+        text = GROWTH.change("  name: Alex Kim\n  id: alex-kim", f"  name: {name}\n  id: {ident}")
+        (root / "plans" / "emea-west").mkdir(parents=True, exist_ok=True)
+        (root / "plans" / "emea-west" / f"{ident}-growth-2026-11.yaml").write_text(text, encoding="utf-8")
+    (root / "plans" / "emea-west" / "jordan-lee-pip-2026-11.yaml").write_text(PIP, encoding="utf-8")
+    return root
+
+
+def test_plan_pages_rendered_on_two_workers_are_those_one_process_renders(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "SMALLEST", 1)  # these few plans are dealt out as thousands would be
+    rendered_here = []
+    real = site.render_plan
+    monkeypatch.setattr(site, "render_plan", lambda plan, *args: rendered_here.append(plan.id) or real(plan, *args))
+    config = load_project(project(tmp_path / "site") / "mkdocs.yml")
+    one = build(config, today=date(2026, 11, 20), audience=Audience("all"), jobs=1)
+    assert len(rendered_here) == len(NAMES) + 1
+    rendered_here.clear()
+    two = build(config, today=date(2026, 11, 20), audience=Audience("all"), jobs=2)
+    assert rendered_here == []  # every plan page was made in a worker
+    assert {uri: (page.front, page.body, page.key) for uri, page in two.pages.items()} == {
+        uri: (page.front, page.body, page.key) for uri, page in one.pages.items()}
+    assert two.assets == one.assets  # calendars and feeds too
