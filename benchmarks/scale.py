@@ -12,8 +12,10 @@ measures, in one run on this machine, each in a fresh process:
   pages with a few tables each, Material with `navigation.prune` only: the lightest site a user
   would set up instead) and the heavy one (the playbook's pages too, each plan as a YAML code
   block, `navigation.tabs` and `navigation.sections` as well);
-- where the time of a `--profile`-plan build goes (under cProfile): Python-Markdown, the theme's
-  templates, our rendering (calendars among it), the check, and Material's search;
+- where the time of a `--profile`-plan build goes (under cProfile, on one core, so that the plan
+  pages a build renders on every core are rendered where the profiler sees them): Python-Markdown,
+  the theme's templates, our rendering (plan pages and calendars among it), the check, and
+  Material's search;
 - `playbook sites` for the HR site and every manager's and team's site of the `--sites`-plan
   organisation, on every core: the whole run, the run again after one plan is edited, and one
   shard of 20;
@@ -190,7 +192,9 @@ def light_stock_project(root: Path, playbook: Path) -> Path:
 
 
 PROFILED = textwrap.dedent("""
-    import cProfile, pstats, sys
+    import cProfile, os, pstats, sys
+    if hasattr(os, "sched_setaffinity"):  # one core: the build renders in this process, where the profiler sees it
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     config = load_config(sys.argv[1], site_dir=sys.argv[2])
@@ -204,6 +208,7 @@ PARTS = {
     "  of which our generated pages (finishing)": [("generator/render/html.py", "finish")],
     "the theme's templates": [("mkdocs/commands/build.py", "_build_page")],
     "our rendering (render_site)": [("generator/render/site.py", "render_site")],
+    "  of which plan pages": [("generator/render/site.py", "plan_pages")],
     "  of which calendars": [("generator/render/site.py", "calendars")],
     "the check (load and rules)": [("generator/check.py", "check_paths")],
     "Material's search": [("material/plugins/search/plugin.py", "on_page_context"),

@@ -38,7 +38,8 @@ class _Kind:
 
 
 class Frames:
-    """Frames of one build, by kind of page (the template, the depth of the URL and the meta values)."""
+    """Frames of one build, by kind of page (the template, the folder, the meta values, and whether the page has
+    a table of contents, a heading of its own and a canonical URL)."""
 
     def __init__(self):
         self.kinds: dict[tuple, _Kind] = {}
@@ -55,7 +56,9 @@ class Frames:
     def render(self, context) -> str:
         """The page of the template's context: its frame, filled (the template `FRAME_TEMPLATE` calls this)."""
         page = context["page"]
-        template = self.templates[page.file.src_uri]
+        template = self.templates.get(page.file.src_uri)
+        if template is None:  # a page that names this template itself: the theme's own page
+            return self._whole(context, "main.html")
         kind = self.kinds.setdefault(_kind_of(page, template), _Kind())
         if kind.trusted:
             return self._fill(kind, context)
@@ -117,7 +120,7 @@ class Frames:
     def _fill(self, kind: _Kind, context) -> str:
         page = context["page"]
         values = {_TITLE: page.meta.get("title"), _CONTENT: page.content, _URL: page.canonical_url or "",
-                  _FIRST: page.toc.items[0].id}
+                  _FIRST: page.toc.items[0].id if page.toc.items else ""}
         if _TOC in kind.markers:
             values[_TOC] = self._toc(context)
         out = [kind.pieces[0]]

@@ -16,6 +16,10 @@ A plan with errors fails `mkdocs build` with the same `file:line:col` lines as `
 Under `mkdocs serve` the errors are shown at the top of every page instead, and the plans that
 pass stay visible, so a broken plan never leaves the preview hanging. Generated pages exist only
 in memory (`File.generated`); nothing is written into the repository.
+
+Generated pages are finished HTML already (`render.html`): MkDocs's Markdown pass is skipped for
+them, and those outside the nav are rendered in the theme's frame of their kind (`generator.frames`).
+A build renders its plan pages on every core (`generator.parallel`).
 """
 
 from __future__ import annotations
