@@ -264,7 +264,7 @@ def _finisher(config: dict) -> Finisher:
     for entry in config.get("markdown_extensions") or []:
         if isinstance(entry, dict) and next(iter(entry), None) in ("toc", "markdown.extensions.toc"):
             toc = dict(next(iter(entry.values())) or {})
-    return Finisher(["toc"], {"toc": toc}, bool(config.get("use_directory_urls", True)))
+    return Finisher({"toc": toc}, bool(config.get("use_directory_urls", True)))
 
 
 def _with_required_extensions(extensions: list) -> list:

@@ -162,7 +162,7 @@ class PlaybookPlugin(BasePlugin):
             files.append(file)
         for uri, content in result.assets.items():
             files.append(File.generated(config, uri, content=content))
-        self.finisher = Finisher(config.markdown_extensions, config.mdx_configs, config.use_directory_urls)
+        self.finisher = Finisher(config.mdx_configs, config.use_directory_urls)
         self.frames = Frames()
         log.info(f"{plural(len(result.plans), 'plan')} published for the audience `{self.audience}`, as of {self.today}")
         return files

@@ -86,7 +86,7 @@ def test_search_indexes_a_plan_pages_headline_only(tmp_path, monkeypatch):
 def test_a_value_reaches_the_html_as_written(text):
     """Every value is escaped HTML: no Markdown, no HTML, nothing taken for another value."""
     _, body = generated_page("groups.html.j2", "Teams", {"title": "Teams", "empty": text, "groups": []})
-    done = Finisher(["tables", "toc"], {}).finish("teams/index.md", body)
+    done = Finisher({}).finish("teams/index.md", body)
     paragraph = BeautifulSoup(done.html, "html.parser").find("p")
     assert paragraph.get_text("\n") == text.replace("\r", "")
     assert paragraph.find("b") is None and paragraph.find("a") is None and paragraph.find("strong") is None
@@ -94,7 +94,7 @@ def test_a_value_reaches_the_html_as_written(text):
 
 def test_a_heading_keeps_the_anchor_of_its_text():
     _, body = generated_page("groups.html.j2", "Team a-b", {"title": "Team a-b", "empty": "", "groups": []})
-    done = Finisher(["toc"], {"toc": {"permalink": True}}).finish("teams/index.md", body)
+    done = Finisher({"toc": {"permalink": True}}).finish("teams/index.md", body)
     heading = BeautifulSoup(done.html, "html.parser").find("h1")
     assert heading["id"] == "team-a-b" and heading.get_text().startswith("Team a-b")
     assert [(token["id"], token["name"]) for token in done.toc] == [("team-a-b", "Team a-b")]
@@ -105,7 +105,7 @@ def test_links_between_generated_pages_are_urls_of_the_site():
         "title": "Teams", "empty": "",
         "groups": [("emea", Markup("emea/index.md"), {"plans": 1, "running": 1, "pip": 0})]})
     for directory_urls, url in ((True, "emea/"), (False, "emea/index.html")):
-        done = Finisher(["tables", "md_in_html"], {}, directory_urls).finish("teams/index.md", body)
+        done = Finisher({}, directory_urls).finish("teams/index.md", body)
         assert BeautifulSoup(done.html, "html.parser").find("a")["href"] == url
         assert done.links == ("teams/emea/index.md",)
 
@@ -139,7 +139,7 @@ def test_headings_get_the_ids_permalinks_and_contents_markdown_would_give_them(o
     md = markdown.Markdown(extensions=["toc"], extension_configs={"toc": options})
     expected_html = md.convert(source)
     body = "\n".join(f"<h{level}>{Markup.escape(text)}</h{level}>" for level, text in zip(levels, texts))
-    done = Finisher(["toc"], {"toc": options}).finish("plans/x/index.md", body)
+    done = Finisher({"toc": options}).finish("plans/x/index.md", body)
 
     def headings(html):
         return [(tag.name, tag.attrs, str(tag)) for tag in BeautifulSoup(html, "html.parser").find_all(

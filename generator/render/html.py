@@ -66,9 +66,10 @@ def _flag(value) -> bool | str:
 
 
 class Finisher:
-    """Headings and links of generated pages, finished with the site's `toc` options and URL style."""
+    """Headings and links of generated pages, finished with the site's `toc` options (from its Markdown
+    extensions' `configs`) and URL style."""
 
-    def __init__(self, extensions: list, configs: dict, directory_urls: bool = True):
+    def __init__(self, configs: dict, directory_urls: bool = True):
         toc = dict(configs.get("toc") or configs.get("markdown.extensions.toc") or {})
         slugify = toc.get("slugify")
         self.slugify = slugify if callable(slugify) else default_slugify

@@ -49,7 +49,7 @@ HR_PAGES = frozenset({TEAMS_INDEX, MANAGERS_INDEX, PEOPLE_INDEX, COMPLIANCE_PAGE
 # An inline Markdown link, `[text](target)`: each part stops at its own closing mark, so no input backtracks.
 _INLINE_LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^()\s]+)\)")
 
-# Markdown extensions the generated pages rely on, with the options they need.
+# Markdown extensions the shipped playbook pages rely on, with the options they need.
 REQUIRED_EXTENSIONS = {
     "tables": {},
     "admonition": {},
@@ -89,7 +89,7 @@ class Page:
         front matter, Markdown headings, and HTML, which Markdown passes through as it is."""
         from .html import Finisher
 
-        return self.front + (finisher or Finisher([], {})).markdown(self.uri, self.body)
+        return self.front + (finisher or Finisher({})).markdown(self.uri, self.body)
 
 
 @dataclass
