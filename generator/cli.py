@@ -189,8 +189,9 @@ def cmd_sites(args) -> int:
               f"({detail})", file=sys.stderr)
 
     try:
-        results = build_sites(project, Path(args.directory), args.audience, today=today, shard=shard, jobs=args.jobs,
-                              cache=Path(args.cache) if args.cache else None, report=report)
+        results = build_sites(project, Path(args.directory), args.audience, today=today, shard=shard,
+                              jobs=args.jobs or project.settings.jobs, cache=Path(args.cache) if args.cache else None,
+                              report=report)
     except SitesFailed as exc:
         sys.stderr.write(format_text(exc.whole.failing()))
         print(f"playbook: {exc}; no site was written", file=sys.stderr)
@@ -484,7 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="all, playbook, manager:<id>, team:<team>, person:<id>, or manager:*, team:*, "
                             "person:* for each one with a plan; give it several times")
     sites.add_argument("--shard", metavar="I/N", help="build only the I-th of N shares of the audiences (a CI matrix)")
-    sites.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: the machine's cores)")
+    sites.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: the plugin's `jobs`, else the cores this process may use)")
     sites.add_argument("--cache", metavar="DIR",
                        help="where the content key of each site, and each plan page rendered, is kept (default: "
                             "OUT/.cache); a site whose key has not changed is not built again, a plan whose page "

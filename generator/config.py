@@ -220,6 +220,9 @@ class Settings(BaseModel):
     # served from: a plan page links to <versions_url><playbook_version>/. Unset, no host is known to
     # hold the releases, and the page names the version without a link (which would be a 404).
     versions_url: str | None = None
+    # Worker processes a build renders its plan pages on (from 200 plans). Unset: the cores this process may
+    # run on. 1: everything in the build's own process (a host that runs MkDocs beside threads of its own).
+    jobs: int | None = Field(None, ge=1, le=256)
     policy: Policy = Field(default_factory=Policy)
 
     @field_validator("today", mode="before")

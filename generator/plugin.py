@@ -123,7 +123,7 @@ class PlaybookPlugin(BasePlugin):
             # A build renders its plan pages on every core; a preview keeps them between rebuilds instead.
             self.result = result = prebuilt or build(self.project, today=self.today, audience=self.audience,
                                                      preview=self.serving, cache=self.cache if self.serving else None,
-                                                     jobs=1 if self.serving else cores())
+                                                     jobs=1 if self.serving else self.project.settings.jobs or cores())
         except (BuildError, UsageError) as exc:
             raise PluginError(f"playbook: {exc}") from None
         for note in result.notes:

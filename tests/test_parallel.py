@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
 import generator.parallel as parallel
 import generator.render.site as site
 from conftest import GROWTH, PIP
 from generator.audience import Audience
 from generator.build import build
+from generator.cli import main
 from generator.config import load_project
 from sitekit import make_project
 
@@ -41,3 +45,29 @@ def test_plan_pages_rendered_on_two_workers_are_those_one_process_renders(tmp_pa
     assert {uri: (page.front, page.body, page.key) for uri, page in two.pages.items()} == {
         uri: (page.front, page.body, page.key) for uri, page in one.pages.items()}
     assert two.assets == one.assets  # calendars and feeds too
+
+
+def test_the_plugins_jobs_option_keeps_a_build_in_one_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "SMALLEST", 1)
+    rendered_here = []
+    real = site.render_plan
+    monkeypatch.setattr(site, "render_plan", lambda plan, *args: rendered_here.append(plan.id) or real(plan, *args))
+    root = project(tmp_path / "site")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("      plans_dir: plans\n",
+                                                                 "      plans_dir: plans\n      jobs: 1\n"),
+                      encoding="utf-8")
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    monkeypatch.chdir(root)
+    mkdocs_build(load_config(str(config), site_dir=str(root / "site")))
+    assert sorted(rendered_here) == sorted(path.stem for path in (root / "plans").rglob("*.yaml"))
+
+
+def test_jobs_must_be_a_number_of_workers(tmp_path, capsys):
+    root = project(tmp_path / "site")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("      plans_dir: plans\n",
+                                                                 "      plans_dir: plans\n      jobs: 0\n"),
+                      encoding="utf-8")
+    assert main(["check", str(root / "plans"), "--config", str(config)]) == 2
+    assert "jobs" in capsys.readouterr().err
