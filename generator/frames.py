@@ -24,7 +24,7 @@ FRAME_TEMPLATE = "playbook-frame.html"  # the page's template while its frame is
 # Markers no page holds: for the title, the content, the canonical URL, the table of contents, the id of its
 # first entry (the theme's "skip to content" link), and the names of its entries (which must not show elsewhere).
 _TITLE, _CONTENT, _URL, _TOC, _FIRST, _NAME = "\ue020", "\ue021", "\ue022", "\ue023", "\ue024", "\ue025"
-_MARKERS = re.compile("[\ue020-\ue025]")
+_SPLIT = re.compile(f"([{_TITLE}{_CONTENT}{_URL}{_TOC}{_FIRST}])")  # a frame's pieces, and the marker after each
 # The theme's table of contents on its own, with what its template imports for it.
 _TOC_SOURCE = '{% import "partials/language.html" as lang with context %}{% include "partials/toc.html" %}'
 
@@ -104,15 +104,9 @@ class Frames:
         if frame.count(toc) != 1 or frame.count(content) != 1:
             kind.refused = True
             return
-        pieces, markers = [frame.replace(toc, _TOC).replace(content, _CONTENT)], []
-        for marker in (_TITLE, _CONTENT, _URL, _TOC, _FIRST):
-            split = []
-            for piece in pieces:
-                split.extend(piece.split(marker))
-            if len(split) > len(pieces):
-                markers = _interleave(pieces, markers, marker)
-            pieces = split
-        if any(_MARKERS.search(piece) for piece in pieces):  # a value shown in a way the frame cannot fill
+        split = _SPLIT.split(frame.replace(toc, _TOC).replace(content, _CONTENT))
+        pieces, markers = split[::2], split[1::2]
+        if any(_NAME in piece for piece in pieces):  # an entry's name shown outside the table of contents
             kind.refused = True
             return
         kind.pieces, kind.markers = pieces, markers
@@ -127,16 +121,6 @@ class Frames:
         for marker, piece in zip(kind.markers, kind.pieces[1:]):
             out += [values[marker], piece]
         return "".join(out)
-
-
-def _interleave(pieces: list[str], markers: list[str], marker: str) -> list[str]:
-    """The markers between the pieces once each piece is split at `marker`."""
-    result = []
-    for index, piece in enumerate(pieces):
-        result += [marker] * piece.count(marker)
-        if index < len(markers):
-            result.append(markers[index])
-    return result
 
 
 def _headings(items) -> tuple:

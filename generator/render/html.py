@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from html import escape
 
 from markdown.extensions.toc import nest_toc_tokens, slugify as default_slugify, unique
+from markdown.util import parseBoolValue
 from mkdocs.utils import get_relative_url
 
 from .jinja import markdown_text, text_of_html
@@ -57,14 +58,6 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
     return stem + "/"
 
 
-def _flag(value) -> bool | str:
-    """A toc option as Markdown reads it: a boolean, or text (a permalink's symbol)."""
-    if isinstance(value, str) and value.lower() in ("true", "yes", "y", "on", "1", "false", "no", "n", "off", "0",
-                                                    "none", ""):
-        return value.lower() in ("true", "yes", "y", "on", "1")
-    return value
-
-
 class Finisher:
     """Headings and links of generated pages, finished with the site's `toc` options (from its Markdown
     extensions' `configs`) and URL style."""
@@ -74,11 +67,15 @@ class Finisher:
         slugify = toc.get("slugify")
         self.slugify = slugify if callable(slugify) else default_slugify
         self.separator = str(toc.get("separator", "-"))
-        self.permalink = _flag(toc.get("permalink", False))
+        # Markdown's own reading of these options: a permalink may be a symbol rather than a yes or no.
+        permalink = toc.get("permalink", False)
+        self.permalink = parseBoolValue(permalink, False)
+        if self.permalink is None:
+            self.permalink = permalink
         self.permalink_class = str(toc.get("permalink_class", "headerlink"))
         self.permalink_title = str(toc.get("permalink_title", "Permanent link"))
-        self.permalink_leading = bool(_flag(toc.get("permalink_leading", False)))
-        self.anchorlink = bool(_flag(toc.get("anchorlink", False)))
+        self.permalink_leading = bool(parseBoolValue(toc.get("permalink_leading", False), False))
+        self.anchorlink = bool(parseBoolValue(toc.get("anchorlink", False), False))
         self.anchorlink_class = str(toc.get("anchorlink_class", "toclink"))
         self.base_level = int(toc.get("baselevel", 1)) - 1
         depth = toc.get("toc_depth", 6)

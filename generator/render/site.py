@@ -31,6 +31,7 @@ from ..schema import schema_text
 from ..units import percent
 from .calendar import Clock, events_ical, wrap, zone_ical
 from .charts import bar_chart
+from .html import Finisher
 from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_CSV, PLANS_JSON, PLANS_JSON_SCHEMA, plans_csv, plans_json,
                         plans_schema_text, render_compliance, render_people)
 from .jinja import markdown_env
@@ -87,8 +88,6 @@ class Page:
     def complete_markdown(self, finisher=None) -> str:
         """The page as a Markdown file, for publishers that run Markdown on everything (an export): its
         front matter, Markdown headings, and HTML, which Markdown passes through as it is."""
-        from .html import Finisher
-
         return self.front + (finisher or Finisher({})).markdown(self.uri, self.body)
 
 
