@@ -19,7 +19,8 @@ in memory (`File.generated`); nothing is written into the repository.
 
 Generated pages are finished HTML already (`render.html`): MkDocs's Markdown pass is skipped for
 them, and those outside the nav are rendered in the theme's frame of their kind (`generator.frames`).
-A build renders its plan pages on every core (`generator.parallel`).
+A build renders its plan pages on every core, and makes its generated pages' files (empty, each in
+its folder) in a process of its own ahead of MkDocs writing them (`generator.parallel`).
 """
 
 from __future__ import annotations
@@ -35,12 +36,13 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.meta import get_data
 
+from . import parallel
 from .build import Build, BuildError, build
 from .config import Project, Settings, UsageError, resolve_audience, resolve_today, settings_from
 from .content import Content, content_of
 from .frames import FRAME_TEMPLATE, Frames, framed
-from .parallel import cores
 from .render.jinja import markdown_text
 from .render.html import PAGE_BODY, Finisher, finished
 from .render.site import STYLESHEET, required_extensions, theme_dir, without_pages
@@ -82,6 +84,7 @@ class PlaybookPlugin(BasePlugin):
         self.plans_dir: Path | None = None
         self._full_content: dict[str, str] = {}
         self._built_keys: dict[str, str | None] = {}  # the key each generated page had in the last build
+        self._made_ahead = _nothing  # waits for the process that makes the generated files (`parallel.made_ahead`)
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -123,7 +126,7 @@ class PlaybookPlugin(BasePlugin):
             # A build renders its plan pages on every core; a preview keeps them between rebuilds instead.
             self.result = result = prebuilt or build(self.project, today=self.today, audience=self.audience,
                                                      preview=self.serving, cache=self.cache if self.serving else None,
-                                                     jobs=1 if self.serving else self.project.settings.jobs or cores())
+                                                     jobs=1 if self.serving else self.project.settings.jobs or parallel.cores())
         except (BuildError, UsageError) as exc:
             raise PluginError(f"playbook: {exc}") from None
         for note in result.notes:
@@ -150,6 +153,7 @@ class PlaybookPlugin(BasePlugin):
         for uri in self.content.shipped_pages:
             if uri not in present:  # a page another plugin made is the site's own too
                 files.append(File(uri, str(self.content.shipped), config.site_dir, config.use_directory_urls))
+        generated = []
         for page in result.pages.values():
             # Plan, team and manager pages stay out of the nav: the listings link to them.
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -159,9 +163,13 @@ class PlaybookPlugin(BasePlugin):
                 # `mkdocs serve --dirty` rebuilds only what changed: a page made of the same things is not.
                 file.is_modified = _unchanged
             self._built_keys[page.uri] = page.key
+            generated.append(file)
+        assets = [File.generated(config, uri, content=content) for uri, content in result.assets.items()]
+        for file in generated + assets:
             files.append(file)
-        for uri, content in result.assets.items():
-            files.append(File.generated(config, uri, content=content))
+        if not self.serving and len(result.pages) >= parallel.SMALLEST:
+            # MkDocs copies the assets, then writes the pages: their files are made ahead of it, in that order.
+            self._made_ahead = parallel.made_ahead(file.abs_dest_path for file in assets + generated)
         self.finisher = Finisher(config.mdx_configs, config.use_directory_urls)
         self.frames = Frames()
         log.info(f"{plural(len(result.plans), 'plan')} published for the audience `{self.audience}`, as of {self.today}")
@@ -177,6 +185,12 @@ class PlaybookPlugin(BasePlugin):
         env.bytecode_cache = THEME_BYTECODE
         env.globals["playbook_frame"] = self.frames.render
         return env
+
+    def on_post_build(self, *, config):
+        self._made_ahead()
+
+    def on_build_error(self, *, error):
+        self._made_ahead()
 
     @event_priority(50)  # before the macros plugin, which reads `render_macros` from the page's meta
     def _render_page(self, markdown: str, *, page: Page, config, files) -> str:
@@ -203,10 +217,21 @@ class PlaybookPlugin(BasePlugin):
 
     def on_pre_page(self, page: Page, *, config, files):
         generated = self.result.pages.get(page.file.src_uri) if self.result else None
-        if generated is not None and not self.result.failed():
-            # The page is finished HTML already: MkDocs's Markdown pass would only read its placeholder.
-            page.render = partial(self._render_generated, page, generated)
+        if generated is not None:
+            page.read_source = partial(self._read_generated, page, generated)
+            if not self.result.failed():
+                # The page is finished HTML already: MkDocs's Markdown pass would only read its placeholder.
+                page.render = partial(self._render_generated, page, generated)
         return page
+
+    @staticmethod
+    def _read_generated(page: Page, generated, config) -> None:
+        """What `Page.read_source` gives a page, for a generated page: its values are known without reading them."""
+        source = config.plugins.on_page_read_source(page=page, config=config)
+        if source is None:
+            page.markdown, page.meta = PAGE_BODY, generated.meta()
+        else:  # another plugin gave the page's source
+            page.markdown, page.meta = get_data(source)
 
     def _render_generated(self, page: Page, generated, config, files) -> None:
         """What `Page.render` gives a page, for a generated page: its finished HTML and table of contents."""
@@ -279,6 +304,10 @@ def _register_with_macros(macros, values: dict) -> None:
 
 def _unchanged() -> bool:
     return False
+
+
+def _nothing() -> None:
+    pass
 
 
 def _problems_banner(result: Build) -> str:

@@ -4,6 +4,7 @@ renders, made in the workers."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -71,3 +72,42 @@ def test_jobs_must_be_a_number_of_workers(tmp_path, capsys):
                       encoding="utf-8")
     assert main(["check", str(root / "plans"), "--config", str(config)]) == 2
     assert "jobs" in capsys.readouterr().err
+
+
+def test_files_made_ahead_of_their_writer_keep_what_it_wrote(tmp_path):
+    written = tmp_path / "site" / "plans" / "a" / "index.html"
+    written.parent.mkdir(parents=True)
+    written.write_text("the page", encoding="utf-8")
+    ahead = tmp_path / "site" / "people" / "b" / "index.html"
+    blocked = tmp_path / "site" / "a-file"
+    blocked.write_text("kept", encoding="utf-8")
+    wait = parallel.made_ahead([str(written), str(ahead), str(blocked / "c" / "index.html")])
+    wait()
+    wait()  # waiting again is harmless
+    assert written.read_text(encoding="utf-8") == "the page"  # reached after the writer: never emptied
+    assert ahead.is_file() and ahead.read_text(encoding="utf-8") == ""
+    assert blocked.read_text(encoding="utf-8") == "kept"  # a path it cannot make is left to the writer
+
+
+def test_a_site_whose_files_were_made_ahead_is_the_site_mkdocs_writes_alone(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "SMALLEST", 1)
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    root = project(tmp_path / "site")
+    monkeypatch.chdir(root)
+    made = []
+    real = parallel.made_ahead
+    monkeypatch.setattr(parallel, "made_ahead", lambda paths: real(made.extend(paths) or made))
+    mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "ahead")))
+    monkeypatch.setattr(parallel, "made_ahead", lambda paths: lambda: None)
+    mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "alone")))
+
+    def tree(folder):
+        return {path.relative_to(folder).as_posix(): path.read_bytes()
+                for path in folder.rglob("*") if path.is_file() and path.name != "sitemap.xml.gz"}
+
+    ahead, alone = tree(tmp_path / "ahead"), tree(tmp_path / "alone")
+    assert ahead == alone
+    made = {Path(path).relative_to(tmp_path / "ahead").as_posix() for path in made}
+    assert {f"plans/{path.stem}/index.html" for path in (root / "plans").rglob("*.yaml")} <= made
+    assert {f"plans/{path.stem}/plan.ics" for path in (root / "plans").rglob("*.yaml")} <= made
+    assert "people/alex-kim/index.html" in made and all(ahead[path] for path in made)  # none left empty

@@ -1,5 +1,6 @@
 """Properties that hold for every input: the checker never raises on any text or bytes, plans whose
-dates and numbers vary stay valid, and the check-in dates follow the timetable."""
+dates and numbers vary stay valid, the check-in dates follow the timetable, and a generated page's
+values read the same without YAML."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 
 from generator.check import check_bytes
 from generator.config import Policy
 from generator.model import WEEKDAYS, Timetable
+from generator.render.jinja import front_matter, front_values
 from generator.rules import REGISTRY, Context
 from generator.schedule import check_in_dates, expected_check_ins
 
@@ -169,3 +172,13 @@ def test_expected_check_ins_never_go_down_as_today_moves_on(timetable, first, la
     assert 0 <= earlier <= later <= len(list(check_in_dates(timetable)))
     if first <= timetable.start:
         assert earlier == 0  # nothing is due before the plan starts, nor on its first day yet
+
+
+@FAST
+@given(title=st.text(), meta=st.dictionaries(st.sampled_from(["description", "robots", "plan_kind"]),
+                                             st.one_of(st.text(), st.lists(st.text(), max_size=3))))
+def test_a_generated_pages_values_are_those_a_yaml_reader_finds_in_its_front_matter(title, meta):
+    """A generated page's title and meta values are set without reading its front matter (`front_values`); a
+    publisher that reads the front matter as YAML (MkDocs, an export) finds the same."""
+    front = front_matter(title, **meta)
+    assert front_values(front) == get_data(front + "body")[1]

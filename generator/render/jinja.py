@@ -101,9 +101,34 @@ def front_matter(title: str, **meta: str | list[str]) -> str:
 
     `render_macros: false` tells the macros plugin, in a site that has it, to leave the page alone: a
     generated page holds text from plans, which no template engine may evaluate."""
-    lines = [f"title: {json.dumps(page_title(title), ensure_ascii=False)}", "render_macros: false"]
-    lines += [f"{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in meta.items()]
+    lines = [f"title: {_yaml_json(page_title(title))}", "render_macros: false"]
+    lines += [f"{name}: {_yaml_json(value)}" for name, value in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+# What JSON writes as it is and YAML does not read so: characters YAML does not print, and its other line breaks.
+_NOT_FOR_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def _yaml_json(value: Any) -> str:
+    """`value` as JSON that a YAML reader reads back as it is: each character YAML would refuse or take for a
+    line break is written as a `\\uXXXX` escape, which both read alike (a lone surrogate, which no YAML or
+    UTF-8 file holds, as U+FFFD)."""
+    return _NOT_FOR_YAML.sub(_yaml_escape, json.dumps(value, ensure_ascii=False))
+
+
+def _yaml_escape(found: re.Match) -> str:
+    code = ord(found.group())
+    return f"\\u{0xFFFD if 0xD800 <= code <= 0xDFFF else code:04x}"
+
+
+def front_values(front: str) -> dict[str, Any]:
+    """The values `front_matter` wrote, as a YAML reader of front matter gives them (each line is `name: JSON`)."""
+    values = {}
+    for line in front.strip().removeprefix("---").removesuffix("---").strip().split("\n"):
+        name, _, value = line.partition(": ")
+        values[name] = json.loads(value)
+    return values
 
 
 def _finalize_markdown(value: Any) -> Any:

@@ -34,7 +34,7 @@ from .charts import bar_chart
 from .html import Finisher
 from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_CSV, PLANS_JSON, PLANS_JSON_SCHEMA, plans_csv, plans_json,
                         plans_schema_text, render_compliance, render_people)
-from .jinja import markdown_env
+from .jinja import front_values, markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
 from .pages import (KIND_LABELS, PlanHistory, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, RESPONSE_PAGES, TEAMS_INDEX, plan_uri, render_indexes,
                     render_plan)
@@ -84,6 +84,10 @@ class Page:
     in_nav: bool = False
     key: str | None = None
     headline_only: bool = False  # the search index takes the page's headline, before its first section
+
+    def meta(self) -> dict:
+        """The front matter's values (a fresh dict: a publisher's plugins may change theirs)."""
+        return front_values(self.front)
 
     def complete_markdown(self, finisher=None) -> str:
         """The page as a Markdown file, for publishers that run Markdown on everything (an export): its
