@@ -218,23 +218,27 @@ class PlaybookPlugin(BasePlugin):
     def on_pre_page(self, page: Page, *, config, files):
         generated = self.result.pages.get(page.file.src_uri) if self.result else None
         if generated is not None:
-            page.read_source = partial(self._read_generated, page, generated)
+            # The page's own methods, replaced for this build; each finds the page in the build when it is
+            # called (the page's HTML is let go of once it is finished: nothing may hold on to it).
+            page.read_source = partial(self._read_generated, page)
             if not self.result.failed():
                 # The page is finished HTML already: MkDocs's Markdown pass would only read its placeholder.
-                page.render = partial(self._render_generated, page, generated)
+                page.render = partial(self._render_generated, page)
         return page
 
-    @staticmethod
-    def _read_generated(page: Page, generated, config) -> None:
+    def _read_generated(self, page: Page, config) -> None:
         """What `Page.read_source` gives a page, for a generated page: its values are known without reading them."""
+        del page.read_source  # the method is the page's own again
         source = config.plugins.on_page_read_source(page=page, config=config)
         if source is None:
-            page.markdown, page.meta = PAGE_BODY, generated.meta()
+            page.markdown, page.meta = PAGE_BODY, self.result.pages[page.file.src_uri].meta()
         else:  # another plugin gave the page's source
             page.markdown, page.meta = get_data(source)
 
-    def _render_generated(self, page: Page, generated, config, files) -> None:
+    def _render_generated(self, page: Page, config, files) -> None:
         """What `Page.render` gives a page, for a generated page: its finished HTML and table of contents."""
+        del page.render
+        generated = self.result.pages[page.file.src_uri]
         page.content = self._finish(page, generated, files)
         page._title_from_render = None  # the title is the front matter's
         if page.file.src_uri not in self.nav_pages and framed(page.file.src_uri):
@@ -261,14 +265,12 @@ class PlaybookPlugin(BasePlugin):
 
     @event_priority(100)  # before Material's search plugin reads the page
     def _headline_for_search(self, context, *, page: Page, config, nav):
-        """The search index holds a plan page's headline (who, what, when), never its letters or log:
-        they are for reading on the page, and re-parsing them made up a quarter of a large build."""
+        """The search index holds a plan's or a person's headline (who, what, when), never a plan's letters or
+        log: they are for reading on the page, and re-reading the pages made up a quarter of a large build."""
         generated = self.result.pages.get(page.file.src_uri) if self.result else None
-        if generated is not None and generated.headline_only and page.content:
-            cut = page.content.find("<h2")
-            if cut > 0:
-                self._full_content[page.file.src_uri] = page.content
-                page.content = page.content[:cut]
+        if generated is not None and generated.search is not None and page.content:
+            self._full_content[page.file.src_uri] = page.content
+            page.content = generated.search
         return context
 
     @event_priority(-100)  # after every other plugin: the theme renders the whole page

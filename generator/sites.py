@@ -36,6 +36,7 @@ from .build import Build, BuildError, Materials, build, held_by, known_people, n
 from .config import Project, UsageError
 from .parallel import Work, cores, mapped, prerender
 from .render.letters import TemplateProblem
+from .render.pages import Generated
 
 CACHE_FILE = "sites.json"
 PATTERN_KINDS = ("manager", "team", "person")
@@ -237,11 +238,12 @@ def _checked(raw: bytes) -> bytes:
     return data
 
 
-def _page_of(raw: bytes) -> tuple[str, str]:
+def _page_of(raw: bytes) -> Generated:
     value = json.loads(raw)
-    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(part, str) for part in value)):
+    if not (isinstance(value, list) and len(value) == 3 and all(isinstance(part, str) for part in value[:2])
+            and isinstance(value[2], (str, type(None)))):
         raise ValueError("not a rendered page")
-    return value[0], value[1]
+    return Generated(*value)
 
 
 # --------------------------------------------------------------------------------------------

@@ -79,13 +79,19 @@ def test_search_indexes_a_plan_pages_headline_only(tmp_path, monkeypatch):
     text = " ".join(doc["title"] + " " + doc["text"] for doc in entries)
     assert "Priya Shah" in text and "emea-west" in text  # who, and whose team
     assert "SEARCHABLE-NOTE" not in text  # the log is for reading on the page
+    assert "Written warning" not in text  # and so are the letters
+    [person] = [doc for doc in index["docs"] if doc["location"].startswith("people/jordan-lee/")]
+    assert person["title"] == "Jordan Lee" and "jordan-lee-pip-2026-11" in person["text"]
+    page = BeautifulSoup((tmp_path / "site/plans/jordan-lee-pip-2026-11/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert "SEARCHABLE-NOTE" in page.get_text()  # the page itself is whole
 
 
 @pytest.mark.parametrize("text", ["**bold** [a](javascript:alert(1)) <b>x</b> &amp;", "# heading\n- item\n    code",
                                   "line one\nline two\t", "\ue0001\ue001 a token's look-alike"])
 def test_a_value_reaches_the_html_as_written(text):
     """Every value is escaped HTML: no Markdown, no HTML, nothing taken for another value."""
-    _, body = generated_page("groups.html.j2", "Teams", {"title": "Teams", "empty": text, "groups": []})
+    body = generated_page("groups.html.j2", "Teams", {"title": "Teams", "empty": text, "groups": []}).body
     done = Finisher({}).finish("teams/index.md", body)
     paragraph = BeautifulSoup(done.html, "html.parser").find("p")
     assert paragraph.get_text("\n") == text.replace("\r", "")
@@ -93,7 +99,7 @@ def test_a_value_reaches_the_html_as_written(text):
 
 
 def test_a_heading_keeps_the_anchor_of_its_text():
-    _, body = generated_page("groups.html.j2", "Team a-b", {"title": "Team a-b", "empty": "", "groups": []})
+    body = generated_page("groups.html.j2", "Team a-b", {"title": "Team a-b", "empty": "", "groups": []}).body
     done = Finisher({"toc": {"permalink": True}}).finish("teams/index.md", body)
     heading = BeautifulSoup(done.html, "html.parser").find("h1")
     assert heading["id"] == "team-a-b" and heading.get_text().startswith("Team a-b")
@@ -101,9 +107,9 @@ def test_a_heading_keeps_the_anchor_of_its_text():
 
 
 def test_links_between_generated_pages_are_urls_of_the_site():
-    _, body = generated_page("groups.html.j2", "Teams", {
+    body = generated_page("groups.html.j2", "Teams", {
         "title": "Teams", "empty": "",
-        "groups": [("emea", Markup("emea/index.md"), {"plans": 1, "running": 1, "pip": 0})]})
+        "groups": [("emea", Markup("emea/index.md"), {"plans": 1, "running": 1, "pip": 0})]}).body
     for directory_urls, url in ((True, "emea/"), (False, "emea/index.html")):
         done = Finisher({}, directory_urls).finish("teams/index.md", body)
         assert BeautifulSoup(done.html, "html.parser").find("a")["href"] == url

@@ -33,10 +33,10 @@ def record(write_plan):
 
 
 def page_of(plan, today=TODAY) -> str:
-    """The page's front matter and HTML body, as its template wrote them."""
+    """The page's front matter, HTML body and what the search index takes of it, as its templates wrote them."""
     public = PublicPlan.of(plan)
-    front, body = render_plan(public, LETTERS, build_timeline(public, today))
-    return front + body
+    front, body, search = render_plan(public, LETTERS, build_timeline(public, today))
+    return front + body + search
 
 
 def sections(page: str) -> list[str]:

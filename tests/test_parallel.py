@@ -3,6 +3,7 @@ renders, made in the workers."""
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from pathlib import Path
 
@@ -111,3 +112,17 @@ def test_a_site_whose_files_were_made_ahead_is_the_site_mkdocs_writes_alone(tmp_
     assert {f"plans/{path.stem}/index.html" for path in (root / "plans").rglob("*.yaml")} <= made
     assert {f"plans/{path.stem}/plan.ics" for path in (root / "plans").rglob("*.yaml")} <= made
     assert "people/alex-kim/index.html" in made and all(ahead[path] for path in made)  # none left empty
+
+
+def test_a_build_lets_go_of_each_generated_pages_html_once_the_page_is_finished(tmp_path, monkeypatch):
+    """A large build holds each page once: as its finished HTML (MkDocs's), not also as what was rendered."""
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    root = project(tmp_path / "site")
+    monkeypatch.chdir(root)
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "built"))
+    mkdocs_build(config)
+    result = config.plugins["playbook"].result
+    assert result.pages and all(page.body == "" for page in result.pages.values())
+    gc.collect()
+    held = [thing for thing in gc.get_objects() if isinstance(thing, site.Page) and thing.body]
+    assert held == []  # nothing else (a page's replaced methods among them) keeps the rendered HTML

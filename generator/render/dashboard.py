@@ -87,7 +87,7 @@ def render_people(selected: list[SelectedPlan]) -> dict[str, tuple[str, str]]:
                    relative(uri, plan_uri(c.plan.follows)) if c.plan.follows in {p.plan.id for p in plans} else None)
                   for c in plans],
             kind_label=SHORT_KIND_LABELS,
-        ))
+        ), search="person-search.html.j2")
     pages[PEOPLE_INDEX] = generated_page("people.html.j2", "People", dict(
         people=[(names[pid], relative(PEOPLE_INDEX, person_uri(pid)), len(by_person[pid]))
                 for pid in sorted(by_person, key=lambda pid: (names[pid], pid))]))

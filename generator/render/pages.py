@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import markdown
 
@@ -119,11 +120,21 @@ def _environment():
     return environment
 
 
-def generated_page(template: str, title: str, context: dict, **meta) -> tuple[str, str]:
-    """One generated page: its front matter (the title, and `meta`) and its body as HTML, whose headings
-    and links to other pages' sources the publisher finishes (`render.html`)."""
-    body = _environment().get_template(template).render(context)
-    return front_matter(title, robots=NOINDEX, **meta), body
+class Generated(NamedTuple):
+    """One generated page as rendered: its front matter (the title, and meta values), its body as HTML whose
+    headings and links to other pages' sources the publisher finishes (`render.html`), and the HTML the
+    search index takes instead of the whole page (its title and headline), or None for the whole page."""
+
+    front: str
+    body: str
+    search: str | None = None
+
+
+def generated_page(template: str, title: str, context: dict, *, search: str | None = None, **meta) -> Generated:
+    """One generated page, from `template`; with `search`, the template of what the search index takes of it."""
+    environment = _environment()
+    return Generated(front_matter(title, robots=NOINDEX, **meta), environment.get_template(template).render(context),
+                     environment.get_template(search).render(context) if search else None)
 
 
 @lru_cache(maxsize=None)
@@ -144,8 +155,8 @@ class PlanHistory:
 def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowledgement_days: int = 7,
                 previous: PublicPlan | None = None, versions_url: str | None = None,
                 history: PlanHistory | None = None, earlier=None,
-                pages: frozenset[str] | None = None) -> tuple[str, str]:
-    """The front matter and HTML of one plan's page (see `generated_page`): a pure
+                pages: frozenset[str] | None = None) -> Generated:
+    """One plan's page (see `generated_page`): a pure
     function of the record (and the plan it follows), its timeline, the templates and the policy.
 
     `pages` are the pages the site has besides the generated ones (None: all the playbook's); the page
@@ -195,7 +206,8 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         "previous": previous,
         "version_link": version_url(versions_url, plan.playbook_version) if plan.playbook_version else None,
     }
-    return generated_page("plan.html.j2", f"{plan.person.name}: {KIND_LABELS[plan.kind]}", context)
+    return generated_page("plan.html.j2", f"{plan.person.name}: {KIND_LABELS[plan.kind]}", context,
+                          search="plan-search.html.j2")
 
 
 def _longest_overdue(timeline: Timeline):

@@ -83,7 +83,7 @@ class Page:
     body: str  # HTML
     in_nav: bool = False
     key: str | None = None
-    headline_only: bool = False  # the search index takes the page's headline, before its first section
+    search: str | None = None  # HTML the search index takes instead of the page (its headline); None: the page
 
     def meta(self) -> dict:
         """The front matter's values (a fresh dict: a publisher's plugins may change theirs)."""
@@ -239,12 +239,12 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
     listings = {**render_indexes(selected, today, intro, empty), **render_people(selected),
                 COMPLIANCE_PAGE: render_compliance(counted, today, intro, compliance_empty, roster,
                                                    chart=_rates_chart)}
-    for uri, (front, body) in listings.items():
+    for uri, (front, body, search) in listings.items():
         if uri in site.left_out:
             continue
         # A listing's key is its own text: the same text, the same page.
-        site.pages[uri] = Page(uri, front, body, in_nav=uri in LISTINGS,
-                               key=hashlib.sha256(f"{front}\0{body}".encode()).hexdigest())
+        site.pages[uri] = Page(uri, front, body, in_nav=uri in LISTINGS, search=search,
+                               key=hashlib.sha256(f"{front}\0{body}\0{search}".encode()).hexdigest())
     site.assets.update(calendars(selected, today, cache, clock))
     site.assets[STYLESHEET] = stylesheet()
     site.assets[SCHEMA] = schema_text()
@@ -278,7 +278,7 @@ def plan_pages(chosen: list[SelectedPlan], selected: list[SelectedPlan], letters
                                                history.message if history else ""), one.earlier, pages)
             if cache is not None:
                 cache[key] = rendered
-        made[uri] = Page(uri, *rendered, key=key, headline_only=True)
+        made[uri] = Page(uri, rendered.front, rendered.body, key=key, search=rendered.search)
     return made
 
 
