@@ -20,7 +20,7 @@ from .. import units
 from ..audience import SelectedPlan
 from ..compliance import Row, compliance
 from ..timeline import HEALTH_LABELS, health
-from .pages import SHORT_KIND_LABELS, doc_html, generated_page, person_uri, plan_uri, relative
+from .pages import SHORT_KIND_LABELS, Generated, doc_html, generated_page, person_uri, plan_uri, relative
 
 COMPLIANCE_PAGE = "compliance/index.md"
 PEOPLE_INDEX = "people/index.md"
@@ -46,7 +46,7 @@ def _health_of(row: Row) -> str:
 
 
 def render_compliance(selected: list[SelectedPlan], today: date, intro: str, empty: str,
-                      roster_members: list[str] | None, chart=None) -> tuple[str, str]:
+                      roster_members: list[str] | None, chart=None) -> Generated:
     figures = compliance(selected, roster_members or [])
     rows = [row for row in figures.managers + figures.hr_partners if row.rate is not None]
     chart_html = chart([(f"{row.name} ({row.role})", row.rate) for row in rows]) if chart and rows else None
@@ -69,7 +69,7 @@ def render_compliance(selected: list[SelectedPlan], today: date, intro: str, emp
     ), hide=["toc"])
 
 
-def render_people(selected: list[SelectedPlan]) -> dict[str, tuple[str, str]]:
+def render_people(selected: list[SelectedPlan]) -> dict[str, Generated]:
     """A page per person: their plans in order, growth, then coaching, then PIP, each by start date."""
     by_person: dict[str, list[SelectedPlan]] = defaultdict(list)
     for chosen in selected:

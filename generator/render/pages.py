@@ -298,7 +298,7 @@ class IndexRow:
 
 
 def render_indexes(selected: list[SelectedPlan], today: date, intro: str,
-                   empty: str) -> dict[str, tuple[str, str]]:
+                   empty: str) -> dict[str, Generated]:
     """The plans index, a page per team and per manager, and the team and manager lists.
 
     `intro` says what the build holds (which audience), at the top of the plans index; `empty`
