@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
+from html import escape
 from pathlib import Path
 
 from jinja2 import BytecodeCache
@@ -271,6 +272,10 @@ class PlaybookPlugin(BasePlugin):
         if generated is not None and generated.search is not None and page.content:
             self._full_content[page.file.src_uri] = page.content
             page.content = generated.search
+            first = next(iter(page.toc), None)
+            if first is not None and first.level == 1 and page.content.startswith("<h1>"):
+                # The page's own heading (the search reads a heading without its id as text of the page).
+                page.content = f'<h1 id="{escape(first.id)}">{page.content[len("<h1>"):]}'
         return context
 
     @event_priority(-100)  # after every other plugin: the theme renders the whole page

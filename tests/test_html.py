@@ -76,6 +76,7 @@ def test_search_indexes_a_plan_pages_headline_only(tmp_path, monkeypatch):
     index = json.loads((tmp_path / "site/search/search_index.json").read_text(encoding="utf-8"))
     entries = [doc for doc in index["docs"] if doc["location"].startswith("plans/jordan-lee-pip-2026-11/")]
     assert entries and entries[0]["title"] == "Jordan Lee: Performance improvement plan"
+    assert not entries[0]["text"].startswith("Jordan Lee:")  # the heading is the entry's title, not its text
     text = " ".join(doc["title"] + " " + doc["text"] for doc in entries)
     assert "Priya Shah" in text and "emea-west" in text  # who, and whose team
     assert "SEARCHABLE-NOTE" not in text  # the log is for reading on the page
