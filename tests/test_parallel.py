@@ -96,9 +96,14 @@ def test_a_site_whose_files_were_made_ahead_is_the_site_mkdocs_writes_alone(tmp_
     monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
     root = project(tmp_path / "site")
     monkeypatch.chdir(root)
-    made = []
+    paths_made = []
     real = parallel.made_ahead
-    monkeypatch.setattr(parallel, "made_ahead", lambda paths: real(made.extend(paths) or made))
+
+    def recorded(paths):
+        paths_made.extend(paths)
+        return real(paths_made)
+
+    monkeypatch.setattr(parallel, "made_ahead", recorded)
     mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "ahead")))
     monkeypatch.setattr(parallel, "made_ahead", lambda paths: lambda: None)
     mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "alone")))
@@ -109,7 +114,7 @@ def test_a_site_whose_files_were_made_ahead_is_the_site_mkdocs_writes_alone(tmp_
 
     ahead, alone = tree(tmp_path / "ahead"), tree(tmp_path / "alone")
     assert ahead == alone
-    made = {Path(path).relative_to(tmp_path / "ahead").as_posix() for path in made}
+    made = {Path(path).relative_to(tmp_path / "ahead").as_posix() for path in paths_made}
     assert {f"plans/{path.stem}/index.html" for path in (root / "plans").rglob("*.yaml")} <= made
     assert {f"plans/{path.stem}/plan.ics" for path in (root / "plans").rglob("*.yaml")} <= made
     assert "people/alex-kim/index.html" in made and all(ahead[path] for path in made)  # none left empty
