@@ -71,7 +71,7 @@ def test_a_long_run_of_markdown_specials_builds_in_linear_time_and_shows_as_writ
         assert log_paragraph(root).endswith(" " + note_of(size))
 
 
-def test_search_indexes_a_plan_pages_headline_only(tmp_path, monkeypatch):
+def test_search_indexes_headlines_not_letters_logs_or_the_rows_of_listings(tmp_path, monkeypatch):
     build_with_note(tmp_path, "Discussed the SEARCHABLE-NOTE pipeline.", monkeypatch)
     index = json.loads((tmp_path / "site/search/search_index.json").read_text(encoding="utf-8"))
     entries = [doc for doc in index["docs"] if doc["location"].startswith("plans/jordan-lee-pip-2026-11/")]
@@ -86,6 +86,13 @@ def test_search_indexes_a_plan_pages_headline_only(tmp_path, monkeypatch):
     page = BeautifulSoup((tmp_path / "site/plans/jordan-lee-pip-2026-11/index.html").read_text(encoding="utf-8"),
                          "html.parser")
     assert "SEARCHABLE-NOTE" in page.get_text()  # the page itself is whole
+    # A listing gives its heading and counts; its table's rows are the plans' own entries.
+    for location in ("plans/", "teams/emea-west/", "people/"):
+        listing = " ".join(doc["text"] for doc in index["docs"] if doc["location"].split("#")[0] == location)
+        assert "Jordan Lee" not in listing and "Priya Shah" not in listing, location
+        listed = BeautifulSoup((tmp_path / "site" / location / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert "Jordan Lee" in listed.get_text(), location
+    assert "1 plan" in " ".join(doc["text"] for doc in index["docs"] if doc["location"] == "teams/emea-west/")
 
 
 @pytest.mark.parametrize("text", ["**bold** [a](javascript:alert(1)) <b>x</b> &amp;", "# heading\n- item\n    code",
