@@ -16,8 +16,13 @@ from dataclasses import dataclass
 
 from .audience import SelectedPlan
 
-# Below this many plans a worker costs more than it saves.
+# Below this many plans (or files) a forked process costs more than it saves.
 SMALLEST = 200
+
+
+def _forks() -> bool:
+    """Whether this system can fork a process that inherits this one (not Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 @dataclass
@@ -39,7 +44,7 @@ _WORK: Work | None = None
 def cores() -> int:
     """The cores this process may run on (its CPU affinity, which a CI runner or container may narrow), where
     workers can be forked; else 1."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not _forks():
         return 1
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -49,7 +54,7 @@ def cores() -> int:
 
 def mapped(function, items: list, jobs: int):
     """`function` over `items`, on `jobs` forked workers (in this process for one, or where there is no fork)."""
-    if jobs == 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs == 1 or len(items) <= 1 or not _forks():
         yield from map(function, items)
         return
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -65,9 +70,9 @@ def made_ahead(paths: Iterable[str]) -> Callable[[], None]:
     URLs every page has a folder of its own. The forked process makes them on another core while the
     writer renders pages. It never empties a file (a file it reaches after the writer keeps what the writer
     wrote), and a path it cannot make is left to the writer, which makes its folders itself as it always
-    does. Where there is no fork, the writer does it all."""
+    does. For fewer than `SMALLEST` files, and where there is no fork, the writer does it all."""
     paths = list(dict.fromkeys(paths))  # in the writer's order: the process stays ahead of the writer
-    if not paths or not hasattr(os, "fork"):
+    if len(paths) < SMALLEST or not _forks():
         return lambda: None
     child = os.fork()
     if child == 0:  # only system calls from here on: no lock another thread held is touched

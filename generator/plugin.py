@@ -168,7 +168,7 @@ class PlaybookPlugin(BasePlugin):
         assets = [File.generated(config, uri, content=content) for uri, content in result.assets.items()]
         for file in generated + assets:
             files.append(file)
-        if not self.serving and len(result.pages) >= parallel.SMALLEST:
+        if not self.serving:
             # MkDocs copies the assets, then writes the pages: their files are made ahead of it, in that order.
             self._made_ahead = parallel.made_ahead(file.abs_dest_path for file in assets + generated)
         self.finisher = Finisher(config.mdx_configs, config.use_directory_urls)
