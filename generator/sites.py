@@ -174,10 +174,11 @@ def _write_keys(cache: Path, keys: dict[str, str]) -> None:
 
 class PageStore:
     """Rendered plan pages and calendar events by content key, in memory and in a folder: what `render_site`
-    takes as its `cache`. A page is `(front matter, HTML)`, kept as a JSON file; a plan's events are the
-    bytes of a calendar. Each file starts with a checksum of the rest: a damaged entry is rendered again. A key names everything the value was made from (the plan file,
-    its history, the templates, today, the generator's version), so an entry is never out of date; those
-    not read for `KEEP_DAYS` are removed at the end of a run of every shard."""
+    takes as its `cache`. A page is a `Generated` (front matter, HTML, search headline), kept as a JSON
+    file; a plan's events are the bytes of a calendar. Each file starts with a checksum of the rest: a
+    damaged entry, or one in another shape, is rendered again. A key names everything the value was made
+    from (the plan file, its history, the templates, today, the generator's version), so an entry is never
+    out of date; those not read for `KEEP_DAYS` are removed at the end of a run of every shard."""
 
     KEEP_DAYS = 14
 
