@@ -76,12 +76,11 @@ class Run:
         return self.project.settings.strict
 
     def failing(self) -> list[Finding]:
-        """The findings that fail the run (publishers ask for every page: counted once)."""
-        findings = self.findings
-        counted = self.__dict__.get("_failing")
-        if counted is None or counted[0] is not findings or counted[1] != len(findings):
-            counted = self.__dict__["_failing"] = (findings, len(findings), [f for f in findings if f.fails(self.strict)])
-        return counted[2]
+        """The findings that fail the run, counted once (publishers ask for every page; a run's findings are
+        final once `prepare` has made it)."""
+        if "_failing" not in self.__dict__:
+            self.__dict__["_failing"] = [finding for finding in self.findings if finding.fails(self.strict)]
+        return self.__dict__["_failing"]
 
     def failed(self) -> bool:
         return bool(self.failing())
