@@ -186,7 +186,6 @@ def prepare(project: Project, *, today: date, audience: Audience, preview: bool 
     notes: list[str] = []
     if project.plans_dir.is_dir():
         result = check_paths([project.shown(project.plans_dir)], settings.policy, today, project.root)
-        result.positions_released()  # the findings are made: what follows reads the records
     else:
         result = CheckResult()
         notes.append(f"no plans folder at {project.shown(project.plans_dir)}: building the playbook without plans")

@@ -19,7 +19,7 @@ import hashlib
 import heapq
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
@@ -48,9 +48,18 @@ class PlanFile:
 
     path: str  # as shown in findings and on the site
     plan: Plan
-    document: Document | None  # every value's position; None once the findings are made (`positions_released`)
+    raw: bytes = field(repr=False)  # the bytes checked: the document is read again from them when asked for
     digest: str  # sha256 of the file's bytes: a cache key for anything rendered from it
     id_given: bool  # the id came from `id:` rather than from the file name
+
+    def document(self) -> Document:
+        """The file as read, with every value's position, for a finding made after the file's own check.
+
+        A check keeps each plan's record, not its document: the documents of a large check would be held
+        until its end, a few small values each for every line, and the free space they left between the
+        records (half of a 5,000-plan check's memory) stayed with the process. The rules across plans and
+        the lock name a few values of a few files, so those files are read again."""
+        return load_bytes(self.raw, max_bytes=len(self.raw))
 
 
 @dataclass
@@ -62,11 +71,6 @@ class CheckResult:
 
     def failed(self, strict: bool) -> bool:
         return any(finding.fails(strict) for finding in self.findings)
-
-    def positions_released(self) -> None:
-        """Let go of every plan's document (each value's position), which only findings read: a build reads
-        the records alone after the check, and 5,000 documents are a tenth of its memory."""
-        self.plan_files = [replace(plan_file, document=None) for plan_file in self.plan_files]
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -257,7 +261,7 @@ def _check_bytes(raw: bytes, shown_path: str, context: Context) -> tuple[PlanFil
             severity = own_severity[0] if own_severity else rule.severity_under(context.policy)
             findings.append(Finding(shown_path, line, col, rule.code, severity, message))
     digest = hashlib.sha256(raw).hexdigest()
-    return PlanFile(shown_path, plan, document, digest, read.id_given), findings
+    return PlanFile(shown_path, plan, raw, digest, read.id_given), findings
 
 
 # The lists whose length every later stage (the timeline, the pages) pays for, by the policy's name.
@@ -279,9 +283,12 @@ def _overlong_lists(data: dict, policy: Policy) -> Iterable[tuple[tuple, str]]:
 
 def repository_findings(plan_files: list[PlanFile], context: Context) -> list[Finding]:
     findings = []
+    documents: dict[str, Document] = {}  # each file with a finding, read again once
     for rule in rules("repository"):
         for plan_file, path, message in rule.check(plan_files, context):
-            line, col = plan_file.document.where(path)
+            if plan_file.path not in documents:
+                documents[plan_file.path] = plan_file.document()
+            line, col = documents[plan_file.path].where(path)
             findings.append(Finding(plan_file.path, line, col, rule.code, rule.severity, message))
     return findings
 

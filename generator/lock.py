@@ -81,10 +81,11 @@ def locked_findings(old: PlanRead, new: PlanFile, today: date) -> list[Finding]:
     rule = REGISTRY["PB701"]
     found: dict[tuple, str] = {}
     covered = _amended(old.plan, new.plan, today)
+    document = new.document()
     for term in SIGNED_TERMS:
         if term in covered:
             continue
-        before, after = old.document.data.get(term), new.document.data.get(term)
+        before, after = old.document.data.get(term), document.data.get(term)
         if before == after:
             continue
         paths = list(_differences(before, after, (term,))) if after is not None else [(term,)]
@@ -92,7 +93,7 @@ def locked_findings(old: PlanRead, new: PlanFile, today: date) -> list[Finding]:
             found.setdefault(path, f"`{term}` was acknowledged on {signed_on} and has changed since the base revision: "
                                    f"add an amendment with `changes: [{term}]` and its own acknowledgement")
     before_amendments = old.document.data.get("amendments") or []
-    after_amendments = new.document.data.get("amendments")
+    after_amendments = document.data.get("amendments")
     after_amendments = after_amendments if isinstance(after_amendments, list) else []
     for index in sorted(_signed_amendments(old.plan)):
         amendment = old.plan.amendments[index]
@@ -105,7 +106,7 @@ def locked_findings(old: PlanRead, new: PlanFile, today: date) -> list[Finding]:
             found.setdefault(path, message)
     findings = []
     for path, message in found.items():
-        line, col = new.document.where(path)
+        line, col = document.where(path)
         findings.append(Finding(new.path, line, col, rule.code, rule.severity, message))
     return findings
 
