@@ -20,7 +20,8 @@ in memory (`File.generated`); nothing is written into the repository.
 Generated pages are finished HTML already (`render.html`): MkDocs's Markdown pass is skipped for
 them, and those outside the nav are rendered in the theme's frame of their kind (`generator.frames`).
 A build renders its plan pages on every core, and makes its generated pages' files (empty, each in
-its folder) in a process of its own ahead of MkDocs writing them (`generator.parallel`).
+its folder) in a process of its own ahead of MkDocs writing them (`generator.parallel`); each page's
+HTML goes back to the system, a few hundred pages at a time, once it is let go of (`generator.memory`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
 from . import parallel
+from .memory import RETURN_EVERY, freed_returned
 from .build import Build, BuildError, build
 from .config import Project, Settings, UsageError, resolve_audience, resolve_today, settings_from
 from .content import Content, content_of
@@ -86,6 +88,7 @@ class PlaybookPlugin(BasePlugin):
         self._full_content: dict[str, str] = {}
         self._built_keys: dict[str, str | None] = {}  # the key each generated page had in the last build
         self._made_ahead = _nothing  # waits for the process that makes the generated files (`parallel.made_ahead`)
+        self._finished = 0  # generated pages finished in this process
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -246,6 +249,9 @@ class PlaybookPlugin(BasePlugin):
             self.frames.use_for(page)
         if not self.serving:  # the page holds its HTML from now on: a build keeps one copy of each page
             self.result.pages[generated.uri] = replace(generated, body="")
+            self._finished += 1
+            if self._finished % RETURN_EVERY == 0:
+                freed_returned()
 
     def on_page_content(self, html: str, *, page: Page, config, files) -> str:
         generated = self.result.pages.get(page.file.src_uri) if self.result else None
