@@ -124,22 +124,23 @@ def findings_against(rev: str, plans_dir: Path, plan_files: list[PlanFile], poli
         raise GitError(f"{plans_dir}: not in a git repository, so there is no revision to compare with")
     top = root.resolve()
     folder = plans_dir.resolve().relative_to(top).as_posix()
-    by_id: dict[str, list[PlanRead]] = {}
-    by_path: dict[str, PlanRead] = {}
+    by_id: dict[str, list[str]] = {}  # plan id -> the paths of its versions at `rev`
+    versions: dict[str, tuple[PlanRead, bytes]] = {}  # path at `rev` -> that version, and its bytes
     for path, raw in plan_files_at(root, rev, folder, policy.max_file_bytes).items():
         old = read_plan(raw, path, policy)
         if old.plan is None:
             continue  # a version that cannot be read locks nothing now
-        by_id.setdefault(old.plan.id, []).append(old)
-        by_path[path] = old
+        by_id.setdefault(old.plan.id, []).append(path)
+        versions[path] = old, raw
     moved = {new: old for old, new in renames(root, rev, None, folder).items()}
     findings: set[Finding] = set()
     for plan_file in plan_files:
         here = _in_repository(plan_file.path, top)
-        pairs = list(by_id.get(plan_file.plan.id, []))
-        pairs += [by_path[path] for path in (here, moved.get(here)) if path in by_path]
-        for old in {id(old): old for old in pairs}.values():
-            findings.update(locked_findings(old, plan_file, today))
+        paths = by_id.get(plan_file.plan.id, []) + [path for path in (here, moved.get(here)) if path in versions]
+        for path in dict.fromkeys(paths):
+            old, raw = versions[path]
+            if raw != plan_file.raw:  # the same bytes hold the same terms
+                findings.update(locked_findings(old, plan_file, today))
     return sorted(findings)
 
 
