@@ -1,9 +1,10 @@
 """Properties that hold for every input: the checker never raises on any text or bytes, plans whose
-dates and numbers vary stay valid, the check-in dates follow the timetable, and a generated page's
-values read the same without YAML."""
+dates and numbers vary stay valid, the check-in dates follow the timetable, a generated page's values
+read the same without YAML, and a link between two pages is the one the file system would give."""
 
 from __future__ import annotations
 
+import posixpath
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from generator.check import check_bytes
 from generator.config import Policy
 from generator.model import WEEKDAYS, Timetable
 from generator.render.jinja import front_matter, front_values
+from generator.render.pages import relative
 from generator.rules import REGISTRY, Context
 from generator.schedule import check_in_dates, expected_check_ins
 
@@ -182,3 +184,14 @@ def test_a_generated_pages_values_are_those_a_yaml_reader_finds_in_its_front_mat
     publisher that reads the front matter as YAML (MkDocs, an export) finds the same."""
     front = front_matter(title, **meta)
     assert front_values(front) == get_data(front + "body")[1]
+
+
+_PAGE_PATHS = st.lists(st.sampled_from(["plans", "people", "teams", "x", "jordan-lee-pip-2026-10", "index.md",
+                                        "plans.ics", "a-b"]), min_size=1, max_size=4).map("/".join)
+
+
+@FAST
+@given(from_uri=_PAGE_PATHS, to_uri=_PAGE_PATHS)
+def test_a_link_between_two_pages_is_the_one_the_file_system_would_give(from_uri, to_uri):
+    """A link from one page's source to another's (`pages.relative`) is `posixpath.relpath`'s, for any two pages."""
+    assert relative(from_uri, to_uri) == posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")

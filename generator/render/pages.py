@@ -92,8 +92,15 @@ def version_url(versions_url: str | None, version: str) -> Markup | None:
 def relative(from_uri: str, to_uri: str) -> Markup:
     """A Markdown link from one page's source to another's, as MkDocs resolves it.
 
-    Page paths are made of slugs and fixed names only, so the link is safe to write as it is."""
-    return Markup(posixpath.relpath(to_uri, posixpath.dirname(from_uri) or "."))
+    Page paths are made of slugs and fixed names only, so the link is safe to write as it is. Both are
+    paths within the site, so the link is worked out from their parts alone (`posixpath.relpath` would
+    ask the system for the working folder twice a link: a third of a large plans index's time)."""
+    start = [part for part in posixpath.dirname(from_uri).split("/") if part not in ("", ".")]
+    target = [part for part in to_uri.split("/") if part not in ("", ".")]
+    shared = 0
+    while shared < min(len(start), len(target)) and start[shared] == target[shared]:
+        shared += 1
+    return Markup("/".join([".."] * (len(start) - shared) + target[shared:]) or ".")
 
 
 def due_in(day: date, today: date) -> str:
