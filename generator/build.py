@@ -36,6 +36,7 @@ from .config import Project, UsageError
 from .findings import Finding
 from .history import History, earlier_terms, read_history
 from .model import SLUG_PATTERN, PublicPlan
+from .memory import run_over
 from .parallel import Work, prerender
 from .readiness import Readiness
 from .render.letters import FilledLetter, Letters, LetterTemplate, TemplateProblem
@@ -182,6 +183,7 @@ def prepare(project: Project, *, today: date, audience: Audience, preview: bool 
     that fails. UsageError for an audience or filter that names nobody the plans or the roster know.
     """
     settings = project.settings
+    run_over()  # what an earlier run in this process set aside is the collector's again (`generator.memory`)
     check_layout(project)
     notes: list[str] = []
     if project.plans_dir.is_dir():

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .audience import SelectedPlan
+from .memory import long_lived
 
 # Below this many plans (or files) a forked process costs more than it saves.
 SMALLEST = 200
@@ -101,6 +102,7 @@ def prerender(work: Work, places: list[int], jobs: int) -> None:
     if jobs < 2 or len(places) < SMALLEST:
         return
     chunks = [places[start::jobs * 4] for start in range(jobs * 4)]
+    long_lived()  # the run lives to its end: no collector, here or in a worker, walks it (`generator.memory`)
     _WORK = work
     try:
         for made in mapped(_render_chunk, chunks, jobs):

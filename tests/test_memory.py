@@ -1,5 +1,5 @@
 """What a large build keeps in memory: each plan's record, not the document it was read from, and no
-freed page HTML (`generator.memory`)."""
+freed page HTML; and what the cycle collector walks (`generator.memory`)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ import pytest
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+import generator.parallel as parallel
 import generator.plugin as plugin_module
 from conftest import GROWTH, PIP
+from generator.audience import Audience
+from generator.build import build, prepare
 from generator.check import check_paths
-from generator.config import Policy
+from generator.config import Policy, load_project
 from generator.load import Document
 from sitekit import make_project
 
@@ -91,3 +94,28 @@ def test_a_build_returns_freed_page_html_as_it_goes(tmp_path, monkeypatch):
     mkdocs_build(config)
     finished = sum(1 for page in config.plugins["playbook"].result.pages.values() if page.body == "")
     assert finished >= 6 and len(calls) == finished // 2
+
+
+def test_a_run_on_many_cores_is_set_aside_from_the_collector_until_the_next_run(tmp_path, monkeypatch):
+    """The records a build renders from stay out of the cycle collector's passes (here and in the forked
+    workers) for the rest of the build; the next run gives them back, so a process that builds again frees
+    what the last build left."""
+    monkeypatch.setattr(parallel, "SMALLEST", 1)  # these few plans are dealt out as thousands would be
+    root = make_project(tmp_path / "site", plans=None)
+    (root / "plans" / "emea-west").mkdir(parents=True, exist_ok=True)
+    (root / "plans" / "emea-west" / "jordan-lee-pip-2026-11.yaml").write_text(PIP, encoding="utf-8")
+    (root / "plans" / "emea-west" / "alex-kim-growth-2026-11.yaml").write_text(GROWTH, encoding="utf-8")
+    project = load_project(root / "mkdocs.yml")
+    try:
+        first = build(project, today=date(2026, 11, 20), audience=Audience("all"), jobs=2)
+        assert gc.get_freeze_count() > 0
+        record = first.plans[0].plan
+        assert not any(record is thing for thing in gc.get_objects())  # set aside: no pass walks it
+        del first, record
+        prepare(project, today=date(2026, 11, 20), audience=Audience("all"))
+        assert gc.get_freeze_count() == 0
+        one_process = build(project, today=date(2026, 11, 20), audience=Audience("all"), jobs=1)
+        assert gc.get_freeze_count() == 0  # nothing forked, nothing set aside
+        assert any(one_process.plans[0].plan is thing for thing in gc.get_objects())
+    finally:
+        gc.unfreeze()
