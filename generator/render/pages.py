@@ -94,7 +94,7 @@ def relative(from_uri: str, to_uri: str) -> Markup:
 
     Page paths are made of slugs and fixed names only, so the link is safe to write as it is. Both are
     paths within the site, so the link is worked out from their parts alone (`posixpath.relpath` would
-    ask the system for the working folder twice a link: a third of a large plans index's time)."""
+    ask the system for the working folder twice a link: a quarter of a large plans index's time)."""
     start = [part for part in posixpath.dirname(from_uri).split("/") if part not in ("", ".")]
     target = [part for part in to_uri.split("/") if part not in ("", ".")]
     shared = 0
