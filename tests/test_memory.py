@@ -47,7 +47,6 @@ def test_a_check_keeps_each_plans_record_and_no_document(tmp_path):
 
 
 FREED = textwrap.dedent("""
-    import sys
     from generator.memory import freed_returned
 
     def resident():
