@@ -93,8 +93,8 @@ def relative(from_uri: str, to_uri: str) -> Markup:
     """A Markdown link from one page's source to another's, as MkDocs resolves it.
 
     Page paths are made of slugs and fixed names only, so the link is safe to write as it is. Both are
-    paths within the site, so the link is worked out from their parts alone (`posixpath.relpath` would
-    ask the system for the working folder twice a link: a quarter of a large plans index's time)."""
+    paths within the site, so the link is worked out from their parts alone (`posixpath.relpath` asks the
+    system for the working folder twice a link: 0.19 s against 0.06 s for a 5,000-plan site's listings)."""
     start = [part for part in posixpath.dirname(from_uri).split("/") if part not in ("", ".")]
     target = [part for part in to_uri.split("/") if part not in ("", ".")]
     shared = 0
