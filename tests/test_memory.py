@@ -28,6 +28,16 @@ from sitekit import make_project
 GLIBC = bool(getattr(os, "confstr", None) and os.confstr("CS_GNU_LIBC_VERSION"))
 
 
+def _site_of_two_plans(root: Path) -> Path:
+    """A site with a PIP and a growth plan in one team."""
+    make_project(root, plans=None)
+    team = root / "plans" / "emea-west"
+    team.mkdir(parents=True)
+    (team / "jordan-lee-pip-2026-11.yaml").write_text(PIP, encoding="utf-8")
+    (team / "alex-kim-growth-2026-11.yaml").write_text(GROWTH, encoding="utf-8")
+    return root
+
+
 def test_a_check_keeps_each_plans_record_and_no_document(tmp_path):
     """The documents (every value's position) of a check are let go of file by file; a finding made after the
     file's own check reads the file's document again, and is still placed on its line."""
@@ -81,10 +91,7 @@ def test_freed_page_html_goes_back_to_the_system():
 def test_a_build_returns_freed_page_html_as_it_goes(tmp_path, monkeypatch):
     """A build gives memory back every RETURN_EVERY generated pages it finishes; a preview does not need to."""
     monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
-    root = make_project(tmp_path / "site", plans=None)
-    (root / "plans" / "emea-west").mkdir(parents=True, exist_ok=True)
-    (root / "plans" / "emea-west" / "jordan-lee-pip-2026-11.yaml").write_text(PIP, encoding="utf-8")
-    (root / "plans" / "emea-west" / "alex-kim-growth-2026-11.yaml").write_text(GROWTH, encoding="utf-8")
+    root = _site_of_two_plans(tmp_path / "site")
     monkeypatch.chdir(root)
     calls = []
     monkeypatch.setattr(plugin_module, "RETURN_EVERY", 2)
@@ -100,10 +107,7 @@ def test_a_run_on_many_cores_is_set_aside_from_the_collector_until_the_next_run(
     workers) for the rest of the build; the next run gives them back, so a process that builds again frees
     what the last build left."""
     monkeypatch.setattr(parallel, "SMALLEST", 1)  # these few plans are dealt out as thousands would be
-    root = make_project(tmp_path / "site", plans=None)
-    (root / "plans" / "emea-west").mkdir(parents=True, exist_ok=True)
-    (root / "plans" / "emea-west" / "jordan-lee-pip-2026-11.yaml").write_text(PIP, encoding="utf-8")
-    (root / "plans" / "emea-west" / "alex-kim-growth-2026-11.yaml").write_text(GROWTH, encoding="utf-8")
+    root = _site_of_two_plans(tmp_path / "site")
     project = load_project(root / "mkdocs.yml")
     try:
         first = build(project, today=date(2026, 11, 20), audience=Audience("all"), jobs=2)
