@@ -16,14 +16,21 @@ MAX_YEAR = 2999
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # ASCII digits only: `２０２６` is not a year
 
 
+# The names a day is written with, in English whatever the machine's locale (strftime's `%A` and `%B` follow
+# the C library's, which a process may have set): a letter reads the same on every machine.
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+
+
 def longdate(value: date) -> str:
     """2026-10-05 -> Monday 5 October 2026: how letters and pages write a day."""
-    return f"{value:%A} {value.day} {value:%B %Y}"
+    return f"{DAY_NAMES[value.weekday()]} {value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 def shortdate(value: date) -> str:
     """2026-10-05 -> Mon 5 Oct 2026."""
-    return f"{value:%a} {value.day} {value:%b %Y}"
+    return f"{DAY_NAMES[value.weekday()][:3]} {value.day} {MONTH_NAMES[value.month - 1][:3]} {value.year}"
 
 
 def span(timetable) -> str:

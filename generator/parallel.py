@@ -101,7 +101,11 @@ def prerender(work: Work, places: list[int], jobs: int) -> None:
     global _WORK
     if jobs < 2 or len(places) < SMALLEST:
         return
+    from .render.pages import compile_templates
+
     chunks = [places[start::jobs * 4] for start in range(jobs * 4)]
+    work.materials.letters.compile()  # once here, rather than once in each worker
+    compile_templates()
     long_lived()  # the run lives to its end: no collector, here or in a worker, walks it (`generator.memory`)
     _WORK = work
     try:

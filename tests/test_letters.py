@@ -135,6 +135,23 @@ def test_a_sent_letter_is_dated_and_filled_as_of_the_day_it_was_sent(project, cl
     assert "sent on Fri 18 Dec 2026" in result.stderr
 
 
+
+def test_a_letter_keeps_the_templates_text_and_the_plans_values_exactly_as_written(project, cli):
+    """Neither HR's own words in a template nor a value from the plan is read as HTML: `&para`, `&amp;` and `<b>`
+    reach the letter, its subject and its note for HR as they were typed."""
+    root = project(REVIEWED.change("  name: Jordan Lee\n", "  name: Jordan &amp; Lee <b>\n"))
+    template = root / "playbook" / "templates" / "agreement-email.md"
+    text = template.read_text(encoding="utf-8")
+    text = text.replace('subject: "Our agreed plan, ', 'subject: "Q&A &para; our agreed plan, ')
+    text = text.replace("Hi {{ plan.person.first_name }},", "Hi {{ plan.person.name }}, Q&A: terms&para; fish &chips "
+                        "&amp; more &not; here.{% filter note_for_hr %}Check &lt;this&gt; first{% endfilter %}")
+    template.write_text(text, encoding="utf-8")
+    result = letter(cli, root, "agreement-email", "2026-11-20")
+    assert result.returncode == 0, result.stderr
+    assert "Hi Jordan &amp; Lee <b>, Q&A: terms&para; fish &chips &amp; more &not; here." in result.stdout
+    assert "Q&A &para; our agreed plan, Jordan" in result.stdout
+    assert "Check &lt;this&gt; first" in result.stdout + result.stderr
+
 def test_growth_plans_have_no_warning_letters(project, cli):
     root = project(GROWTH, "emea-west/alex-kim-growth-2026-11.yaml")
     result = letter(cli, root, "written-warning", "2026-12-17", "alex-kim-growth-2026-11")

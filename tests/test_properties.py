@@ -13,7 +13,9 @@ from mkdocs.utils.meta import get_data
 
 from generator.check import check_bytes
 from generator.config import Policy
+from generator.dates import MAX_YEAR, MIN_YEAR, longdate, shortdate
 from generator.model import WEEKDAYS, Timetable
+from generator.render.charts import axis_day
 from generator.render.jinja import front_matter, front_values
 from generator.render.pages import relative
 from generator.rules import REGISTRY, Context
@@ -195,3 +197,12 @@ _PAGE_PATHS = st.lists(st.sampled_from(["plans", "people", "teams", "x", "jordan
 def test_a_link_between_two_pages_is_the_one_the_file_system_would_give(from_uri, to_uri):
     """A link from one page's source to another's (`pages.relative`) is `posixpath.relpath`'s, for any two pages."""
     assert relative(from_uri, to_uri) == posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+@FAST
+@given(day=st.dates(min_value=date(MIN_YEAR, 1, 1), max_value=date(MAX_YEAR, 12, 31)))
+def test_a_day_is_written_with_the_english_names_the_c_locale_gives(day):
+    """Letters, pages and charts write a day as `strftime` does in the C locale, whatever the process's locale."""
+    assert longdate(day) == f"{day:%A} {day.day} {day:%B %Y}"
+    assert shortdate(day) == f"{day:%a} {day.day} {day:%b %Y}"
+    assert axis_day(day) == f"{day.day} {day:%b %Y}"

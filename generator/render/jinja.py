@@ -1,15 +1,17 @@
 """The Jinja environments that turn records into pages and letters, and their escaping.
 
-Three environments, each with autoescaping and `StrictUndefined` (a missing value fails the build
-rather than leaving a blank in a warning letter):
+Three environments, each with `StrictUndefined` (a missing value fails the build rather than leaving a
+blank in a warning letter):
 
-- `html_env` renders generated pages (plans, listings, people, compliance) as HTML. Every value from a
-  record is escaped for HTML, its line breaks kept as `<br>` and its controls shown as pictures:
-  no Markdown ever reads it.
-- `markdown_env` renders HR's Markdown pages. Every value from a record is escaped for HTML *and* for
+- `html_env` renders generated pages (plans, listings, people, compliance) as HTML, autoescaped. Every
+  value from a record is escaped for HTML, its line breaks kept as `<br>` and its controls shown as
+  pictures: no Markdown ever reads it.
+- `markdown_env` renders HR's Markdown pages, autoescaped. Every value from a record is escaped for HTML *and* for
   Markdown, so a note such as `**x** [a](javascript:...)` shows as written and cannot become
   markup. Text that is trusted Markdown (rule docs from the code) is passed as `Markup`.
-- `text_env` renders letters and scripts as plain text, HTML-escaped once, for `<pre>` blocks.
+- `text_env` renders letters and scripts as plain text, without autoescaping: values and the template's
+  own words are kept as written (`&amp;` stays `&amp;`). Where a letter becomes HTML, it is escaped whole
+  (`letters.letter_html`).
 
 Every helper shows C0 controls and DEL as their control pictures (`shown_controls`): no page,
 letter or title carries a raw NUL or ESC.
@@ -152,6 +154,10 @@ def _finalize_text(value: Any) -> Any:
     return "" if value is None else value  # a letter is text: where it becomes HTML, `attribute` shows its controls
 
 
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 # Filters for HR's templates: readable names for dates, lists and numbers.
 
 
@@ -219,10 +225,10 @@ def _markdown_join(items: Iterable[Any], separator: str = "") -> Markup:
     return Markup(markdown_text(separator)).join(markdown_text(item) for item in items)
 
 
-def _environment(loader: BaseLoader | None, finalize) -> Environment:
+def _environment(loader: BaseLoader | None, finalize, autoescape: bool = True) -> Environment:
     environment = Environment(
         loader=loader,
-        autoescape=True,
+        autoescape=autoescape,
         undefined=StrictUndefined,
         finalize=finalize,
         keep_trailing_newline=True,
@@ -251,4 +257,6 @@ def markdown_env(loader: BaseLoader | None = None) -> Environment:
 
 
 def text_env(loader: BaseLoader | None = None) -> Environment:
-    return _environment(loader, _finalize_text)
+    environment = _environment(loader, _finalize_text, autoescape=False)
+    environment.filters["e"] = environment.filters["escape"] = _as_text  # plain text has nothing to escape
+    return environment

@@ -8,7 +8,6 @@ body with Jinja. Filling one is a pure function of the template, the plan and "t
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -92,6 +91,15 @@ class Letters:
             return None
         return self._sources[name], str(self.templates[name].path), lambda: True
 
+    def compile(self) -> None:
+        """Compile every template now (forked workers then share them); one that does not compile is left to
+        `fill`, which says where it fails."""
+        for name in self.templates:
+            try:
+                self.environment.get_template(name)
+            except TemplateError:
+                pass
+
     def fitting(self, plan: PublicPlan) -> list[LetterTemplate]:
         return sorted((t for t in self.templates.values() if plan.kind in t.kinds), key=lambda t: t.order)
 
@@ -124,9 +132,8 @@ class Letters:
         except TemplateError as exc:
             line = getattr(exc, "lineno", None) or _template_line(exc, template.path)
             raise TemplateProblem(f"{shown(template.path)}:{line}: {exc.message or exc}") from None
-        body = _BLANK_LINES.sub("\n\n", html.unescape(body)).strip() + "\n"
-        return FilledLetter(template, html.unescape(subject).strip(), body, ready.date,
-                            tuple(" ".join(html.unescape(note).split()) for note in notes))
+        body = _BLANK_LINES.sub("\n\n", body).strip() + "\n"
+        return FilledLetter(template, subject.strip(), body, ready.date, tuple(" ".join(note.split()) for note in notes))
 
 
 _NOTES = "_notes_for_hr"

@@ -127,6 +127,13 @@ def _environment():
     return environment
 
 
+def compile_templates() -> None:
+    """Compile the generated pages' templates now, so that forked workers share them."""
+    environment = _environment()
+    for name in environment.list_templates():
+        environment.get_template(name)
+
+
 class Generated(NamedTuple):
     """One generated page as rendered: its front matter (the title, and meta values), its body as HTML whose
     headings and links to other pages' sources the publisher finishes (`render.html`), and the HTML the
