@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,8 @@ from generator.config import Policy
 from generator.dates import MAX_YEAR, MIN_YEAR, longdate, shortdate
 from generator.model import WEEKDAYS, Timetable
 from generator.render.charts import axis_day
-from generator.render.jinja import front_matter, front_values
+from generator.render.jinja import front_matter, front_values, html_text, html_value, shown_controls
+from generator.render.letters import url_quoted
 from generator.render.pages import relative
 from generator.rules import REGISTRY, Context
 from generator.schedule import check_in_dates, expected_check_ins
@@ -206,3 +208,17 @@ def test_a_day_is_written_with_the_english_names_the_c_locale_gives(day):
     assert longdate(day) == f"{day:%A} {day.day} {day:%B %Y}"
     assert shortdate(day) == f"{day:%a} {day.day} {day:%b %Y}"
     assert axis_day(day) == f"{day.day} {day:%b %Y}"
+
+
+@FAST
+@given(text=st.text())
+def test_a_value_on_a_page_is_escaped_the_same_whether_or_not_it_needs_it(text):
+    """`html_value`'s shortcut for text with nothing to escape gives what the full escaping gives, for any text."""
+    assert html_value(text) == html_text(shown_controls(text))
+
+
+@FAST
+@given(text=st.text())
+def test_a_letter_goes_into_its_mail_link_as_a_url_quotes_it(text):
+    """A mail link's subject and body are quoted as `urllib.parse.quote` with nothing safe quotes them."""
+    assert url_quoted(text) == quote(text, safe="")

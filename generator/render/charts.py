@@ -95,19 +95,20 @@ VERDICT_WORDS = {"met": "met", "missed": "missed", "no-result": "no result", "up
 _CHART_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,99}\Z")
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # XML and HTML specials, and every character Markdown (or a pymdownx extension) reads inline.
-_REFERENCED = frozenset("&<>\"'\\`*_[]{}()#+!|~^=:$")
+_REFERENCED = str.maketrans({char: f"&#{ord(char)};" for char in "&<>\"'\\`*_[]{}()#+!|~^=:$"})
 
 
 # Writing SVG
 
 def _text(value: object) -> str:
     """A value as SVG text or attribute value: on one line, with nothing any parser reads as markup."""
-    text = " ".join(_NOT_IN_XML.sub("\ufffd", str(value)).split())
-    return "".join(f"&#{ord(char)};" if char in _REFERENCED else char for char in text)
+    return " ".join(_NOT_IN_XML.sub("\ufffd", str(value)).split()).translate(_REFERENCED)
 
 
 def _n(value: float) -> str:
     """A coordinate, rounded to one decimal: 12.0 -> 12, 12.25 -> 12.2, -0.0 -> 0."""
+    if type(value) is int:
+        return str(value)
     text = f"{value:.1f}"
     text = text[:-2] if text.endswith(".0") else text
     return "0" if text == "-0" else text

@@ -139,11 +139,16 @@ def _finalize_markdown(value: Any) -> Any:
     return markdown_text(value)
 
 
+# What `html_value` changes: a control (tab aside), a line break, DEL, and HTML's specials. Most values hold none.
+_NOT_PLAIN = re.compile("[\x00-\x08\x0a-\x1f\x7f&<>\"']")
+
+
 def html_value(value: Any) -> Markup:
     """A value as HTML text: escaped, its controls shown as pictures, its line breaks as `<br>`."""
     if isinstance(value, Markup):
         return value
-    return Markup(html_text(shown_controls(str(value))))
+    text = str(value)
+    return Markup(text if _NOT_PLAIN.search(text) is None else html_text(shown_controls(text)))
 
 
 def _finalize_html(value: Any) -> Any:
