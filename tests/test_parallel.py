@@ -121,6 +121,23 @@ def test_a_site_whose_files_were_made_ahead_is_the_site_mkdocs_writes_alone(tmp_
     assert "people/alex-kim/index.html" in made and all(ahead[path] for path in made)  # none left empty
 
 
+def test_a_copied_plan_file_not_yet_edited_has_a_page_and_a_calendar_of_its_own(tmp_path, monkeypatch):
+    """A copy of a plan file, made to start the next plan, has the same bytes under another name (the plan's id):
+    rendered on the workers, each file's page and calendar still name its own plan."""
+    monkeypatch.setattr(parallel, "SMALLEST", 1)
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    root = project(tmp_path / "site")
+    folder = root / "plans" / "emea-west"
+    (folder / "alex-kim-growth-2027-02.yaml").write_bytes((folder / "alex-kim-growth-2026-11.yaml").read_bytes())
+    monkeypatch.chdir(root)
+    mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "out")))
+    for own, other in [("alex-kim-growth-2026-11", "alex-kim-growth-2027-02"),
+                       ("alex-kim-growth-2027-02", "alex-kim-growth-2026-11")]:
+        page = (tmp_path / "out" / "plans" / own / "index.html").read_text(encoding="utf-8")
+        calendar = (tmp_path / "out" / "plans" / own / "plan.ics").read_text(encoding="utf-8")
+        assert f"Plan id</td><td>{own}</td>" in page and other not in page
+        assert own in calendar and other not in calendar
+
 def test_a_build_lets_go_of_each_generated_pages_html_once_the_page_is_finished(tmp_path, monkeypatch):
     """A large build holds each page once: as its finished HTML (MkDocs's), not also as what was rendered."""
     monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")

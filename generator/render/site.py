@@ -267,8 +267,10 @@ def plan_pages(chosen: list[SelectedPlan], selected: list[SelectedPlan], letters
         uri = plan_uri(one.plan.id)
         previous = by_id.get(one.plan.follows) if one.plan.follows else None
         commits = history.for_file(one.path) if history is not None else []
-        # The page reads the plan it follows and the file's history too: they are part of the key.
-        made_of = f"{one.digest}|{previous.digest if previous else ''}|{','.join(c.id for c in commits)}"
+        # The page reads the file's name (the plan's id, unless `id:` gives one), the plan it follows and the file's
+        # history too: they are part of the key. A copy of a plan file, not yet edited, is a page of its own.
+        made_of = (f"{one.path}|{one.digest}|{previous.path if previous else ''}|{previous.digest if previous else ''}"
+                   f"|{','.join(c.id for c in commits)}")
         key = hashlib.sha256(f"{made_of}|{salt}".encode()).hexdigest()
         rendered = cache.get(key) if cache is not None else None
         if rendered is None:
@@ -298,7 +300,7 @@ def calendars(selected: list[SelectedPlan], today: date, cache: dict | None = No
 
     for chosen in selected:
         plan = chosen.plan
-        key = ("ics", chosen.digest, today, clock, _version())
+        key = ("ics", chosen.path, chosen.digest, today, clock, _version())  # the file's name may be the plan's id
         events = cache.get(key) if cache is not None else None
         if events is None:
             events = events_ical(plan, chosen.timeline, clock=clock)  # once per plan, for its calendar and feeds
