@@ -37,7 +37,7 @@ from .findings import Finding
 from .history import History, earlier_terms, read_history
 from .model import SLUG_PATTERN, PublicPlan
 from .memory import run_over
-from .parallel import Work, prerender
+from .parallel import Rendering, Work, prerender
 from .readiness import Readiness
 from .render.letters import FilledLetter, Letters, LetterTemplate, TemplateProblem
 from .roster import members_for, read_roster
@@ -135,6 +135,27 @@ class Build(Run):
     @property
     def assets(self) -> dict[str, str]:
         return self.site.assets if self.site else {}
+
+    def page(self, uri: str) -> Page | None:
+        """The generated page at `uri` with its text, waiting for it while it is rendered on another core (`build`'s
+        `later`); None when the site has no such page. BuildError for a template that cannot be filled."""
+        if self.site is None:
+            return None
+        try:
+            return self.site.page(uri)
+        except TemplateProblem as exc:
+            self.stop_rendering()
+            raise BuildError(str(exc)) from None
+
+    def rendered(self) -> None:
+        """Wait until every plan page has been rendered: the workers of `build`'s `later` end."""
+        if self.site is not None and self.site.later is not None:
+            self.site.later.finish()
+
+    def stop_rendering(self) -> None:
+        """End the workers of `build`'s `later` now (the publisher has failed)."""
+        if self.site is not None and self.site.later is not None:
+            self.site.later.stop()
 
     def check_clear_of(self, existing: Iterable[str]) -> None:
         """BuildError if one of the site's own files has the path of a generated page or asset."""
@@ -299,15 +320,17 @@ class Materials:
 
 
 def build(project: Project, *, today: date, audience: Audience, preview: bool = False,
-          cache: dict[str, tuple] | None = None, render: bool = True, jobs: int = 1) -> Build:
+          cache: dict[str, tuple] | None = None, render: bool = True, jobs: int = 1, later: bool = False) -> Build:
     """Prepare the plans (see `prepare`) and render the site (unless not `render`), its plan pages on `jobs`
-    cores; a build whose plans fail renders nothing, unless `preview`."""
+    cores; a build whose plans fail renders nothing, unless `preview`. With `later`, the build returns while
+    its plan pages are still being rendered: `Build.page` gives each once it is done, and the publisher does
+    its own work meanwhile (MkDocs reads the playbook's pages, say)."""
     run = prepare(project, today=today, audience=audience, preview=preview)
     outcome = Build(**{name: getattr(run, name) for name in Run.__dataclass_fields__})
     if (run.failed() and not preview) or not render:
         return outcome
     try:
-        _render(outcome, Materials.of(project, today), cache, jobs)
+        _render(outcome, Materials.of(project, today), cache, jobs, later)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     if preview:
@@ -315,18 +338,30 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
     return outcome
 
 
-def _render(outcome: Build, materials: Materials, cache: dict | None, jobs: int = 1) -> None:
-    """The build's site: every generated page and file of its audience's plans (their pages on `jobs` cores)."""
+def _render(outcome: Build, materials: Materials, cache: dict | None, jobs: int = 1, later: bool = False) -> None:
+    """The build's site: every generated page and file of its audience's plans (their pages on `jobs` cores,
+    and, with `later`, still being rendered there when this returns)."""
     settings = outcome.project.settings
     history = outcome.history if outcome.plans else None
+    rendering = None
     if jobs > 1:
         cache = {} if cache is None else cache
-        prerender(Work(outcome.plans, materials, settings, outcome.today, history, cache, collect=True),
-                  list(range(len(outcome.plans))), jobs)
-    outcome.site = render_site(outcome.plans, materials.letters, materials.samples, outcome.audience, outcome.today,
-                               settings.policy.acknowledgement_days, cache, settings.versions_url,
-                               members_for(outcome.roster, outcome.audience), history, materials.pages,
-                               clock=settings.policy.check_in_clock)
+        work = Work(outcome.plans, materials, settings, outcome.today, history, cache, collect=True)
+        places = list(range(len(outcome.plans)))
+        if later:
+            rendering = Rendering.start(work, places, jobs)
+        else:
+            prerender(work, places, jobs)
+    try:
+        outcome.site = render_site(outcome.plans, materials.letters, materials.samples, outcome.audience,
+                                   outcome.today, settings.policy.acknowledgement_days, rendering or cache,
+                                   settings.versions_url, members_for(outcome.roster, outcome.audience), history,
+                                   materials.pages, clock=settings.policy.check_in_clock,
+                                   later=rendering is not None)
+    except BaseException:
+        if rendering is not None:
+            rendering.stop()
+        raise
     outcome.materials = materials
 
 

@@ -1,20 +1,25 @@
-"""Plan pages and calendars rendered on every core, before a site is put together.
+"""Plan pages and calendars rendered on every core, while a site is put together or before.
 
 Each plan's page and events are a pure function of its record, its timeline and the materials
-(`render.site.plan_pages`, `render.site.calendars`), keyed by content. `prerender` deals the plans out
-to forked workers, which inherit the run (nothing is sent but the plans' places in it); what they
-render reaches the cache that `render_site` then reads: returned to the parent, or, for a cache that
-keeps what is written to it on disk (`sites.PageStore`), written there by the workers themselves.
+(`render.site.plan_pages`, `render.site.calendar_events`), keyed by content. `Rendering` deals the plans
+out to forked workers, which inherit the run (nothing is sent but the plans' places in it); what they
+render is returned to the parent as it is done, where a build takes each page when its publisher first
+asks for it (`build.Build.page`). `prerender` waits for all of it instead and puts it in the run's cache,
+or, for a cache that keeps what is written to it on disk (`sites.PageStore`), the workers write there
+themselves.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .audience import SelectedPlan
+from .render.letters import TemplateProblem
 from .memory import long_lived
 
 # Below this many plans (or files) a forked process costs more than it saves.
@@ -62,57 +67,139 @@ def mapped(function, items: list, jobs: int):
         yield from pool.imap_unordered(function, items, chunksize=1)
 
 
+# Makes each path read from its input (NUL-separated) as an empty file in its folder; a path it cannot make is left.
+_MAKE_FILES = """
+import os, sys
+for path in sys.stdin.buffer.read().split(b"\\0"):
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666))
+    except OSError:
+        pass
+"""
+
+
 def made_ahead(paths: Iterable[str]) -> Callable[[], None]:
-    """Make the files `paths` (empty, with their folders) in a forked process, ahead of the writer that fills
-    them; returns the function that waits for that process to end.
+    """Make the files `paths` (empty, with their folders) in a process of their own, ahead of the writer that
+    fills them; returns the function that waits for that process to end.
 
     Writing into a file that is there costs a kernel a fraction of making one, and making one in a
     folder of its own costs most: about a millisecond on some file systems, and with MkDocs's directory
-    URLs every page has a folder of its own. The forked process makes them on another core while the
-    writer renders pages. It never empties a file (a file it reaches after the writer keeps what the writer
+    URLs every page has a folder of its own. The process makes them on another core while the writer
+    renders pages. It never empties a file (a file it reaches after the writer keeps what the writer
     wrote), and a path it cannot make is left to the writer, which makes its folders itself as it always
-    does. For fewer than `SMALLEST` files, and where there is no fork, the writer does it all."""
+    does. It is a fresh interpreter rather than a fork: this process may be running threads (a pool's) by
+    then. For fewer than `SMALLEST` files, and on a system without fork (Windows), the writer does it all."""
     paths = list(dict.fromkeys(paths))  # in the writer's order: the process stays ahead of the writer
-    if len(paths) < SMALLEST or not _forks():
+    if len(paths) < SMALLEST or not _forks() or not sys.executable:
         return lambda: None
-    child = os.fork()
-    if child == 0:  # only system calls from here on: no lock another thread held is touched
-        try:
-            for path in paths:
-                try:
-                    os.makedirs(os.path.dirname(path), exist_ok=True)
-                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666))
-                except OSError:
-                    pass
-        finally:
-            os._exit(0)
+    try:
+        child = subprocess.Popen([sys.executable, "-I", "-S", "-c", _MAKE_FILES], stdin=subprocess.PIPE,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        return lambda: None
+    try:
+        with child.stdin:
+            child.stdin.write(b"\0".join(map(os.fsencode, paths)))
+    except OSError:  # it ended early: the writer makes what is missing
+        pass
+    return child.wait
 
-    def wait() -> None:
-        try:
-            os.waitpid(child, 0)
-        except ChildProcessError:  # waited for already
-            pass
 
-    return wait
+# Plans in one part of the work: a publisher that reads the pages in the plans' order waits for one part at a time.
+PART = 24
 
 
 def prerender(work: Work, places: list[int], jobs: int) -> None:
-    """Render the page and events of the plans at `places` in `work.plans` that the cache lacks, on `jobs` cores."""
-    global _WORK
-    if jobs < 2 or len(places) < SMALLEST:
-        return
-    from .render.pages import compile_templates
+    """Render the page and events of the plans at `places` in `work.plans` that the cache lacks, on `jobs` cores;
+    what the workers return goes into `work.cache`."""
+    rendering = Rendering.start(work, places, jobs)
+    if rendering is not None:
+        rendering.finish()
+        for message in rendering.failed.values():  # the first plan, in their order, whose page could not be made
+            raise TemplateProblem(message)
+        for key, value in rendering.arrived.items():
+            work.cache[key] = value
 
-    chunks = [places[start::jobs * 4] for start in range(jobs * 4)]
-    work.materials.letters.compile()  # once here, rather than once in each worker
-    compile_templates()
-    long_lived()  # the run lives to its end: no collector, here or in a worker, walks it (`generator.memory`)
-    _WORK = work
-    try:
-        for made in mapped(_render_chunk, chunks, jobs):
-            for key, value in made.items():
-                work.cache[key] = value
-    finally:
+
+class Rendering:
+    """The pages and calendar events of plans being rendered on forked workers while this process goes on.
+
+    The work is cut into parts of `PART` plans, in the plans' order: every plan's calendar events first
+    (the feeds need them all), then the pages. `get(key)` gives what was rendered under `key`, waiting
+    for the part that holds it while that part is still on its way: a publisher that reads the pages in
+    the plans' order waits only for the part the workers are on, and does its own work meanwhile.
+    A plan whose page cannot be made (a template that cannot be filled) fails alone: the `get` for its
+    page raises TemplateProblem.
+    """
+
+    def __init__(self, work: Work, places: list[int], jobs: int):
+        global _WORK
+        from .render.pages import compile_templates
+
+        parts = [places[start:start + PART] for start in range(0, len(places), PART)]
+        work.materials.letters.compile()  # once here, rather than once in each worker
+        compile_templates()
+        long_lived()  # the run lives to its end: no collector, here or in a worker, walks it (`generator.memory`)
+        _WORK = work
+        self.arrived: dict = {}
+        self.failed: dict[str, str] = {}  # page key -> why the page could not be made
+        self._shared = work.cache
+        self._pool = multiprocessing.get_context("fork").Pool(jobs)
+        self._results = self._pool.imap(_render_part, [("events", part) for part in parts]
+                                        + [("pages", part) for part in parts], chunksize=1)
+
+    @classmethod
+    def start(cls, work: Work, places: list[int], jobs: int) -> "Rendering | None":
+        """The rendering of the plans at `places` on `jobs` workers, under way; None where one process does better
+        (one core, fewer than `SMALLEST` plans, or no fork)."""
+        if jobs < 2 or len(places) < SMALLEST or not _forks():
+            return None
+        return cls(work, places, jobs)
+
+    def get(self, key, default=None):
+        """What was rendered under `key` (once: it is let go of as it is given), waiting for it if it is on its way;
+        what the run's own cache held already is not rendered again."""
+        found = self._shared.get(key)
+        if found is not None:
+            return found
+        while key not in self.arrived and key not in self.failed and self._results is not None:
+            self._take_next()
+        if key in self.failed:
+            raise TemplateProblem(self.failed[key])
+        return self.arrived.pop(key, default)
+
+    def __setitem__(self, key, value) -> None:
+        self.arrived[key] = value
+
+    def finish(self) -> None:
+        """Wait for every part: the workers end. What arrived stays for `get`."""
+        while self._results is not None:
+            self._take_next()
+
+    def stop(self) -> None:
+        """End the workers now, whatever they are doing (the build has failed)."""
+        if self._results is not None:
+            self._pool.terminate()
+            self._ended()
+
+    def _take_next(self) -> None:
+        try:
+            made, failed = next(self._results)
+        except StopIteration:
+            self._pool.close()
+            self._ended()
+            return
+        except BaseException:
+            self.stop()
+            raise
+        self.arrived.update(made)
+        self.failed.update(failed)
+
+    def _ended(self) -> None:
+        global _WORK
+        self._pool.join()
+        self._results = None
         _WORK = None
 
 
@@ -128,14 +215,32 @@ class _Recorder(dict):
         return found if found is not None else self.shared.get(key, default)
 
 
-def _render_chunk(places: list[int]) -> dict:
-    from .render.site import calendars, plan_pages
+def _render_part(part: tuple[str, list[int]]) -> tuple[dict, dict[str, str]]:
+    """One part of the work, in a worker: what it rendered (unless the cache keeps it), and why a page could not be
+    made, by page key."""
+    from .render.site import calendar_events, plan_pages
 
+    kind, places = part
     work = _WORK
     settings = work.settings
     cache = _Recorder(work.cache) if work.collect else work.cache
     chosen = [work.plans[place] for place in places]
-    plan_pages(chosen, work.plans, work.materials.letters, work.today, settings.policy.acknowledgement_days, cache,
-               settings.versions_url, work.history, work.materials.pages)
-    calendars(chosen, work.today, cache, settings.policy.check_in_clock)
-    return dict(cache) if work.collect else {}
+    failed = {}
+    if kind == "events":
+        calendar_events(chosen, work.today, cache, settings.policy.check_in_clock)
+        return (dict(cache) if work.collect else {}), failed
+
+    def pages(plans: list, later: bool = False) -> dict:
+        return plan_pages(plans, work.plans, work.materials.letters, work.today, settings.policy.acknowledgement_days,
+                          cache, settings.versions_url, work.history, work.materials.pages, later)
+
+    try:
+        pages(chosen)
+    except TemplateProblem:  # each plan's page fails alone, where a publisher asks for it; the others are made
+        for one in chosen:
+            try:
+                pages([one])
+            except TemplateProblem as exc:
+                (unmade,) = pages([one], later=True).values()
+                failed[unmade.key] = str(exc)
+    return (dict(cache) if work.collect else {}), failed

@@ -19,14 +19,17 @@ in memory (`File.generated`); nothing is written into the repository.
 
 Generated pages are finished HTML already (`render.html`): MkDocs's Markdown pass is skipped for
 them, and those outside the nav are rendered in the theme's frame of their kind (`generator.frames`).
-A build renders its plan pages on every core, and makes its generated pages' files (empty, each in
-its folder) in a process of its own ahead of MkDocs writing them (`generator.parallel`); each page's
-HTML goes back to the system, a few hundred pages at a time, once it is let go of (`generator.memory`).
+A build renders its plan pages on every core while MkDocs goes on (reading the playbook's own pages, say):
+a plan page is waited for only when MkDocs reads it, in the order the workers render them. It makes its
+generated pages' files (empty, each in its folder) in a process of its own ahead of MkDocs writing them
+(`generator.parallel`); each page's HTML goes back to the system, a few hundred pages at a time, once it
+is let go of (`generator.memory`).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from collections.abc import Callable
 from functools import partial
 from html import escape
 from pathlib import Path
@@ -127,10 +130,12 @@ class PlaybookPlugin(BasePlugin):
     def on_files(self, files: Files, *, config) -> Files:
         prebuilt = PREBUILT.pop((self.project.config_file.resolve(), str(self.audience), self.today), None)
         try:
-            # A build renders its plan pages on every core; a preview keeps them between rebuilds instead.
+            # A build goes on while its plan pages are rendered on every core (`Build.page` waits for each); a
+            # preview keeps them between rebuilds instead.
             self.result = result = prebuilt or build(self.project, today=self.today, audience=self.audience,
                                                      preview=self.serving, cache=self.cache if self.serving else None,
-                                                     jobs=1 if self.serving else self.project.settings.jobs or parallel.cores())
+                                                     jobs=1 if self.serving else self.project.settings.jobs or parallel.cores(),
+                                                     later=not self.serving)
         except (BuildError, UsageError) as exc:
             raise PluginError(f"playbook: {exc}") from None
         for note in result.notes:
@@ -162,7 +167,8 @@ class PlaybookPlugin(BasePlugin):
             # Plan, team and manager pages stay out of the nav: the listings link to them.
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             # MkDocs reads only the front matter and a placeholder: the page is finished HTML (`on_page_content`).
-            file = File.generated(config, page.uri, content=page.front + PAGE_BODY, inclusion=inclusion)
+            file = _GeneratedPage.generated(config, page.uri, content=PAGE_BODY, inclusion=inclusion)
+            file.source = partial(self._source, page.uri)
             if page.key is not None and self._built_keys.get(page.uri) == page.key:
                 # `mkdocs serve --dirty` rebuilds only what changed: a page made of the same things is not.
                 file.is_modified = _unchanged
@@ -188,13 +194,27 @@ class PlaybookPlugin(BasePlugin):
         # `mkdocs serve` build many times (Jinja checks each template's source against its bytecode).
         env.bytecode_cache = THEME_BYTECODE
         env.globals["playbook_frame"] = self.frames.render
+        self.result.rendered()  # every page has been read: the workers are done
         return env
 
     def on_post_build(self, *, config):
         self._made_ahead()
 
     def on_build_error(self, *, error):
+        if self.result is not None:
+            self.result.stop_rendering()
         self._made_ahead()
+
+    def _page(self, uri: str):
+        """The generated page at `uri`, once it is rendered (None: no such page)."""
+        try:
+            return self.result.page(uri)
+        except BuildError as exc:
+            raise PluginError(f"playbook: {exc}") from None
+
+    def _source(self, uri: str) -> str:
+        """A generated page's source, as another plugin reading its file finds it: front matter and placeholder."""
+        return self._page(uri).front + PAGE_BODY
 
     @event_priority(50)  # before the macros plugin, which reads `render_macros` from the page's meta
     def _render_page(self, markdown: str, *, page: Page, config, files) -> str:
@@ -220,8 +240,7 @@ class PlaybookPlugin(BasePlugin):
     on_page_markdown = CombinedEvent(_render_page, _problems_first)
 
     def on_pre_page(self, page: Page, *, config, files):
-        generated = self.result.pages.get(page.file.src_uri) if self.result else None
-        if generated is not None:
+        if self.result and page.file.src_uri in self.result.pages:
             # The page's own methods, replaced for this build; each finds the page in the build when it is
             # called (the page's HTML is let go of once it is finished: nothing may hold on to it).
             page.read_source = partial(self._read_generated, page)
@@ -235,14 +254,14 @@ class PlaybookPlugin(BasePlugin):
         del page.read_source  # the method is the page's own again
         source = config.plugins.on_page_read_source(page=page, config=config)
         if source is None:
-            page.markdown, page.meta = PAGE_BODY, self.result.pages[page.file.src_uri].meta()
+            page.markdown, page.meta = PAGE_BODY, self._page(page.file.src_uri).meta()
         else:  # another plugin gave the page's source
             page.markdown, page.meta = get_data(source)
 
     def _render_generated(self, page: Page, config, files) -> None:
         """What `Page.render` gives a page, for a generated page: its finished HTML and table of contents."""
         del page.render
-        generated = self.result.pages[page.file.src_uri]
+        generated = self._page(page.file.src_uri)
         page.content = self._finish(page, generated, files)
         page._title_from_render = None  # the title is the front matter's
         if page.file.src_uri not in self.nav_pages and framed(page.file.src_uri):
@@ -254,7 +273,7 @@ class PlaybookPlugin(BasePlugin):
                 freed_returned()
 
     def on_page_content(self, html: str, *, page: Page, config, files) -> str:
-        generated = self.result.pages.get(page.file.src_uri) if self.result else None
+        generated = self._page(page.file.src_uri) if self.result else None
         if generated is None or PAGE_BODY not in html:
             return html
         # Under `serve` with failing plans, the page went through Markdown for the problems' banner.
@@ -274,7 +293,7 @@ class PlaybookPlugin(BasePlugin):
     def _headline_for_search(self, context, *, page: Page, config, nav):
         """The search index holds a plan's or a person's headline (who, what, when), never a plan's letters or
         log: they are for reading on the page, and re-reading the pages made up a quarter of a large build."""
-        generated = self.result.pages.get(page.file.src_uri) if self.result else None
+        generated = self._page(page.file.src_uri) if self.result else None
         if generated is not None and generated.search is not None and page.content:
             self._full_content[page.file.src_uri] = page.content
             page.content = generated.search
@@ -302,6 +321,22 @@ class PlaybookPlugin(BasePlugin):
         if self.plans_dir is not None and self.plans_dir.is_dir():
             server.watch(str(self.plans_dir))
         return server
+
+
+class _GeneratedPage(File):
+    """A generated page's file. Its source (the page's front matter and a placeholder) is read from the build
+    only when asked for: the page may still be rendering on another core while other plugins see the files."""
+
+    source: Callable[[], str | bytes]
+
+    @property
+    def _content(self) -> str | bytes:
+        return self.source()
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:  # `File.generated`, or a plugin that sets the source
+        if value is not None:
+            self.source = lambda: value
 
 
 def _register_with_macros(macros, values: dict) -> None:

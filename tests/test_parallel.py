@@ -4,11 +4,17 @@ renders, made in the workers."""
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import time
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import CombinedEvent
 
 import generator.parallel as parallel
 import generator.render.site as site
@@ -18,7 +24,7 @@ from generator.build import build
 from generator.cli import main
 from generator.config import load_project
 from generator.plugin import PlaybookPlugin
-from sitekit import make_project
+from sitekit import make_project, snapshot
 
 NAMES = ["Alex Kim", "Bea Lund", "Cai Wen", "Dara Oni", "Eli Moss"]
 
@@ -155,3 +161,92 @@ def test_a_build_lets_go_of_each_generated_pages_html_once_the_page_is_finished(
     monkeypatch.setattr(PlaybookPlugin, "on_post_build", at_the_end)
     mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "built")))
     assert held == []  # nothing else (a page's replaced methods among them) keeps the rendered HTML
+
+
+def _jobs(root: Path, jobs: int) -> Path:
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("      plans_dir: plans\n",
+                                                                 f"      plans_dir: plans\n      jobs: {jobs}\n"),
+                      encoding="utf-8")
+    return config
+
+
+def test_mkdocs_reads_the_playbooks_pages_while_the_plan_pages_are_rendered(tmp_path, monkeypatch):
+    """A build does not wait for every plan page before MkDocs goes on: each worker holds its first plan page
+    back until MkDocs has read one of the playbook's own pages, and none of them waits in vain. The site is the
+    one a build in one process writes."""
+    monkeypatch.setattr(parallel, "SMALLEST", 1)
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    read_one = tmp_path / "mkdocs-read-a-playbook-page"
+    waits = tmp_path / "waits"
+    real_page, real_render = site.render_plan, PlaybookPlugin._render_page
+    held_back = []
+
+    def render_plan(plan, *args):  # in a worker
+        if not held_back:
+            held_back.append(plan.id)
+            for _ in range(500):
+                if read_one.exists():
+                    break
+                time.sleep(0.01)
+            with open(waits, "a", encoding="utf-8") as out:
+                out.write(f"{read_one.exists()}\n")
+        return real_page(plan, *args)
+
+    def render_page(self, markdown, *, page, config, files):  # in this process
+        if page.file.src_uri not in self.result.pages:
+            read_one.touch()
+        return real_render(self, markdown, page=page, config=config, files=files)
+
+    monkeypatch.setattr(site, "render_plan", render_plan)
+    monkeypatch.setattr(PlaybookPlugin, "on_page_markdown", CombinedEvent(render_page, PlaybookPlugin._problems_first))
+    root = project(tmp_path / "site")
+    monkeypatch.chdir(root)
+    mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "two")))
+    held = waits.read_text(encoding="utf-8").split()  # one line for each worker that rendered a plan page
+    assert held and set(held) == {"True"}
+
+    monkeypatch.undo()
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    monkeypatch.chdir(root)
+    mkdocs_build(load_config(str(_jobs(root, 1)), site_dir=str(tmp_path / "one")))
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+
+
+def test_a_template_that_fails_on_a_worker_fails_the_build_with_its_line(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(parallel, "SMALLEST", 1)
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    root = project(tmp_path / "site")
+    template = root / "playbook" / "templates" / "agreement-email.md"
+    broken = '{% if plan.id == "jordan-lee-pip-2026-11" %}{{ plan.person.nickname }}{% endif %}'  # not the sample
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "Hi {{ plan.person.first_name }},", f"Hi {broken},"), encoding="utf-8")
+    line = template.read_text(encoding="utf-8").splitlines().index(f"Hi {broken},") + 1
+    monkeypatch.chdir(root)
+    with pytest.raises(Abort):
+        mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "out")))
+    # Named at the failing plan's own page, not at whichever page was read when its part of the work came back.
+    assert "Error reading page 'plans/jordan-lee-pip-2026-11/index.md'" in caplog.text
+    assert (f"playbook: playbook/templates/agreement-email.md:{line}: a value the template uses is missing for plan "
+            "`jordan-lee-pip-2026-11`") in caplog.text
+    assert "Traceback" not in caplog.text
+    assert multiprocessing.active_children() == []  # no worker is left behind
+
+
+def test_another_plugin_reading_a_plan_pages_file_finds_its_front_matter(tmp_path, monkeypatch):
+    """A plan page's file, read by another plugin before MkDocs reads the page, holds the page's front matter
+    (its title), whether or not the page was rendered yet."""
+    monkeypatch.setattr(parallel, "SMALLEST", 1)
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    root = project(tmp_path / "site")
+    (root / "hooks.py").write_text(
+        "def on_nav(nav, config, files):\n"
+        "    page = files.get_file_from_path('plans/jordan-lee-pip-2026-11/index.md')\n"
+        "    with open('seen.md', 'w', encoding='utf-8') as out:\n"
+        "        out.write(page.content_string)\n", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - hooks.py\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "out")))
+    seen = (root / "seen.md").read_text(encoding="utf-8")
+    assert seen.startswith("---\ntitle: \"Jordan Lee: Performance improvement plan\"")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -79,8 +79,8 @@ class Page:
     """
 
     uri: str  # the source path MkDocs sees, e.g. plans/jordan-lee-pip-2026-10/index.md
-    front: str  # YAML front matter: the title and meta values
-    body: str  # HTML
+    front: str | None  # YAML front matter: the title and meta values (None: on its way, see `Site.page`)
+    body: str | None  # HTML (None: on its way)
     in_nav: bool = False
     key: str | None = None
     search: str | None = None  # HTML the search index takes instead of the page (its headline); None: the page
@@ -107,7 +107,19 @@ class Site:
     pages: dict[str, Page] = field(default_factory=dict)  # src uri -> page
     left_out: frozenset[str] = frozenset()  # generated pages this build does not have (HR_PAGES, or none)
     assets: dict[str, str | bytes] = field(default_factory=dict)  # src uri -> file content
+    later: object | None = None  # where the plan pages still being rendered arrive (`parallel.Rendering`)
     _page_context: dict | None = field(default=None, repr=False)
+
+    def page(self, uri: str) -> Page | None:
+        """The generated page at `uri` with its text (None: the site has no such page). A plan page still being
+        rendered on another core is waited for; a template that cannot be filled raises TemplateProblem."""
+        page = self.pages.get(uri)
+        if page is not None and page.body is None:
+            rendered = self.later.get(page.key)
+            if rendered is None:
+                raise RuntimeError(f"the page {uri} was never rendered")
+            page = self.pages[uri] = replace(page, front=rendered.front, body=rendered.body, search=rendered.search)
+        return page
 
     def page_context(self) -> dict:
         """What HR's Markdown pages may use in Jinja (the same for every page, so made once)."""
@@ -216,21 +228,22 @@ def _listing_texts(audience: Audience) -> tuple[str, str]:
 def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[str, PublicPlan], audience: Audience,
                 today: date, acknowledgement_days: int = 7, cache: dict[str, tuple] | None = None,
                 versions_url: str | None = None, roster: list[str] | None = None, history: History | None = None,
-                pages: frozenset[str] | None = None, clock: Clock | None = None) -> Site:
+                pages: frozenset[str] | None = None, clock: Clock | None = None, later: bool = False) -> Site:
     """Every generated page of one build. Raises TemplateProblem for a template that cannot be filled.
 
     `pages` are the site's own pages (None: every playbook page): a plan page links to a playbook page
     only when the site has it.
 
-    `cache` maps page keys to Markdown rendered before; pages found there are not rendered again,
-    and pages rendered now are added to it.
+    `cache` maps page keys to pages rendered before; pages found there are not rendered again,
+    and pages rendered now are added to it. With `later`, the plan pages are being rendered on other
+    cores into `cache` (a `parallel.Rendering`): each is taken from it when first asked for (`Site.page`).
     """
     audience = audience.named(chosen.plan for chosen in selected)  # "the plans of Jordan Lee", not of an id
     site = Site(audience=audience, today=today, letters=letters, samples=samples,
                 acknowledgement_days=acknowledgement_days,
-                left_out=frozenset() if audience.shows_plans else HR_PAGES)
+                left_out=frozenset() if audience.shows_plans else HR_PAGES, later=cache if later else None)
     site.pages.update(plan_pages(selected, selected, letters, today, acknowledgement_days, cache, versions_url,
-                                 history, pages))
+                                 history, pages, later))
     intro, empty = _listing_texts(audience)
     # A person's own site holds no one's compliance figures: they measure managers and HR partners.
     counted = [] if audience.kind == "person" else selected
@@ -256,9 +269,11 @@ def render_site(selected: list[SelectedPlan], letters: Letters, samples: dict[st
 
 def plan_pages(chosen: list[SelectedPlan], selected: list[SelectedPlan], letters: Letters, today: date,
                acknowledgement_days: int = 7, cache: dict | None = None, versions_url: str | None = None,
-               history: History | None = None, pages: frozenset[str] | None = None) -> dict[str, Page]:
+               history: History | None = None, pages: frozenset[str] | None = None,
+               later: bool = False) -> dict[str, Page]:
     """The page of each `chosen` plan, in a site of the `selected` plans (a page links to the plan it follows
-    only when the site has it). `cache` maps page keys to pages rendered before (see `render_site`)."""
+    only when the site has it). `cache` maps page keys to pages rendered before (see `render_site`); `later`
+    leaves each page's text to be taken from the cache when it is first asked for (`Site.page`)."""
     linked = "all" if pages is None else ",".join(sorted(uri for uri in RESPONSE_PAGES if uri in pages))
     salt = f"{letters.fingerprint}|{today}|{acknowledgement_days}|{versions_url}|{_version()}|{linked}"
     by_id = {other.plan.id: other for other in selected}
@@ -272,6 +287,9 @@ def plan_pages(chosen: list[SelectedPlan], selected: list[SelectedPlan], letters
         made_of = (f"{one.path}|{one.digest}|{previous.path if previous else ''}|{previous.digest if previous else ''}"
                    f"|{','.join(c.id for c in commits)}")
         key = hashlib.sha256(f"{made_of}|{salt}".encode()).hexdigest()
+        if later:
+            made[uri] = Page(uri, None, None, key=key)
+            continue
         rendered = cache.get(key) if cache is not None else None
         if rendered is None:
             rendered = render_plan(one.plan, letters, one.timeline, acknowledgement_days,
@@ -284,6 +302,22 @@ def plan_pages(chosen: list[SelectedPlan], selected: list[SelectedPlan], letters
     return made
 
 
+def calendar_events(selected: list[SelectedPlan], today: date, cache: dict | None = None,
+                    clock: Clock | None = None) -> dict[str, bytes]:
+    """Each selected plan's events, written once for its calendar and the feeds, by plan id; `cache` maps
+    content keys to events written before, and takes those written now."""
+    serialised: dict[str, bytes] = {}
+    for chosen in selected:
+        key = ("ics", chosen.path, chosen.digest, today, clock, _version())  # the file's name may be the plan's id
+        events = cache.get(key) if cache is not None else None
+        if events is None:
+            events = events_ical(chosen.plan, chosen.timeline, clock=clock)
+            if cache is not None:
+                cache[key] = events
+        serialised[chosen.plan.id] = events
+    return serialised
+
+
 def calendars(selected: list[SelectedPlan], today: date, cache: dict | None = None,
               clock: Clock | None = None) -> dict[str, bytes]:
     """An .ics per plan, and a feed per manager and per team, of the selected plans only; with a
@@ -292,7 +326,7 @@ def calendars(selected: list[SelectedPlan], today: date, cache: dict | None = No
     managers: dict[str, list[SelectedPlan]] = {}
     teams: dict[str, list[SelectedPlan]] = {}
     manager_names: dict[str, str] = {}
-    serialised: dict[str, bytes] = {}
+    serialised = calendar_events(selected, today, cache, clock)
 
     def wrapped(name: str, plans: list[SelectedPlan]) -> bytes:
         return wrap(name, [serialised[chosen.plan.id] for chosen in plans], zone=zone_ical(
@@ -300,13 +334,6 @@ def calendars(selected: list[SelectedPlan], today: date, cache: dict | None = No
 
     for chosen in selected:
         plan = chosen.plan
-        key = ("ics", chosen.path, chosen.digest, today, clock, _version())  # the file's name may be the plan's id
-        events = cache.get(key) if cache is not None else None
-        if events is None:
-            events = events_ical(plan, chosen.timeline, clock=clock)  # once per plan, for its calendar and feeds
-            if cache is not None:
-                cache[key] = events
-        serialised[plan.id] = events
         files[plan_calendar_uri(plan.id)] = wrapped(f"{plan.person.name}: {KIND_LABELS[plan.kind]}", [chosen])
         managers.setdefault(plan.manager.id, []).append(chosen)
         manager_names.setdefault(plan.manager.id, plan.manager.name)
