@@ -80,7 +80,7 @@ for path in sys.stdin.buffer.read().split(b"\\0"):
 
 
 def made_ahead(paths: Iterable[str]) -> Callable[[], None]:
-    """Make the files `paths` (empty, with their folders) in a process of their own, ahead of the writer that
+    """Make the files `paths` (empty, with their folders) in a process of its own, ahead of the writer that
     fills them; returns the function that waits for that process to end.
 
     Writing into a file that is there costs a kernel a fraction of making one, and making one in a
