@@ -204,7 +204,8 @@ def test_a_link_between_two_pages_is_the_one_the_file_system_would_give(from_uri
 @FAST
 @given(day=st.dates(min_value=date(MIN_YEAR, 1, 1), max_value=date(MAX_YEAR, 12, 31)))
 def test_a_day_is_written_with_the_english_names_the_c_locale_gives(day):
-    """Letters, pages and charts write a day as `strftime` does in the C locale, whatever the process's locale."""
+    """Letters, pages and charts write a day with the English names `strftime` gives in the C locale (from tables of
+    their own, which no locale a process sets can change)."""
     assert longdate(day) == f"{day:%A} {day.day} {day:%B %Y}"
     assert shortdate(day) == f"{day:%a} {day.day} {day:%b %Y}"
     assert axis_day(day) == f"{day.day} {day:%b %Y}"
