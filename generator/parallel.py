@@ -116,8 +116,8 @@ def prerender(work: Work, places: list[int], jobs: int) -> None:
     rendering = Rendering.start(work, places, jobs)
     if rendering is not None:
         rendering.finish()
-        for message in rendering.failed.values():  # the first plan, in their order, whose page could not be made
-            raise TemplateProblem(message)
+        if rendering.failed:  # the first plan, in their order, whose page could not be made
+            raise TemplateProblem(next(iter(rendering.failed.values())))
         for key, value in rendering.arrived.items():
             work.cache[key] = value
 

@@ -40,6 +40,15 @@ def project(root):
     return root
 
 
+def _jobs(root: Path, jobs: int) -> Path:
+    """The project's mkdocs.yml with the plugin's `jobs:` set."""
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("      plans_dir: plans\n",
+                                                                 f"      plans_dir: plans\n      jobs: {jobs}\n"),
+                      encoding="utf-8")
+    return config
+
+
 def test_plan_pages_rendered_on_two_workers_are_those_one_process_renders(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "SMALLEST", 1)  # these few plans are dealt out as thousands would be
     rendered_here = []
@@ -62,10 +71,7 @@ def test_the_plugins_jobs_option_keeps_a_build_in_one_process(tmp_path, monkeypa
     real = site.render_plan
     monkeypatch.setattr(site, "render_plan", lambda plan, *args: rendered_here.append(plan.id) or real(plan, *args))
     root = project(tmp_path / "site")
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("      plans_dir: plans\n",
-                                                                 "      plans_dir: plans\n      jobs: 1\n"),
-                      encoding="utf-8")
+    config = _jobs(root, 1)
     monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
     monkeypatch.chdir(root)
     mkdocs_build(load_config(str(config), site_dir=str(root / "site")))
@@ -74,10 +80,7 @@ def test_the_plugins_jobs_option_keeps_a_build_in_one_process(tmp_path, monkeypa
 
 def test_jobs_must_be_a_number_of_workers(tmp_path, capsys):
     root = project(tmp_path / "site")
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("      plans_dir: plans\n",
-                                                                 "      plans_dir: plans\n      jobs: 0\n"),
-                      encoding="utf-8")
+    config = _jobs(root, 0)
     assert main(["check", str(root / "plans"), "--config", str(config)]) == 2
     assert "jobs" in capsys.readouterr().err
 
@@ -161,14 +164,6 @@ def test_a_build_lets_go_of_each_generated_pages_html_once_the_page_is_finished(
     monkeypatch.setattr(PlaybookPlugin, "on_post_build", at_the_end)
     mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "built")))
     assert held == []  # nothing else (a page's replaced methods among them) keeps the rendered HTML
-
-
-def _jobs(root: Path, jobs: int) -> Path:
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("      plans_dir: plans\n",
-                                                                 f"      plans_dir: plans\n      jobs: {jobs}\n"),
-                      encoding="utf-8")
-    return config
 
 
 def test_mkdocs_reads_the_playbooks_pages_while_the_plan_pages_are_rendered(tmp_path, monkeypatch):

@@ -144,7 +144,8 @@ class Letters:
             line = getattr(exc, "lineno", None) or _template_line(exc, template.path)
             raise TemplateProblem(f"{shown(template.path)}:{line}: {exc.message or exc}") from None
         body = _BLANK_LINES.sub("\n\n", body).strip() + "\n"
-        return FilledLetter(template, subject.strip(), body, ready.date, tuple(" ".join(note.split()) for note in notes))
+        return FilledLetter(template, subject.strip(), body, ready.date,
+                            tuple(" ".join(note.split()) for note in notes))
 
 
 _NOTES = "_notes_for_hr"
