@@ -259,6 +259,12 @@ def timed(command: list, cwd: Path | None = None, env: dict | None = None) -> tu
     return elapsed, peak // 1024
 
 
+def site_build(project: Path, out: Path) -> list:
+    """`mkdocs build` of the project at `project` into `out`. Each site of a run has a folder of its own: with
+    `--repeat`, the later builds go into the last one's site, as a user's next build does."""
+    return [BIN / "mkdocs", "build", "-q", "-f", project / "mkdocs.yml", "-d", out]
+
+
 def best(command, repeat, **kwargs) -> tuple[float, int]:
     runs = [timed(command, **kwargs) for _ in range(repeat)]
     return min(runs)
@@ -318,7 +324,7 @@ def main() -> None:
                         help="run `playbook sites` on the N-plan organisation (default: the largest size; 0: no)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="playbook-scale-"))
-    mkdocs, playbook = BIN / "mkdocs", BIN / "playbook"
+    playbook = BIN / "playbook"
     print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}")
     results: dict[int, dict[str, tuple[float, int]]] = {}
     try:
@@ -329,12 +335,11 @@ def main() -> None:
             row = results[size] = {}
             row["parse"] = best([sys.executable, "-c", PARSE_ONLY, root / "plans"], args.repeat)
             row["check"] = best([playbook, "check", root / "plans", "--today", TODAY], args.repeat, cwd=root)
-            row["build"] = best([mkdocs, "build", "-q", "-f", root / "mkdocs.yml", "-d", work / "out"], args.repeat)
-            row["light"] = best([mkdocs, "build", "-q", "-f", light / "mkdocs.yml", "-d", work / "out-light"],
-                                args.repeat)
+            row["build"] = best(site_build(root, work / f"out-{size}"), args.repeat)
+            row["light"] = best(site_build(light, work / f"out-light-{size}"), args.repeat)
             heavy = args.heavy is None or size in args.heavy
-            row["stock"] = best([mkdocs, "build", "-q", "-f", stock / "mkdocs.yml", "-d", work / "out-stock"],
-                                args.repeat) if heavy else (float("nan"), 0)
+            row["stock"] = (best(site_build(stock, work / f"out-stock-{size}"), args.repeat) if heavy
+                            else (float("nan"), 0))
             print(f"{size:>5} plans: check {row['check'][0]:6.2f} s (parse {row['parse'][0]:.2f} s, "
                   f"{row['check'][0] / row['parse'][0]:.2f}x) | build {row['build'][0]:6.2f} s, "
                   f"{row['build'][1]} MiB | light stock {row['light'][0]:6.2f} s, {row['light'][1]} MiB, "
@@ -342,8 +347,7 @@ def main() -> None:
                   f"{row['stock'][1]} MiB, {row['build'][0] / row['stock'][0]:.2f}x", flush=True)
             if args.before:
                 earlier = environment(PYTHONPATH=args.before)
-                row["before"] = best([mkdocs, "build", "-q", "-f", root / "mkdocs.yml", "-d", work / "out"],
-                                     args.repeat, env=earlier)
+                row["before"] = best(site_build(root, work / f"out-before-{size}"), args.repeat, env=earlier)
                 print(f"       before ({args.before}): build {row['before'][0]:6.2f} s, {row['before'][1]} MiB, "
                       f"{row['before'][0] / row['light'][0]:.2f}x light stock", flush=True)
             if size == args.profile:
@@ -381,7 +385,7 @@ def main() -> None:
             managers = sorted(set(re.findall(r"id: (manager-[0-9]+)", "".join(
                 path.read_text(encoding="utf-8") for path in (root / "plans").rglob("*.yaml")))))
             sample = managers[: args.managers]
-            times = [timed([mkdocs, "build", "-q", "-f", root / "mkdocs.yml", "-d", work / "out-manager"],
+            times = [timed(site_build(root, work / f"out-{manager}"),
                            env=environment(PLAYBOOK_AUDIENCE=f"manager:{manager}"))[0] for manager in sample]
             mean = sum(times) / len(times)
             print(f"manager sites, {largest} plans: {len(managers)} managers, {mean:.2f} s each "

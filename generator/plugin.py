@@ -21,9 +21,9 @@ Generated pages are finished HTML already (`render.html`): MkDocs's Markdown pas
 them, and those outside the nav are rendered in the theme's frame of their kind (`generator.frames`).
 A build renders its plan pages on every core while MkDocs goes on (reading the playbook's own pages, say):
 a plan page is waited for only when MkDocs reads it, in the order the workers render them. It makes its
-generated pages' files (empty, each in its folder) in a process of its own ahead of MkDocs writing them
-(`generator.parallel`); each page's HTML goes back to the system, a few hundred pages at a time, once it
-is let go of (`generator.memory`).
+generated pages' files (empty, each in its folder) in a process of its own ahead of MkDocs writing them,
+and removes the last build's site in another while it builds (`generator.parallel`). Each page's HTML goes
+back to the system, a few hundred pages at a time, once it is let go of (`generator.memory`).
 """
 
 from __future__ import annotations
@@ -91,10 +91,17 @@ class PlaybookPlugin(BasePlugin):
         self._full_content: dict[str, str] = {}
         self._built_keys: dict[str, str | None] = {}  # the key each generated page had in the last build
         self._made_ahead = _nothing  # waits for the process that makes the generated files (`parallel.made_ahead`)
+        self._emptied = _nothing  # waits for the process that removes the last build's site (`parallel.emptied`)
+        self.dirty = True  # whether MkDocs keeps the last build's site (unknown until MkDocs starts the plugin)
         self._finished = 0  # generated pages finished in this process
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
+        self.dirty = dirty
+
+    def on_pre_build(self, *, config):
+        if not self.serving and not self.dirty:  # MkDocs is about to remove the last build's site
+            self._emptied = parallel.emptied(config.site_dir)
 
     def on_config(self, config):
         options = {key: value for key, value in self.config.items() if value is not None}
@@ -199,11 +206,13 @@ class PlaybookPlugin(BasePlugin):
 
     def on_post_build(self, *, config):
         self._made_ahead()
+        self._emptied()
 
     def on_build_error(self, *, error):
         if self.result is not None:
             self.result.stop_rendering()
         self._made_ahead()
+        self._emptied()
 
     def _page(self, uri: str):
         """The generated page at `uri`, once it is rendered (None: no such page)."""

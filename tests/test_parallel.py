@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,7 @@ from generator.build import build
 from generator.cli import main
 from generator.config import load_project
 from generator.plugin import PlaybookPlugin
-from sitekit import make_project, snapshot
+from sitekit import files_holding, make_project, snapshot
 
 NAMES = ["Alex Kim", "Bea Lund", "Cai Wen", "Dara Oni", "Eli Moss"]
 
@@ -245,3 +246,81 @@ def test_another_plugin_reading_a_plan_pages_file_finds_its_front_matter(tmp_pat
     mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "out")))
     seen = (root / "seen.md").read_text(encoding="utf-8")
     assert seen.startswith("---\ntitle: \"Jordan Lee: Performance improvement plan\"")
+
+
+def _built_into(root: Path, out: Path, dirty: bool = False) -> None:
+    """`mkdocs build` (or `build --dirty`) of the project at `root` into `out`, the plugin started as MkDocs's own
+    command starts it (a dirty build warns that it is one: not strict)."""
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(out), strict=not dirty)
+    config.plugins.on_startup(command="build", dirty=dirty)
+    try:
+        mkdocs_build(config, dirty=dirty)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def test_a_build_into_the_last_builds_site_removes_what_mkdocs_removes_and_nothing_else(tmp_path, monkeypatch):
+    """The last build's site is removed beside the build (`parallel.emptied`): what is left is the site a build
+    into an empty folder makes, with the folder's hidden files and links as MkDocs leaves them."""
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    root = project(tmp_path / "site")
+    monkeypatch.chdir(root)
+    _built_into(root, tmp_path / "fresh")
+    out = tmp_path / "out"
+    _built_into(root, out)
+    (out / "plans" / "a-plan-since-removed").mkdir()
+    (out / "plans" / "a-plan-since-removed" / "index.html").write_text("Sam Poe's PIP", encoding="utf-8")
+    (out / "old-page.html").write_text("old", encoding="utf-8")
+    (out / ".git").mkdir()  # a deploy branch's checkout: hidden, kept
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    (out / ".playbook-removing-x1").mkdir()  # left by a build that was stopped while removing
+    (out / ".playbook-removing-x1" / "index.html").write_text("old", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "keep.txt").write_text("not the site's", encoding="utf-8")
+    (out / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    _built_into(root, out)
+    assert not list(out.glob(".playbook-removing-*"))
+    (out / "linked").unlink()  # MkDocs leaves a link to a folder (it cannot remove it as a folder), as before
+    assert (tmp_path / "elsewhere" / "keep.txt").read_text(encoding="utf-8") == "not the site's"
+    assert (out / ".git" / "HEAD").read_text(encoding="utf-8") == "ref: refs/heads/gh-pages\n"
+    shutil.rmtree(out / ".git")
+    assert snapshot(out).keys() == snapshot(tmp_path / "fresh").keys()
+    assert not files_holding(out, "Sam Poe")
+    # `build --dirty` keeps the last build's files, and so does the plugin.
+    (out / "old-page.html").write_text("old", encoding="utf-8")
+    _built_into(root, out, dirty=True)
+    assert (out / "old-page.html").read_text(encoding="utf-8") == "old"
+
+
+def test_a_failed_build_leaves_no_removal_going_on(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    root = project(tmp_path / "site")
+    monkeypatch.chdir(root)
+    out = tmp_path / "out"
+    _built_into(root, out)
+    plan = root / "plans" / "emea-west" / "jordan-lee-pip-2026-11.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("kind: pip", "kind: pipp"), encoding="utf-8")
+    with pytest.raises(Abort):
+        _built_into(root, out)
+    assert list(out.iterdir()) == []  # the last site is gone, as MkDocs removes it, and nothing of the removal
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("starts", [True, False], ids=["removed beside", "process cannot start"])
+def test_the_last_sites_pages_are_gone_once_the_build_waits(tmp_path, monkeypatch, starts):
+    """Whether or not the removing process could start, nothing of the last site is left once the build has
+    waited for it: not even in the hidden folder it was moved into."""
+    site_dir = tmp_path / "out"
+    (site_dir / "plans" / "sam-poe-pip").mkdir(parents=True)
+    (site_dir / "plans" / "sam-poe-pip" / "index.html").write_text("Sam Poe's PIP", encoding="utf-8")
+    (site_dir / "index.html").write_text("home", encoding="utf-8")
+    (site_dir / ".nojekyll").write_text("", encoding="utf-8")
+    if not starts:
+        def refused(*args, **kwargs):
+            raise OSError("no processes left")
+        monkeypatch.setattr(parallel.subprocess, "Popen", refused)
+    wait = parallel.emptied(str(site_dir))
+    assert sorted(path.name for path in site_dir.iterdir() if not path.name.startswith(parallel.REMOVING)) == [
+        ".nojekyll"]  # moved aside at once: MkDocs finds nothing of its own to remove
+    wait()
+    assert sorted(path.name for path in site_dir.iterdir()) == [".nojekyll"]
