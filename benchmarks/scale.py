@@ -24,7 +24,10 @@ measures, in one run on this machine, each in a fresh process:
 - every manager's site of the largest organisation (`PLAYBOOK_AUDIENCE=manager:<id>`): the first
   `--managers` of them are built and timed, and the total for all is extrapolated from them.
 
-It prints each figure and the ratios the targets are set in.
+It prints each figure and the ratios the targets are set in. With `--repeat N`, each figure is the
+best of N runs; the site builds of a size (the playbook's, the stock ones, `--before`) take turns, a
+run each, so that a shared machine's drift in speed falls on all of them alike. Each site has a
+folder of its own: every run after the first rebuilds into its last site, as a user's next build does.
 """
 
 from __future__ import annotations
@@ -260,9 +263,18 @@ def timed(command: list, cwd: Path | None = None, env: dict | None = None) -> tu
 
 
 def site_build(project: Path, out: Path) -> list:
-    """`mkdocs build` of the project at `project` into `out`. Each site of a run has a folder of its own: with
-    `--repeat`, the later builds go into the last one's site, as a user's next build does."""
+    """`mkdocs build` of the project at `project` into `out`."""
     return [BIN / "mkdocs", "build", "-q", "-f", project / "mkdocs.yml", "-d", out]
+
+
+def best_of_rounds(builds: dict[str, tuple[list, dict | None]], repeat: int) -> dict[str, tuple[float, int]]:
+    """The best of `repeat` runs of each build (command and environment), in rounds of one run each: on a shared
+    machine whose speed drifts, every build is measured across the same stretch of time."""
+    runs: dict[str, list] = {name: [] for name in builds}
+    for _ in range(repeat):
+        for name, (command, env) in builds.items():
+            runs[name].append(timed(command, env=env))
+    return {name: min(found) for name, found in runs.items()}
 
 
 def best(command, repeat, **kwargs) -> tuple[float, int]:
@@ -335,19 +347,22 @@ def main() -> None:
             row = results[size] = {}
             row["parse"] = best([sys.executable, "-c", PARSE_ONLY, root / "plans"], args.repeat)
             row["check"] = best([playbook, "check", root / "plans", "--today", TODAY], args.repeat, cwd=root)
-            row["build"] = best(site_build(root, work / f"out-{size}"), args.repeat)
-            row["light"] = best(site_build(light, work / f"out-light-{size}"), args.repeat)
             heavy = args.heavy is None or size in args.heavy
-            row["stock"] = (best(site_build(stock, work / f"out-stock-{size}"), args.repeat) if heavy
-                            else (float("nan"), 0))
+            builds = {"build": (site_build(root, work / f"out-{size}"), None),
+                      "light": (site_build(light, work / f"out-light-{size}"), None)}
+            if heavy:
+                builds["stock"] = (site_build(stock, work / f"out-stock-{size}"), None)
+            if args.before:
+                builds["before"] = (site_build(root, work / f"out-before-{size}"),
+                                    environment(PYTHONPATH=args.before))
+            row.update(best_of_rounds(builds, args.repeat))
+            row.setdefault("stock", (float("nan"), 0))
             print(f"{size:>5} plans: check {row['check'][0]:6.2f} s (parse {row['parse'][0]:.2f} s, "
                   f"{row['check'][0] / row['parse'][0]:.2f}x) | build {row['build'][0]:6.2f} s, "
                   f"{row['build'][1]} MiB | light stock {row['light'][0]:6.2f} s, {row['light'][1]} MiB, "
                   f"{row['build'][0] / row['light'][0]:.2f}x | heavy stock {row['stock'][0]:6.2f} s, "
                   f"{row['stock'][1]} MiB, {row['build'][0] / row['stock'][0]:.2f}x", flush=True)
             if args.before:
-                earlier = environment(PYTHONPATH=args.before)
-                row["before"] = best(site_build(root, work / f"out-before-{size}"), args.repeat, env=earlier)
                 print(f"       before ({args.before}): build {row['before'][0]:6.2f} s, {row['before'][1]} MiB, "
                       f"{row['before'][0] / row['light'][0]:.2f}x light stock", flush=True)
             if size == args.profile:

@@ -50,7 +50,7 @@ from .config import Project, Settings, UsageError, resolve_audience, resolve_tod
 from .content import Content, content_of
 from .frames import FRAME_TEMPLATE, Frames, framed
 from .render.jinja import markdown_text
-from .render.html import PAGE_BODY, Finisher, finished
+from .render.html import PAGE_BODY, Finisher, finished, without_search_excluded
 from .render.site import STYLESHEET, required_extensions, theme_dir, without_pages
 from .words import plural
 
@@ -301,15 +301,23 @@ class PlaybookPlugin(BasePlugin):
     @event_priority(100)  # before Material's search plugin reads the page
     def _headline_for_search(self, context, *, page: Page, config, nav):
         """The search index holds a plan's or a person's headline (who, what, when), never a plan's letters or
-        log: they are for reading on the page, and re-reading the pages made up a quarter of a large build."""
+        log: they are for reading on the page, and re-reading the pages made up a quarter of a large build. A
+        listing's table, which the search skips, is cut before the search reads the listing."""
         generated = self._page(page.file.src_uri) if self.result else None
-        if generated is not None and generated.search is not None and page.content:
+        if generated is None or not page.content:
+            return context
+        if generated.search is not None:
             self._full_content[page.file.src_uri] = page.content
             page.content = generated.search
             first = next(iter(page.toc), None)
             if first is not None and first.level == 1 and page.content.startswith("<h1>"):
                 # The page's own heading (the search reads a heading without its id as text of the page).
                 page.content = f'<h1 id="{escape(first.id)}">{page.content[len("<h1>"):]}'
+        else:  # a listing: the search skips its table, and need not read it to skip it
+            searched = without_search_excluded(page.content)
+            if searched is not page.content:
+                self._full_content[page.file.src_uri] = page.content
+                page.content = searched
         return context
 
     @event_priority(-100)  # after every other plugin: the theme renders the whole page

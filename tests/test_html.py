@@ -10,13 +10,14 @@ import os
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings, strategies as st
 from markupsafe import Markup
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from conftest import PIP
 from growth import LINEAR, growth
-from generator.render.html import Finisher
+from generator.render.html import Finisher, without_search_excluded
 from generator.render.pages import generated_page
 from sitekit import TODAY, make_project
 
@@ -165,3 +166,64 @@ def test_headings_get_the_ids_permalinks_and_contents_markdown_would_give_them(o
         return [(token["level"], token["id"], token["name"], tokens(token["children"])) for token in found]
 
     assert tokens(done.toc) == tokens(md.toc_tokens)
+
+
+def _search_sections(html: str) -> list[tuple]:
+    """What Material's search makes of a page's HTML: its sections, each with its id, title and text."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [(section.id, "".join(section.title), "".join(section.text)) for section in parser.data]
+
+
+# Pieces of a page's HTML, well formed: headings with ids, paragraphs, text and whitespace, a void tag, a
+# comment, and blocks the search skips, with divs, headings, tables and text of their own, inside a div or not.
+_INSIDE = st.lists(st.sampled_from(["<div>x</div>", '<div class="a"><div>y</div>\n</div>', "<table><tr><td>Sam"
+                                    "</td></tr></table>", "<p>row</p>", "\n", " text ", '<h3 id="in">In</h3>',
+                                    "<br>", '<span data-search-exclude="">z</span>']), max_size=4)
+_BLOCK = st.builds(lambda attrs, inside: f"<div {attrs}>{''.join(inside)}</div>",
+                   st.sampled_from(['class="pb-table" data-search-exclude', "data-search-exclude",
+                                    'data-search-exclude class="x"', 'data-search-exclude=""']), _INSIDE)
+_PIECE = st.one_of(
+    st.sampled_from(['<h1 id="a">Title</h1>', '<h2 id="b">Part</h2>', "<p>Counts: 3 plans.</p>", "\n", " ", "word",
+                     "<ul><li>one</li></ul>", '<div class="pb-chart">chart</div>', "<br>", "<!-- note -->"]),
+    _BLOCK, _BLOCK.map(lambda block: f'<div class="wrap">{block}</div>'))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECE, min_size=1, max_size=8))
+def test_a_listing_without_its_excluded_blocks_makes_the_search_entries_of_the_whole_page(pieces):
+    html = "".join(pieces)
+    assert _search_sections(without_search_excluded(html)) == _search_sections(html)
+
+
+def test_the_blocks_emptied_for_search_are_whole_and_only_those_marked():
+    table = '<div class="pb-table" data-search-exclude>\n<table><tr><td>Sam Poe</td></tr></table>\n</div>'
+    page = f'<h1 id="t">T</h1>\n{table}\n<div class="pb-method"><p>How</p></div>{table}<p>end</p>'
+    empty = "<div data-search-exclude></div>"
+    assert without_search_excluded(page) == f'<h1 id="t">T</h1>\n{empty}\n<div class="pb-method"><p>How</p></div>{empty}<p>end</p>'
+    for whole in ('<p>a</p><div data-search-exclude><div>b</div></div>',  # a div inside: left whole
+                  '<p>a</p><div data-search-exclude><h2 id="x">X</h2></div>',  # a heading inside
+                  '<p>a</p><div data-search-exclude><p>b</p>',  # never closed
+                  '<p>a</p><div title="data-search-exclude" data-search-excluded>b</div>'):  # not the mark
+        assert without_search_excluded(whole) == whole
+
+
+def test_a_sites_search_index_is_the_one_the_whole_listings_give(tmp_path, monkeypatch):
+    """The listings' tables are cut before the search reads them: the index is the one a build that hands the
+    search every listing whole writes, byte for byte."""
+    import generator.plugin as plugin
+
+    monkeypatch.setenv("PLAYBOOK_TODAY", TODAY)
+    root = make_project(tmp_path / "site")
+    monkeypatch.chdir(root)
+    mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "cut")))
+    monkeypatch.setattr(plugin, "without_search_excluded", lambda html: html)
+    mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "whole")))
+    cut, whole = ((tmp_path / name / "search" / "search_index.json").read_bytes() for name in ("cut", "whole"))
+    assert cut == whole
+    listed = json.loads(cut)["docs"]
+    assert any(doc["location"] == "compliance/" for doc in listed)
+    assert any(doc["location"].startswith("teams/") and doc["location"] != "teams/" for doc in listed)

@@ -38,6 +38,11 @@ _LINE_HEADING = re.compile(_HEADING.pattern.join("^$"), re.MULTILINE)
 # A link the templates wrote to another page's source: a relative path ending in `.md`.
 _SOURCE_LINK = re.compile(r'href="([^":?#<>]*\.md)(#[^"<>]*)?"')
 _ID = re.compile(r' id="([^"<>]*)"')
+# A `div` tag, opening or closing, or a heading's opening tag (`[^>]*` stops at the tag's end: linear); the
+# attribute that keeps an element out of Material's search, and an empty block that has it.
+_BLOCK_TAG = re.compile(r"</?(div|h[1-6])\b[^>]*>")
+_SEARCH_EXCLUDE = re.compile(r"\sdata-search-exclude(?=[\s=/>])")
+_EMPTY_EXCLUDED = "<div data-search-exclude></div>"
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,32 @@ class Finisher:
                     f"{f' {{ {classes} }}' if classes else ''}\n")
 
         return self.finish(uri, _LINE_HEADING.sub(heading, body)).html
+
+
+def without_search_excluded(html: str) -> str:
+    """A generated page's finished HTML as Material's search reads it, for a fraction of the parsing: each `div`
+    block marked `data-search-exclude` (a listing's table), which the search walks tag by tag only to skip it,
+    is emptied. The search makes the same entries from it: an empty block marked so does to the search all
+    the block did. A block that holds a `div` or a heading is left whole (the search acts on those even
+    inside a block it skips). The blocks' HTML is well formed, as the templates write it."""
+    if "data-search-exclude" not in html:
+        return html
+    kept: list[str] = []
+    start, cut_from = 0, None
+    for tag in _BLOCK_TAG.finditer(html):
+        if tag.group(1) == "div":
+            if tag.group(0).startswith("</"):
+                if cut_from is not None:
+                    kept += [html[start:cut_from], _EMPTY_EXCLUDED]
+                    start, cut_from = tag.end(), None
+                continue
+            cut_from = tag.start() if _SEARCH_EXCLUDE.search(tag.group(0)) else None
+        else:  # a heading
+            cut_from = None
+    if not kept:
+        return html
+    kept.append(html[start:])
+    return "".join(kept)
 
 
 def _describe(value) -> str:
