@@ -15,6 +15,7 @@ each page is rendered by the theme in full.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jinja2 import pass_context
@@ -24,6 +25,7 @@ FRAME_TEMPLATE = "playbook-frame.html"  # the page's template while its frame is
 # Markers no page holds: for the title, the content, the canonical URL, the table of contents, the id of its
 # first entry (the theme's "skip to content" link), and the names of its entries (which must not show elsewhere).
 _TITLE, _CONTENT, _URL, _TOC, _FIRST, _NAME = "\ue020", "\ue021", "\ue022", "\ue023", "\ue024", "\ue025"
+_RENAMED = "\ue026"  # a first heading's name and id while the table of contents is tried without them
 _SPLIT = re.compile(f"([{_TITLE}{_CONTENT}{_URL}{_TOC}{_FIRST}])")  # a frame's pieces, and the marker after each
 # The theme's table of contents on its own, with what its template imports for it.
 _TOC_SOURCE = '{% import "partials/language.html" as lang with context %}{% include "partials/toc.html" %}'
@@ -46,6 +48,7 @@ class Frames:
         self.templates: dict[str, str] = {}  # page source -> the template it would have used
         self.toc_template = None  # the theme's table of contents, compiled once per build
         self.tocs: dict[tuple, str] = {}  # rendered, by the headings it lists
+        self.first_hidden: bool | None = None  # whether it leaves out a first heading of level 1 (None: not tried)
 
     def use_for(self, page) -> None:
         """Render `page` (a generated page that is not in the nav, and `framed`) through its kind's frame."""
@@ -77,15 +80,26 @@ class Frames:
         return context.environment.get_template(template).render(context.get_all())
 
     def _toc(self, context) -> str:
-        """The theme's table of contents of the page: rendered once for each list of headings (plan pages
-        share most of theirs), since it shows nothing else of the page."""
-        key = _headings(context["page"].toc)
-        found = self.tocs.get(key)
-        if found is None:
-            if self.toc_template is None:
-                self.toc_template = context.environment.from_string(_TOC_SOURCE)
-            found = self.tocs[key] = self.toc_template.render(context.get_all())
+        """The theme's table of contents of the page: rendered once for each list of headings it shows (plan pages
+        share most of theirs), since it shows nothing else of the page. Material's shows what is under a first
+        heading of level 1 rather than that heading, which names the page's person: whether the theme shows it
+        is tried on the first page that has one, by renaming it."""
+        items = context["page"].toc.items
+        titled = bool(items) and items[0].level == 1
+        below = ("below", _headings(items[0].children), _headings(items[1:])) if titled else None
+        found = self.tocs.get(below if self.first_hidden and titled else _headings(items))
+        if found is not None:
+            return found
+        found = self._render_toc(context)
+        if titled and self.first_hidden is None:
+            self.first_hidden = _hidden(items[0], lambda: self._render_toc(context), found)
+        self.tocs[below if self.first_hidden and titled else _headings(items)] = found
         return found
+
+    def _render_toc(self, context) -> str:
+        if self.toc_template is None:
+            self.toc_template = context.environment.from_string(_TOC_SOURCE)
+        return self.toc_template.render(context.get_all())
 
     def _make(self, kind: _Kind, context, template: str) -> None:
         """The theme's page with markers for the page's own values, split at them."""
@@ -121,6 +135,19 @@ class Frames:
         for marker, piece in zip(kind.markers, kind.pieces[1:]):
             out += [values[marker], piece]
         return "".join(out)
+
+
+def _hidden(first, render: Callable[[], str], shown: str) -> bool:
+    """Whether the table of contents `shown` leaves out its `first` entry: rendered again (`render`) with the
+    entry renamed, it is the same. An entry typeset by a plugin is taken as shown."""
+    if getattr(first, "typeset", None) is not None:
+        return False
+    saved = first.title, first.id
+    try:
+        first.title = first.id = _RENAMED
+        return render() == shown
+    finally:
+        first.title, first.id = saved
 
 
 def _headings(items) -> tuple:

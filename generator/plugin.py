@@ -93,17 +93,23 @@ class PlaybookPlugin(BasePlugin):
         self._made_ahead = _nothing  # waits for the process that makes the generated files (`parallel.made_ahead`)
         self._emptied = _nothing  # waits for the process that removes the last build's site (`parallel.emptied`)
         self.dirty = True  # whether MkDocs keeps the last build's site (unknown until MkDocs starts the plugin)
-        self._finished = 0  # generated pages finished in this process
+        self._finished = 0  # generated pages finished in this build
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
         self.dirty = dirty
+
+    def on_shutdown(self):
+        # MkDocs keeps a plugin that has these events for the rest of the process (`mkdocs serve`'s rebuilds): a
+        # build it starts later without `on_startup` may be a dirty one.
+        self.dirty = True
 
     def on_pre_build(self, *, config):
         if not self.serving and not self.dirty:  # MkDocs is about to remove the last build's site
             self._emptied = parallel.emptied(config.site_dir)
 
     def on_config(self, config):
+        self._finished = 0
         options = {key: value for key, value in self.config.items() if value is not None}
         try:
             settings = settings_from(options, "mkdocs.yml")

@@ -106,3 +106,36 @@ def test_a_plan_page_the_sites_nav_lists_is_rendered_in_its_place(tmp_path, monk
     assert [tab.get_text(strip=True) for tab in listed.select(".md-tabs__item--active")] == ["Cai"]
     other = page(root, "plans/dara-oni-growth-2026-11")
     assert not other.select(".md-tabs__item--active")
+
+
+def test_a_theme_whose_contents_show_the_pages_own_heading_shows_each_pages_own(tmp_path, monkeypatch):
+    """Material's table of contents leaves out a first heading of level 1 (the page's person), so plan pages share
+    theirs; a theme that shows it gets each page's own, never the one of the page its contents were first made
+    for."""
+    monkeypatch.setenv("PLAYBOOK_TODAY", TODAY)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "theme:\n  name: material\n", "theme:\n  name: material\n  custom_dir: overrides\n")
+    root = project(tmp_path / "site", config)
+    (root / "overrides" / "partials").mkdir(parents=True)
+    (root / "overrides" / "partials" / "toc.html").write_text(
+        '<nav class="md-nav md-nav--secondary"><ul>{% for item in page.toc %}'
+        '<li><a href="{{ item.url }}">{{ item.title }}</a></li>{% endfor %}</ul></nav>', encoding="utf-8")
+    plugin = built(root)
+    assert plugin.frames.first_hidden is False
+    for name in NAMES:
+        ident = name.lower().replace(" ", "-")
+        shown = page(root, f"plans/{ident}-growth-2026-11")
+        [first] = shown.select("nav.md-nav--secondary li a")
+        assert first.get_text() == f"{name}: Growth plan" and first["href"] == f"#{ident}-growth-plan"
+    monkeypatch.setattr(Frames, "render", _whole)
+    assert snapshot(root / "site") == snapshot((built(root, "whole"), root / "whole")[1])
+
+
+def test_material_s_contents_are_made_once_for_the_headings_they_show(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLAYBOOK_TODAY", TODAY)
+    root = project(tmp_path / "site")
+    plugin = built(root)
+    assert plugin.frames.first_hidden is True
+    # Five people, each with one growth plan of the same sections: one table of contents for the five plan
+    # pages, one for the five people's pages, and the frames' own.
+    assert len(plugin.frames.tocs) <= 4, list(plugin.frames.tocs)
