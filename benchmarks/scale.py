@@ -27,7 +27,8 @@ measures, in one run on this machine, each in a fresh process:
 It prints each figure and the ratios the targets are set in. With `--repeat N`, each figure is the
 best of N runs; the site builds of a size (the playbook's, the stock ones, `--before`) take turns, a
 run each, so that a shared machine's drift in speed falls on all of them alike. Each site has a
-folder of its own: every run after the first rebuilds into its last site, as a user's next build does.
+folder of its own: every run after the first rebuilds into its last site, as a user's next build does,
+unless `--fresh` empties it first.
 """
 
 from __future__ import annotations
@@ -263,16 +264,20 @@ def timed(command: list, cwd: Path | None = None, env: dict | None = None) -> tu
 
 
 def site_build(project: Path, out: Path) -> list:
-    """`mkdocs build` of the project at `project` into `out`."""
+    """`mkdocs build` of the project at `project` into `out` (the last item, for `--fresh`)."""
     return [BIN / "mkdocs", "build", "-q", "-f", project / "mkdocs.yml", "-d", out]
 
 
-def best_of_rounds(builds: dict[str, tuple[list, dict | None]], repeat: int) -> dict[str, tuple[float, int]]:
+def best_of_rounds(builds: dict[str, tuple[list, dict | None]], repeat: int,
+                   fresh: bool = False) -> dict[str, tuple[float, int]]:
     """The best of `repeat` runs of each build (command and environment), in rounds of one run each: on a shared
-    machine whose speed drifts, every build is measured across the same stretch of time."""
+    machine whose speed drifts, every build is measured across the same stretch of time. `fresh`: each run
+    builds into an empty folder (the last site is removed before the clock starts), as a first build does."""
     runs: dict[str, list] = {name: [] for name in builds}
     for _ in range(repeat):
         for name, (command, env) in builds.items():
+            if fresh:
+                shutil.rmtree(command[-1], ignore_errors=True)
             runs[name].append(timed(command, env=env))
     return {name: min(found) for name, found in runs.items()}
 
@@ -324,6 +329,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[250, 1000, 5000])
     parser.add_argument("--managers", type=int, default=20, help="manager sites to build and time (0: none)")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--fresh", action="store_true",
+                        help="build every site into an empty folder, each run (by default a run after the first "
+                             "rebuilds into the last run's site)")
     parser.add_argument("--heavy", type=int, nargs="*", default=None, metavar="N",
                         help="build the heavy stock site at these sizes only (default: every size)")
     parser.add_argument("--no-serve", action="store_true")
@@ -355,7 +363,7 @@ def main() -> None:
             if args.before:
                 builds["before"] = (site_build(root, work / f"out-before-{size}"),
                                     environment(PYTHONPATH=args.before))
-            row.update(best_of_rounds(builds, args.repeat))
+            row.update(best_of_rounds(builds, args.repeat, args.fresh))
             row.setdefault("stock", (float("nan"), 0))
             print(f"{size:>5} plans: check {row['check'][0]:6.2f} s (parse {row['parse'][0]:.2f} s, "
                   f"{row['check'][0] / row['parse'][0]:.2f}x) | build {row['build'][0]:6.2f} s, "
