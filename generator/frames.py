@@ -47,7 +47,7 @@ class Frames:
         self.kinds: dict[tuple, _Kind] = {}
         self.templates: dict[str, str] = {}  # page source -> the template it would have used
         self.toc_template = None  # the theme's table of contents, compiled once per build
-        self.tocs: dict[tuple, str] = {}  # rendered, by the headings it lists
+        self.tocs: dict[tuple, str] = {}  # rendered, by the headings it shows
         self.first_hidden: bool | None = None  # whether it leaves out a first heading of level 1 (None: not tried)
 
     def use_for(self, page) -> None:
@@ -97,6 +97,7 @@ class Frames:
         return found
 
     def _render_toc(self, context) -> str:
+        """The theme's table of contents of the page of `context`, rendered."""
         if self.toc_template is None:
             self.toc_template = context.environment.from_string(_TOC_SOURCE)
         return self.toc_template.render(context.get_all())

@@ -308,7 +308,7 @@ class PlaybookPlugin(BasePlugin):
     def _headline_for_search(self, context, *, page: Page, config, nav):
         """The search index holds a plan's or a person's headline (who, what, when), never a plan's letters or
         log: they are for reading on the page, and re-reading the pages made up a quarter of a large build. A
-        listing's table, which the search skips, is cut before the search reads the listing."""
+        listing's table, which the search skips, is emptied before the search reads the listing."""
         generated = self._page(page.file.src_uri) if self.result else None
         if generated is None or not page.content:
             return context

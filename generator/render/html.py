@@ -38,8 +38,8 @@ _LINE_HEADING = re.compile(_HEADING.pattern.join("^$"), re.MULTILINE)
 # A link the templates wrote to another page's source: a relative path ending in `.md`.
 _SOURCE_LINK = re.compile(r'href="([^":?#<>]*\.md)(#[^"<>]*)?"')
 _ID = re.compile(r' id="([^"<>]*)"')
-# A `div` tag, opening or closing, or a heading's opening tag (`[^>]*` stops at the tag's end: linear); the
-# attribute that keeps an element out of Material's search, and an empty block that has it.
+# A `div` or heading tag, opening or closing (`[^>]*` stops at the tag's end: linear); the attribute that keeps an
+# element out of Material's search, and an empty block that has it.
 _BLOCK_TAG = re.compile(r"</?(div|h[1-6])\b[^>]*>")
 _SEARCH_EXCLUDE = re.compile(r"\sdata-search-exclude(?=[\s=/>])")
 _EMPTY_EXCLUDED = "<div data-search-exclude></div>"
