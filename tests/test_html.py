@@ -203,7 +203,8 @@ def test_the_blocks_emptied_for_search_are_whole_and_only_those_marked():
     table = '<div class="pb-table" data-search-exclude>\n<table><tr><td>Sam Poe</td></tr></table>\n</div>'
     page = f'<h1 id="t">T</h1>\n{table}\n<div class="pb-method"><p>How</p></div>{table}<p>end</p>'
     empty = "<div data-search-exclude></div>"
-    assert without_search_excluded(page) == f'<h1 id="t">T</h1>\n{empty}\n<div class="pb-method"><p>How</p></div>{empty}<p>end</p>'
+    assert without_search_excluded(page) == (
+        f'<h1 id="t">T</h1>\n{empty}\n<div class="pb-method"><p>How</p></div>{empty}<p>end</p>')
     for whole in ('<p>a</p><div data-search-exclude><div>b</div></div>',  # a div inside: left whole
                   '<p>a</p><div data-search-exclude><h2 id="x">X</h2></div>',  # a heading inside
                   '<p>a</p><div data-search-exclude><p>b</p>',  # never closed
@@ -212,8 +213,8 @@ def test_the_blocks_emptied_for_search_are_whole_and_only_those_marked():
 
 
 def test_a_sites_search_index_is_the_one_the_whole_listings_give(tmp_path, monkeypatch):
-    """The listings' tables are cut before the search reads them: the index is the one a build that hands the
-    search every listing whole writes, byte for byte."""
+    """The listings' tables are emptied before the search reads them: the index is the one a build that hands
+    the search every listing whole writes, byte for byte."""
     import generator.plugin as plugin
 
     monkeypatch.setenv("PLAYBOOK_TODAY", TODAY)

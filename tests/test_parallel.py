@@ -292,7 +292,7 @@ def test_a_build_into_the_last_builds_site_removes_what_mkdocs_removes_and_nothi
     assert (out / "old-page.html").read_text(encoding="utf-8") == "old"
 
 
-def test_a_failed_build_leaves_no_removal_going_on(tmp_path, monkeypatch, capsys):
+def test_a_failed_build_leaves_no_removal_going_on(tmp_path, monkeypatch):
     monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
     root = project(tmp_path / "site")
     monkeypatch.chdir(root)
