@@ -30,7 +30,12 @@ def longdate(value: date) -> str:
 
 def shortdate(value: date) -> str:
     """2026-10-05 -> Mon 5 Oct 2026."""
-    return f"{DAY_NAMES[value.weekday()][:3]} {value.day} {MONTH_NAMES[value.month - 1][:3]} {value.year}"
+    return f"{DAY_NAMES[value.weekday()][:3]} {plain_date(value)}"
+
+
+def plain_date(value: date) -> str:
+    """2026-11-04 -> 4 Nov 2026: a day without its name, as a chart's axis writes it."""
+    return f"{value.day} {MONTH_NAMES[value.month - 1][:3]} {value.year}"
 
 
 def span(timetable) -> str:

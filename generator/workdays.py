@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
+from .dates import DAY_NAMES
+
 SATURDAY_AND_SUNDAY = frozenset({5, 6})
-_DAY_NAMES = ("a Monday", "a Tuesday", "a Wednesday", "a Thursday", "a Friday", "a Saturday", "a Sunday")
 
 
 def supported_countries() -> dict[str, list[str]]:
@@ -63,7 +64,7 @@ class WorkingCalendar:
         name = self.holiday(day)
         if name:
             return f"a public holiday, {name}"
-        return _DAY_NAMES[day.weekday()] if day.weekday() in self._weekend else None
+        return f"a {DAY_NAMES[day.weekday()]}" if day.weekday() in self._weekend else None
 
     def working_day(self, day: date, latest: date) -> date:
         """`day` if it is a working day; else the next one, unless that falls after `latest`: then the

@@ -14,9 +14,8 @@ from mkdocs.utils.meta import get_data
 
 from generator.check import check_bytes
 from generator.config import Policy
-from generator.dates import MAX_YEAR, MIN_YEAR, longdate, shortdate
+from generator.dates import MAX_YEAR, MIN_YEAR, longdate, plain_date, shortdate
 from generator.model import WEEKDAYS, Timetable
-from generator.render.charts import axis_day
 from generator.render.jinja import front_matter, front_values, html_text, html_value, shown_controls
 from generator.render.letters import url_quoted
 from generator.render.pages import relative
@@ -208,7 +207,7 @@ def test_a_day_is_written_with_the_english_names_the_c_locale_gives(day):
     their own, which no locale a process sets can change)."""
     assert longdate(day) == f"{day:%A} {day.day} {day:%B %Y}"
     assert shortdate(day) == f"{day:%a} {day.day} {day:%b %Y}"
-    assert axis_day(day) == f"{day.day} {day:%b %Y}"
+    assert plain_date(day) == f"{day.day} {day:%b %Y}"
 
 
 @FAST

@@ -65,7 +65,7 @@ from typing import Iterable
 
 from typing import Callable
 
-from ..dates import MONTH_NAMES
+from ..dates import plain_date
 from ..model import Criterion, PublicPlan
 from ..timeline import MilestoneState, Timeline, reaches
 from ..units import measure, number
@@ -164,11 +164,6 @@ def _svg(chart_id: str, height: float, title: str, description: str, body: Itera
         "</svg>",
     ]
     return "\n".join(lines)
-
-
-def axis_day(value: date) -> str:
-    """2026-11-04 -> 4 Nov 2026."""
-    return f"{value.day} {MONTH_NAMES[value.month - 1][:3]} {value.year}"
 
 
 # The scale of values
@@ -274,7 +269,7 @@ def _slots(plan: PublicPlan, timeline: Timeline, criterion: Criterion) -> list[S
     slots = [Slot(point.period, period_middle(point.period), point.value, point.team) for point in criterion.history]
     if all(slot.when is not None for slot in slots):  # every period is a date: the history joins the time axis
         slots.sort(key=lambda slot: slot.when)
-    dated = [Slot(axis_day(entry.date), entry.date, entry.results[criterion.id])
+    dated = [Slot(plain_date(entry.date), entry.date, entry.results[criterion.id])
              for entry in sorted(plan.log, key=lambda entry: entry.date)
              if criterion.id in entry.results and entry.date <= timeline.today]
     for state in timeline.milestones:
@@ -286,7 +281,7 @@ def _slots(plan: PublicPlan, timeline: Timeline, criterion: Criterion) -> list[S
         if same_day:
             same_day[-1].marks += (mark,)
         else:
-            dated.append(Slot(axis_day(state.date), state.date, marks=(mark,)))
+            dated.append(Slot(plain_date(state.date), state.date, marks=(mark,)))
     dated.sort(key=lambda slot: slot.when)
     if slots and dated and all(slot.when is not None for slot in slots) and slots[-1].when > dated[0].when:
         return sorted(slots + dated, key=lambda slot: slot.when)  # history dated after a result: by date
@@ -298,7 +293,7 @@ def _summary(plan: PublicPlan, timeline: Timeline, criterion: Criterion) -> str:
     unit = criterion.unit
     standing = timeline.standing(criterion.id)
     if standing is not None and standing.latest is not None:
-        latest = f"result is {measure(standing.latest, unit)} ({axis_day(standing.latest_date)})"
+        latest = f"result is {measure(standing.latest, unit)} ({plain_date(standing.latest_date)})"
     else:
         point = criterion.history[-1]
         latest = f"value is {measure(point.value, unit)} ({point.period})"
@@ -481,7 +476,7 @@ def _milestones(frame: Frame, unit: str) -> tuple[list[str], int]:
     parts = []
     for (index, mark), target, row in zip(marks, targets, rows):
         x, label_y = frame.x(index), frame.bottom + MILESTONE_BAND + row * MILESTONE_ROW
-        summary = f"Milestone {axis_day(mark.date)}: {mark.title} ({VERDICT_WORDS[mark.milestone]})"
+        summary = f"Milestone {plain_date(mark.date)}: {mark.title} ({VERDICT_WORDS[mark.milestone]})"
         key_x = x - (_width(target, SMALL_FONT_SIZE) + 12) / 2 + 4
         parts += [f'<g class="pb-milestone pb-{mark.state}">', _tooltip(summary),
                   _diamond(x, frame.y(mark.target), mark.state),
