@@ -110,13 +110,15 @@ def _n(value: float) -> str:
     if type(value) is int:
         return str(value)
     text = f"{value:.1f}"
-    text = text[:-2] if text.endswith(".0") else text
+    if text[-1] != "0":
+        return text
+    text = text[:-2]
     return "0" if text == "-0" else text
 
 
 def _element(name: str, attributes: dict[str, object], content: str = "") -> str:
-    written = "".join(f' {key}="{value if isinstance(value, str) else _n(value)}"'
-                      for key, value in attributes.items())
+    written = "".join([f' {key}="{value if isinstance(value, str) else _n(value)}"'
+                       for key, value in attributes.items()])
     return f"<{name}{written}>{content}</{name}>" if content else f"<{name}{written}/>"
 
 
@@ -392,15 +394,11 @@ def criterion_chart(plan: PublicPlan, timeline: Timeline, criterion_id: str, *, 
 
 def _legend(person: str, team: bool, milestones: bool, left: float) -> str:
     """A row of keys above the plot: each line's style beside its name."""
-    keys = [(person, _element("line", {"x1": 0, "y1": 0, "x2": 24, "y2": 0, "stroke": PERSON_COLOUR,
-                                       "stroke-width": 2.5})
-             + _element("circle", {"cx": 12, "cy": 0, "r": 4, "fill": PERSON_COLOUR}))]
+    keys = [(person, _PERSON_KEY)]
     if team:
-        keys.append(("Team", _element("line", {"x1": 0, "y1": 0, "x2": 24, "y2": 0, "stroke": TEAM_COLOUR,
-                                               "stroke-width": 1.5, "stroke-dasharray": "6 4"})
-                     + _square(12, 0)))
+        keys.append(("Team", _TEAM_KEY))
     if milestones:
-        keys.append(("Milestone target", _diamond(12, 0, "upcoming")))
+        keys.append(("Milestone target", _MILESTONE_KEY))
     parts, at = ['<g class="pb-legend">'], left
     for name, sample in keys:
         name = _fit(name, 160)
@@ -535,6 +533,15 @@ def _polyline(points: list[tuple[float, float]], colour: str, style: dict[str, s
     attributes = {"points": " ".join(f"{_n(x)},{_n(y)}" for x, y in points), "fill": "none",
                   "stroke": colour, "stroke-width": "1.5", "stroke-linejoin": "round"}
     return [_element("polyline", {**attributes, **style})]
+
+
+# The legend's samples of each line's style, drawn once.
+_PERSON_KEY = (_element("line", {"x1": 0, "y1": 0, "x2": 24, "y2": 0, "stroke": PERSON_COLOUR, "stroke-width": 2.5})
+               + _element("circle", {"cx": 12, "cy": 0, "r": 4, "fill": PERSON_COLOUR}))
+_TEAM_KEY = (_element("line", {"x1": 0, "y1": 0, "x2": 24, "y2": 0, "stroke": TEAM_COLOUR, "stroke-width": 1.5,
+                               "stroke-dasharray": "6 4"})
+             + _square(12, 0))
+_MILESTONE_KEY = _diamond(12, 0, "upcoming")
 
 
 # Bars
