@@ -3,6 +3,7 @@ renders, made in the workers."""
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import multiprocessing
 import shutil
@@ -26,6 +27,9 @@ from generator.cli import main
 from generator.config import load_project
 from generator.plugin import PlaybookPlugin
 from sitekit import files_holding, make_project, snapshot
+
+# How much the system lets a pipe hold (Linux), or nothing.
+_PIPE_MAX = int(Path("/proc/sys/fs/pipe-max-size").read_text()) if Path("/proc/sys/fs/pipe-max-size").exists() else 0
 
 NAMES = ["Alex Kim", "Bea Lund", "Cai Wen", "Dara Oni", "Eli Moss"]
 
@@ -324,3 +328,37 @@ def test_the_last_sites_pages_are_gone_once_the_build_waits(tmp_path, monkeypatc
         ".nojekyll"]  # moved aside at once: MkDocs finds nothing of its own to remove
     wait()
     assert sorted(path.name for path in site_dir.iterdir()) == [".nojekyll"]
+
+
+def _text_of(size: int) -> str:
+    return "p" * size
+
+
+def _pipe_holds(pool) -> int:
+    return fcntl.fcntl(pool._outqueue._reader.fileno(), fcntl.F_GETPIPE_SZ)
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ") or parallel.RESULTS_PIPE > _PIPE_MAX,
+                    reason="only Linux lets a pipe hold more, up to /proc/sys/fs/pipe-max-size")
+def test_a_workers_part_fits_in_the_pipe_that_brings_it_back():
+    """A part's pages are a few hundred kilobytes, and a pipe holds 64 KiB unless told otherwise: the pool's results
+    pipe holds a whole part, so that a worker hands it over and goes on while the publisher is busy. What does not
+    fit still arrives whole."""
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        before = _pipe_holds(pool)
+        parallel._widen_results_pipe(pool)
+        assert before < 400_000 <= parallel.RESULTS_PIPE == _pipe_holds(pool)
+        sizes = [0, 400_000, 3 * parallel.RESULTS_PIPE]
+        assert list(pool.imap(_text_of, sizes, chunksize=1)) == [_text_of(size) for size in sizes]
+
+
+def test_a_pipe_the_system_will_not_widen_is_left_as_it_is(monkeypatch):
+    """Over a user's limit of pipe memory the system refuses the size: the pool works with the pipe it has."""
+    def refused(*args):
+        raise PermissionError("over the user's limit")
+
+    monkeypatch.setattr(parallel, "fcntl", type("Refusing", (), {"F_SETPIPE_SZ": 1031, "fcntl": staticmethod(refused)}))
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        parallel._widen_results_pipe(pool)
+        assert list(pool.imap(_text_of, [5, 200_000])) == [_text_of(5), _text_of(200_000)]
+    parallel._widen_results_pipe(object())  # no pool's pipe to widen: nothing happens
