@@ -31,7 +31,7 @@ from typing import Iterable
 
 from .asof import amended_after, as_of, stood_on
 from .audience import Audience, SelectedPlan, select, within
-from .check import CheckResult, check_paths
+from .check import CheckResult, check_paths, cycle_collection_paused
 from .config import Project, UsageError
 from .findings import Finding
 from .history import History, earlier_terms, read_history
@@ -325,12 +325,20 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
     cores; a build whose plans fail renders nothing, unless `preview`. With `later`, the build returns while
     its plan pages are still being rendered: `Build.page` gives each once it is done, and the publisher does
     its own work meanwhile (MkDocs reads the playbook's pages, say)."""
-    run = prepare(project, today=today, audience=audience, preview=preview)
-    outcome = Build(**{name: getattr(run, name) for name in Run.__dataclass_fields__})
-    if (run.failed() and not preview) or not render:
-        return outcome
+    # The collector stays paused from the check until the workers fork, where the run is set aside from it
+    # (`generator.memory`): no pass walks the run's records before that.
+    with cycle_collection_paused():
+        run = prepare(project, today=today, audience=audience, preview=preview)
+        outcome = Build(**{name: getattr(run, name) for name in Run.__dataclass_fields__})
+        if (run.failed() and not preview) or not render:
+            return outcome
+        materials = Materials.of(project, today)
+        try:
+            rendering, cache = _workers(outcome, materials, cache, jobs, later)
+        except TemplateProblem as exc:
+            raise BuildError(str(exc)) from None
     try:
-        _render(outcome, Materials.of(project, today), cache, jobs, later)
+        _render(outcome, materials, rendering, cache)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     if preview:
@@ -338,20 +346,27 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
     return outcome
 
 
-def _render(outcome: Build, materials: Materials, cache: dict | None, jobs: int = 1, later: bool = False) -> None:
-    """The build's site: every generated page and file of its audience's plans (their pages on `jobs` cores,
-    and, with `later`, still being rendered there when this returns)."""
+def _workers(outcome: Build, materials: Materials, cache: dict | None, jobs: int,
+             later: bool) -> tuple[Rendering | None, dict | None]:
+    """The plan pages rendered on `jobs` cores: still under way with `later` (the Rendering), else done and in
+    the cache it returns."""
+    if jobs < 2:
+        return None, cache
+    cache = {} if cache is None else cache
+    history = outcome.history if outcome.plans else None
+    work = Work(outcome.plans, materials, outcome.project.settings, outcome.today, history, cache, collect=True)
+    places = list(range(len(outcome.plans)))
+    if later:
+        return Rendering.start(work, places, jobs), cache
+    prerender(work, places, jobs)
+    return None, cache
+
+
+def _render(outcome: Build, materials: Materials, rendering: Rendering | None, cache: dict | None) -> None:
+    """The build's site: every generated page and file of its audience's plans (their pages from the workers'
+    `rendering` while it goes on, or from `cache`)."""
     settings = outcome.project.settings
     history = outcome.history if outcome.plans else None
-    rendering = None
-    if jobs > 1:
-        cache = {} if cache is None else cache
-        work = Work(outcome.plans, materials, settings, outcome.today, history, cache, collect=True)
-        places = list(range(len(outcome.plans)))
-        if later:
-            rendering = Rendering.start(work, places, jobs)
-        else:
-            prerender(work, places, jobs)
     try:
         outcome.site = render_site(outcome.plans, materials.letters, materials.samples, outcome.audience,
                                    outcome.today, settings.policy.acknowledgement_days, rendering or cache,
@@ -415,7 +430,7 @@ def narrowed(whole: Build, audience: Audience, cache: dict[str, tuple] | None = 
     if materials is None or whole.failed():
         return outcome
     try:
-        _render(outcome, materials, cache)
+        _render(outcome, materials, None, cache)
     except TemplateProblem as exc:
         raise BuildError(str(exc)) from None
     return outcome

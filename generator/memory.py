@@ -14,7 +14,9 @@ full pass outnumber a quarter of those it held then: a 5,000-plan build held mil
 a run live to its end. `long_lived` sets everything alive once they are made aside from the collector
 (`gc.freeze`), before the rendering workers are forked, as Python's documentation advises for forked
 processes; `run_over` gives it back when the next run in the process begins, which frees what the last
-run left as before.
+run left as before. A build keeps the collector paused from its check until then (`build.build`): the
+passes that would otherwise walk the records as they are made, only for them to be set aside once made,
+took 0.7 s of a 5,000-plan build on one core while the other waited.
 """
 
 from __future__ import annotations

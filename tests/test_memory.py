@@ -102,6 +102,33 @@ def test_a_build_returns_freed_page_html_as_it_goes(tmp_path, monkeypatch):
     assert finished >= 6 and len(calls) == finished // 2
 
 
+@pytest.mark.parametrize("later", [True, False], ids=["rendering while MkDocs goes on", "rendered first"])
+def test_no_collector_pass_walks_a_run_before_it_is_set_aside(tmp_path, monkeypatch, later):
+    """From the check until the workers fork, a build on many cores makes its records with the collector paused:
+    each pass would walk every record made so far (0.7 s of a 5,000-plan build, on one core while the other
+    waited), only for the records to be set aside once they are made. The collector is on again after."""
+    monkeypatch.setattr(parallel, "SMALLEST", 1)
+    root = _site_of_two_plans(tmp_path / "site")
+    project = load_project(root / "mkdocs.yml")
+    events = []
+    real_long_lived = parallel.long_lived
+    monkeypatch.setattr(parallel, "long_lived", lambda: events.append("set aside") or real_long_lived())
+
+    def seen(phase, info):
+        if phase == "start":
+            events.append("pass")
+
+    gc.callbacks.append(seen)
+    try:
+        made = build(project, today=date(2026, 11, 20), audience=Audience("all"), jobs=2, later=later)
+        made.rendered()
+    finally:
+        gc.callbacks.remove(seen)
+        gc.unfreeze()
+    assert "set aside" in events and "pass" not in events[:events.index("set aside")]
+    assert gc.isenabled()
+
+
 def test_a_run_on_many_cores_is_set_aside_from_the_collector_until_the_next_run(tmp_path, monkeypatch):
     """The records a build renders from stay out of the cycle collector's passes (here and in the forked
     workers) for the rest of the build; the next run gives them back, so a process that builds again frees
