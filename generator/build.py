@@ -332,8 +332,8 @@ def build(project: Project, *, today: date, audience: Audience, preview: bool = 
         outcome = Build(**{name: getattr(run, name) for name in Run.__dataclass_fields__})
         if (run.failed() and not preview) or not render:
             return outcome
-        materials = Materials.of(project, today)
         try:
+            materials = Materials.of(project, today)
             rendering, cache = _workers(outcome, materials, cache, jobs, later)
         except TemplateProblem as exc:
             raise BuildError(str(exc)) from None

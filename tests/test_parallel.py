@@ -233,6 +233,28 @@ def test_a_template_that_fails_on_a_worker_fails_the_build_with_its_line(tmp_pat
     assert multiprocessing.active_children() == []  # no worker is left behind
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("text, message", [
+    ("---\nkinds: [pip]\n---\nHello\n", "playbook/templates/broken.md:1: front matter needs a `title`"),
+    ('---\ntitle: Broken\nkinds: [pip]\nemail: true\nsubject: "{{ plan.id"\n---\nHello\n',
+     "a template's subject is not valid Jinja"),
+], ids=["no title", "subject not Jinja"])
+def test_a_template_that_cannot_be_read_fails_the_build_with_its_file(tmp_path, monkeypatch, caplog, jobs, text,
+                                                                     message):
+    """A letter template that cannot be read fails the build where the workers would start, with what is wrong
+    and no traceback, on one process or on several."""
+    monkeypatch.setattr(parallel, "SMALLEST", 1)
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    root = project(tmp_path / "site")
+    (root / "playbook" / "templates" / "broken.md").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(root)
+    with pytest.raises(Abort):
+        mkdocs_build(load_config(str(_jobs(root, jobs)), site_dir=str(tmp_path / "out")))
+    assert f"playbook: {message}" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert multiprocessing.active_children() == []
+
+
 def test_another_plugin_reading_a_plan_pages_file_finds_its_front_matter(tmp_path, monkeypatch):
     """A plan page's file, read by another plugin before MkDocs reads the page, holds the page's front matter
     (its title), whether or not the page was rendered yet."""
