@@ -110,7 +110,7 @@ def _n(value: float) -> str:
     if type(value) is int:
         return str(value)
     text = f"{value:.1f}"
-    if text[-1] != "0":
+    if text[-1] != "0":  # its one decimal is not a zero
         return text
     text = text[:-2]
     return "0" if text == "-0" else text
