@@ -98,7 +98,7 @@ def made_ahead(paths: Iterable[str]) -> Callable[[], None]:
     does. For fewer than `SMALLEST` files, and on a system without fork (Windows), the writer does it all."""
     paths = list(dict.fromkeys(paths))  # in the writer's order: the process stays ahead of the writer
     if len(paths) < SMALLEST:
-        return _nothing
+        return nothing_to_wait_for
     return _beside(_MAKE_FILES, b"\0".join(map(os.fsencode, paths)))
 
 
@@ -128,13 +128,13 @@ def emptied(directory: str) -> Callable[[], None]:
             entries = [entry.name for entry in found if (not entry.name.startswith(".") and not entry.is_symlink())
                        or (entry.name.startswith(REMOVING) and entry.is_dir(follow_symlinks=False))]
     except OSError:  # no site yet, or not a folder: MkDocs says what is wrong
-        return _nothing
+        return nothing_to_wait_for
     if not entries or not _forks() or not sys.executable:
-        return _nothing
+        return nothing_to_wait_for
     try:
         removing = tempfile.mkdtemp(prefix=REMOVING, dir=directory)
     except OSError:
-        return _nothing
+        return nothing_to_wait_for
     for name in entries:
         try:
             os.rename(os.path.join(directory, name), os.path.join(removing, name))
@@ -154,12 +154,12 @@ def _beside(script: str, given: bytes, *arguments: str) -> Callable[[], None]:
     returns the function that waits for it to end. It is a fresh interpreter rather than a fork: this
     process may be running threads (a pool's) by then. Where it cannot start, nothing is done."""
     if not _forks() or not sys.executable:
-        return _nothing
+        return nothing_to_wait_for
     try:
         child = subprocess.Popen([sys.executable, "-I", "-S", "-c", script, *arguments], stdin=subprocess.PIPE,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
-        return _nothing
+        return nothing_to_wait_for
     try:
         with child.stdin:
             child.stdin.write(given)
@@ -168,8 +168,8 @@ def _beside(script: str, given: bytes, *arguments: str) -> Callable[[], None]:
     return child.wait
 
 
-def _nothing() -> None:
-    pass
+def nothing_to_wait_for() -> None:
+    """The wait `made_ahead` and `emptied` return when they started no process."""
 
 
 # Plans in one part of the work: a publisher that reads the pages in the plans' order waits for one part at a time.

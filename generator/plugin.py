@@ -90,8 +90,9 @@ class PlaybookPlugin(BasePlugin):
         self.plans_dir: Path | None = None
         self._full_content: dict[str, str] = {}
         self._built_keys: dict[str, str | None] = {}  # the key each generated page had in the last build
-        self._made_ahead = _nothing  # waits for the process that makes the generated files (`parallel.made_ahead`)
-        self._emptied = _nothing  # waits for the process that removes the last build's site (`parallel.emptied`)
+        # Waits for the process that makes the generated files (`parallel.made_ahead`), and for the one that
+        # removes the last build's site (`parallel.emptied`).
+        self._made_ahead = self._emptied = parallel.nothing_to_wait_for
         self.dirty = True  # whether MkDocs keeps the last build's site (unknown until MkDocs starts the plugin)
         self._finished = 0  # generated pages finished in this build
 
@@ -375,10 +376,6 @@ def _register_with_macros(macros, values: dict) -> None:
 
 def _unchanged() -> bool:
     return False
-
-
-def _nothing() -> None:
-    pass
 
 
 def _problems_banner(result: Build) -> str:
