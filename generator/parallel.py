@@ -74,89 +74,77 @@ def mapped(function, items: list, jobs: int):
         yield from pool.imap_unordered(function, items, chunksize=1)
 
 
-# Makes each path read from its input (NUL-separated) as an empty file in its folder; a path it cannot make is left.
-_MAKE_FILES = """
-import os, sys
-for path in sys.stdin.buffer.read().split(b"\\0"):
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666))
-    except OSError:
-        pass
-"""
-
-
-def made_ahead(paths: Iterable[str]) -> Callable[[], None]:
+def made_ahead(paths: Iterable[str], last: str | None = None) -> Callable[[], None]:
     """Make the files `paths` (empty, with their folders) in a process of its own, ahead of the writer that
-    fills them; returns the function that waits for that process to end.
+    fills them, from the last build's site where it had them (`last`, from `set_aside`); returns the function
+    that waits for that process to end, after which nothing of `last` is left.
 
-    Writing into a file that is there costs a kernel a fraction of making one, and making one in a
-    folder of its own costs most: about a millisecond on some file systems, and with MkDocs's directory
-    URLs every page has a folder of its own. The process makes them on another core while the writer
-    renders pages. It never empties a file (a file it reaches after the writer keeps what the writer
-    wrote), and a path it cannot make is left to the writer, which makes its folders itself as it always
-    does. For fewer than `SMALLEST` files, and on a system without fork (Windows), the writer does it all."""
+    Writing into a file that is there costs a kernel a fraction of making one, and making one in a folder of
+    its own costs most, with MkDocs's directory URLs every page has a folder of its own. The process
+    (`site_files`) makes them on another core while the writer renders pages, and takes a folder the last site
+    had whole, with its files emptied and what the site no longer has moved out. It never empties or replaces
+    a file the writer has made, and a path it cannot make is left to the writer, which makes its folders itself
+    as it always does. For fewer than `SMALLEST` files the writer makes them all, and the process only removes
+    `last`; without fork (Windows), the writer does it all and `last` is removed when the build waits."""
     paths = list(dict.fromkeys(paths))  # in the writer's order: the process stays ahead of the writer
     if len(paths) < SMALLEST:
+        paths = []
+    if not paths and not last:
         return nothing_to_wait_for
-    return _beside(_MAKE_FILES, b"\0".join(map(os.fsencode, paths)))
+    made = _beside(SITE_FILES, b"\0".join(map(os.fsencode, paths)), *([last] if last else []))
+
+    def done() -> None:
+        made()
+        if last:
+            shutil.rmtree(last, ignore_errors=True)  # what the process left, or all of it if it could not start
+
+    return done
 
 
-# Removes the folder it is given, and all in it.
-_REMOVE = """
-import shutil, sys
-shutil.rmtree(sys.argv[1], ignore_errors=True)
-"""
-# The folder, inside a site's folder, that the last site's files are moved into while they are removed. It is
-# hidden, as the site's own files never are: MkDocs leaves it alone, and a folder left by a build that was
-# killed is removed by the next.
+# The script that lays out a site's files (run by path: it is standard library only).
+SITE_FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site_files.py")
+# The folder, inside a site's folder, that the last site's files are moved into while this build takes from them
+# and removes the rest. It is hidden, as the site's own files never are: MkDocs leaves it alone, and a folder left
+# by a build that was killed is removed by the next.
 REMOVING = ".playbook-removing-"
 
 
-def emptied(directory: str) -> Callable[[], None]:
-    """Empty `directory` of what MkDocs removes before a build (all but its hidden entries), on another core;
-    returns the function that waits until it is done.
+def set_aside(directory: str) -> str | None:
+    """Move what MkDocs removes before a build from `directory` (all but its hidden entries) into a hidden folder
+    of its own, for `made_ahead` to take from and remove; returns that folder (None: nothing was moved).
 
-    Removing the last build's site, file by file, is a tenth of rebuilding it, and it ran on one core before
-    anything else: here it takes a few renames. The entries move into a hidden folder of the site's (the same
-    file system, so nothing is copied), which a process of its own removes while the build goes on; what it
-    could not remove is removed when the build waits for it, so the finished site never holds the last one's
-    pages. A link, and an entry that cannot be moved (one in use, on some systems), are left where they are
-    for MkDocs's own cleaning. Without fork (Windows), MkDocs does it all."""
+    Removing the last build's site, file by file, and making it again cost more than rebuilding it. Here it
+    takes a few renames, and MkDocs finds nothing of its own to remove. A link, and an entry that cannot be
+    moved (one in use, on some systems), are left where they are for MkDocs's own cleaning. Without fork
+    (Windows), MkDocs does it all."""
     try:
         with os.scandir(directory) as found:
             entries = [entry.name for entry in found if (not entry.name.startswith(".") and not entry.is_symlink())
                        or (entry.name.startswith(REMOVING) and entry.is_dir(follow_symlinks=False))]
     except OSError:  # no site yet, or not a folder: MkDocs says what is wrong
-        return nothing_to_wait_for
+        return None
     if not entries or not _forks() or not sys.executable:
-        return nothing_to_wait_for
+        return None
     try:
-        removing = tempfile.mkdtemp(prefix=REMOVING, dir=directory)
+        last = tempfile.mkdtemp(prefix=REMOVING, dir=directory)
     except OSError:
-        return nothing_to_wait_for
+        return None
     for name in entries:
         try:
-            os.rename(os.path.join(directory, name), os.path.join(removing, name))
+            os.rename(os.path.join(directory, name), os.path.join(last, name))
         except OSError:
             pass
-    removed = _beside(_REMOVE, b"", removing)
-
-    def done() -> None:
-        removed()
-        shutil.rmtree(removing, ignore_errors=True)  # what the process left, or all of it if it could not start
-
-    return done
+    return last
 
 
 def _beside(script: str, given: bytes, *arguments: str) -> Callable[[], None]:
-    """Run `script` in a fresh interpreter, which reads `given` on its input, while this process goes on;
-    returns the function that waits for it to end. It is a fresh interpreter rather than a fork: this
+    """Run the script at `script` in a fresh interpreter, which reads `given` on its input, while this process
+    goes on; returns the function that waits for it to end. It is a fresh interpreter rather than a fork: this
     process may be running threads (a pool's) by then. Where it cannot start, nothing is done."""
     if not _forks() or not sys.executable:
         return nothing_to_wait_for
     try:
-        child = subprocess.Popen([sys.executable, "-I", "-S", "-c", script, *arguments], stdin=subprocess.PIPE,
+        child = subprocess.Popen([sys.executable, "-I", "-S", script, *arguments], stdin=subprocess.PIPE,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         return nothing_to_wait_for
@@ -169,7 +157,7 @@ def _beside(script: str, given: bytes, *arguments: str) -> Callable[[], None]:
 
 
 def nothing_to_wait_for() -> None:
-    """The wait `made_ahead` and `emptied` return when they started no process."""
+    """The wait `made_ahead` returns when it started no process."""
 
 
 # Plans in one part of the work: a publisher that reads the pages in the plans' order waits for one part at a time.

@@ -28,6 +28,7 @@ back to the system, a few hundred pages at a time, once it is let go of (`genera
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from collections.abc import Callable
 from functools import partial
@@ -90,9 +91,10 @@ class PlaybookPlugin(BasePlugin):
         self.plans_dir: Path | None = None
         self._full_content: dict[str, str] = {}
         self._built_keys: dict[str, str | None] = {}  # the key each generated page had in the last build
-        # Waits for the process that makes the generated files (`parallel.made_ahead`), and for the one that
-        # removes the last build's site (`parallel.emptied`).
-        self._made_ahead = self._emptied = parallel.nothing_to_wait_for
+        # The last build's site, set aside until the generated files are made from it (`parallel.set_aside`), and
+        # the wait for the process that makes them and removes the rest of it (`parallel.made_ahead`).
+        self._last_site: str | None = None
+        self._made_ahead = parallel.nothing_to_wait_for
         self.dirty = True  # whether MkDocs keeps the last build's site (unknown until MkDocs starts the plugin)
         self._finished = 0  # generated pages finished in this build
 
@@ -107,7 +109,7 @@ class PlaybookPlugin(BasePlugin):
 
     def on_pre_build(self, *, config):
         if not self.serving and not self.dirty:  # MkDocs is about to remove the last build's site
-            self._emptied = parallel.emptied(config.site_dir)
+            self._last_site = parallel.set_aside(config.site_dir)
 
     def on_config(self, config):
         self._finished = 0
@@ -193,7 +195,9 @@ class PlaybookPlugin(BasePlugin):
             files.append(file)
         if not self.serving:
             # MkDocs copies the assets, then writes the pages: their files are made ahead of it, in that order.
-            self._made_ahead = parallel.made_ahead(file.abs_dest_path for file in assets + generated)
+            self._made_ahead = parallel.made_ahead((file.abs_dest_path for file in assets + generated),
+                                                   self._last_site)
+            self._last_site = None
         self.finisher = Finisher(config.mdx_configs, config.use_directory_urls)
         self.frames = Frames()
         log.info(f"{plural(len(result.plans), 'plan')} published for the audience `{self.audience}`, as of {self.today}")
@@ -212,14 +216,20 @@ class PlaybookPlugin(BasePlugin):
         return env
 
     def on_post_build(self, *, config):
-        self._made_ahead()
-        self._emptied()
+        self._waited()
 
     def on_build_error(self, *, error):
         if self.result is not None:
             self.result.stop_rendering()
+        self._waited()
+
+    def _waited(self) -> None:
+        """Wait for the files made ahead; and, if the build ended before they were, remove the last site."""
         self._made_ahead()
-        self._emptied()
+        self._made_ahead = parallel.nothing_to_wait_for
+        if self._last_site is not None:
+            shutil.rmtree(self._last_site, ignore_errors=True)
+            self._last_site = None
 
     def _page(self, uri: str):
         """The generated page at `uri`, once it is rendered (None: no such page)."""

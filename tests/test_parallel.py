@@ -114,13 +114,13 @@ def test_a_site_whose_files_were_made_ahead_is_the_site_mkdocs_writes_alone(tmp_
     paths_made = []
     real = parallel.made_ahead
 
-    def recorded(paths):
+    def recorded(paths, last=None):
         paths_made.extend(paths)
-        return real(paths_made)
+        return real(paths_made, last)
 
     monkeypatch.setattr(parallel, "made_ahead", recorded)
     mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "ahead")))
-    monkeypatch.setattr(parallel, "made_ahead", lambda paths: lambda: None)
+    monkeypatch.setattr(parallel, "made_ahead", lambda paths, last=None: lambda: None)
     mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "alone")))
 
     def tree(folder):
@@ -285,9 +285,13 @@ def _built_into(root: Path, out: Path, dirty: bool = False) -> None:
         config.plugins.on_shutdown()
 
 
-def test_a_build_into_the_last_builds_site_removes_what_mkdocs_removes_and_nothing_else(tmp_path, monkeypatch):
-    """The last build's site is removed beside the build (`parallel.emptied`): what is left is the site a build
-    into an empty folder makes, with the folder's hidden files and links as MkDocs leaves them."""
+@pytest.mark.parametrize("smallest", [parallel.SMALLEST, 1], ids=["removed beside", "taken from"])
+def test_a_build_into_the_last_builds_site_removes_what_mkdocs_removes_and_nothing_else(tmp_path, monkeypatch,
+                                                                                        smallest):
+    """The last build's site is set aside (`parallel.set_aside`), its files taken for this build's where it had
+    them and the rest removed beside the build (`parallel.made_ahead`): what is left is the site a build into an
+    empty folder makes, with the folder's hidden files and links as MkDocs leaves them."""
+    monkeypatch.setattr(parallel, "SMALLEST", smallest)
     monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
     root = project(tmp_path / "site")
     monkeypatch.chdir(root)
@@ -333,9 +337,11 @@ def test_a_failed_build_leaves_no_removal_going_on(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("starts", [True, False], ids=["removed beside", "process cannot start"])
-def test_the_last_sites_pages_are_gone_once_the_build_waits(tmp_path, monkeypatch, starts):
-    """Whether or not the removing process could start, nothing of the last site is left once the build has
-    waited for it: not even in the hidden folder it was moved into."""
+@pytest.mark.parametrize("made", [[], ["index.html", "plans/alex-kim/index.html"]], ids=["nothing made", "made"])
+def test_the_last_sites_pages_are_gone_once_the_build_waits(tmp_path, monkeypatch, starts, made):
+    """Whether or not the process could start, and whether or not it made files from the last site, nothing of
+    the last site is left once the build has waited for it: not even in the hidden folder it was moved into."""
+    monkeypatch.setattr(parallel, "SMALLEST", 1)
     site_dir = tmp_path / "out"
     (site_dir / "plans" / "sam-poe-pip").mkdir(parents=True)
     (site_dir / "plans" / "sam-poe-pip" / "index.html").write_text("Sam Poe's PIP", encoding="utf-8")
@@ -345,11 +351,24 @@ def test_the_last_sites_pages_are_gone_once_the_build_waits(tmp_path, monkeypatc
         def refused(*args, **kwargs):
             raise OSError("no processes left")
         monkeypatch.setattr(parallel.subprocess, "Popen", refused)
-    wait = parallel.emptied(str(site_dir))
-    assert sorted(path.name for path in site_dir.iterdir() if not path.name.startswith(parallel.REMOVING)) == [
+    last = parallel.set_aside(str(site_dir))
+    assert sorted(path.name for path in site_dir.iterdir() if path != Path(last)) == [
         ".nojekyll"]  # moved aside at once: MkDocs finds nothing of its own to remove
+    assert Path(last).name.startswith(parallel.REMOVING)
+    wait = parallel.made_ahead([str(site_dir / path) for path in made], last)
     wait()
-    assert sorted(path.name for path in site_dir.iterdir()) == [".nojekyll"]
+    wait()  # waiting again is harmless
+    left = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*") if path.is_file())
+    assert left == (sorted([".nojekyll", *made]) if starts else [".nojekyll"])
+    assert not files_holding(site_dir, "Sam Poe") and not files_holding(site_dir, "home")
+
+
+def test_a_site_folder_with_nothing_of_mkdocs_is_not_set_aside(tmp_path):
+    assert parallel.set_aside(str(tmp_path / "none yet")) is None
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / ".git").mkdir()
+    assert parallel.set_aside(str(tmp_path / "out")) is None
+    assert [path.name for path in (tmp_path / "out").iterdir()] == [".git"]
 
 
 def _text_of(size: int) -> str:
