@@ -136,13 +136,14 @@ class Build(Run):
     def assets(self) -> dict[str, str]:
         return self.site.assets if self.site else {}
 
-    def page(self, uri: str) -> Page | None:
+    def page(self, uri: str, body: bool = True) -> Page | None:
         """The generated page at `uri` with its text, waiting for it while it is rendered on another core (`build`'s
-        `later`); None when the site has no such page. BuildError for a template that cannot be filled."""
+        `later`) unless only its front matter is asked for (`body` false); None when the site has no such page.
+        BuildError for a template that cannot be filled."""
         if self.site is None:
             return None
         try:
-            return self.site.page(uri)
+            return self.site.page(uri, body)
         except TemplateProblem as exc:
             self.stop_rendering()
             raise BuildError(str(exc)) from None

@@ -97,6 +97,9 @@ class PlaybookPlugin(BasePlugin):
         self._made_ahead = parallel.nothing_to_wait_for
         self.dirty = True  # whether MkDocs keeps the last build's site (unknown until MkDocs starts the plugin)
         self._finished = 0  # generated pages finished in this build
+        self._put_in_when_written = False  # whether generated pages get their HTML as they are written (`on_nav`)
+        self._unwritten: set[str] = set()  # generated pages that get their HTML as they are written
+        self._files: Files | None = None
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -113,6 +116,7 @@ class PlaybookPlugin(BasePlugin):
 
     def on_config(self, config):
         self._finished = 0
+        self._unwritten = set()
         options = {key: value for key, value in self.config.items() if value is not None}
         try:
             settings = settings_from(options, "mkdocs.yml")
@@ -205,6 +209,12 @@ class PlaybookPlugin(BasePlugin):
 
     def on_nav(self, nav, *, config, files):
         self.nav_pages = {page.file.src_uri for page in nav.pages}
+        # A generated page's HTML is put in when MkDocs writes the page rather than when it reads it, so that the
+        # build goes on while the page is rendered on another core; unless another plugin reads the pages' HTML
+        # as they are read. A preview renders its pages before.
+        self._files = files
+        self._put_in_when_written = not self.serving and all(
+            getattr(handler, "__self__", None) is self for handler in config.plugins.events["page_content"])
         return nav
 
     def on_env(self, env, *, config, files):
@@ -212,10 +222,13 @@ class PlaybookPlugin(BasePlugin):
         # `mkdocs serve` build many times (Jinja checks each template's source against its bytecode).
         env.bytecode_cache = THEME_BYTECODE
         env.globals["playbook_frame"] = self.frames.render
-        self.result.rendered()  # every page has been read: the workers are done
+        if not self._put_in_when_written:
+            self.result.rendered()  # every page has been read: the workers are done
         return env
 
     def on_post_build(self, *, config):
+        if self.result is not None:
+            self.result.rendered()  # every page has been written: the workers are done
         self._waited()
 
     def on_build_error(self, *, error):
@@ -231,16 +244,17 @@ class PlaybookPlugin(BasePlugin):
             shutil.rmtree(self._last_site, ignore_errors=True)
             self._last_site = None
 
-    def _page(self, uri: str):
-        """The generated page at `uri`, once it is rendered (None: no such page)."""
+    def _page(self, uri: str, body: bool = True):
+        """The generated page at `uri`, once it is rendered, or as soon as its front matter is known (`body` false);
+        None: no such page."""
         try:
-            return self.result.page(uri)
+            return self.result.page(uri, body)
         except BuildError as exc:
             raise PluginError(f"playbook: {exc}") from None
 
     def _source(self, uri: str) -> str:
         """A generated page's source, as another plugin reading its file finds it: front matter and placeholder."""
-        return self._page(uri).front + PAGE_BODY
+        return self._page(uri, body=False).front + PAGE_BODY
 
     @event_priority(50)  # before the macros plugin, which reads `render_macros` from the page's meta
     def _render_page(self, markdown: str, *, page: Page, config, files) -> str:
@@ -280,27 +294,45 @@ class PlaybookPlugin(BasePlugin):
         del page.read_source  # the method is the page's own again
         source = config.plugins.on_page_read_source(page=page, config=config)
         if source is None:
-            page.markdown, page.meta = PAGE_BODY, self._page(page.file.src_uri).meta()
+            page.markdown, page.meta = PAGE_BODY, self._page(page.file.src_uri, body=False).meta()
         else:  # another plugin gave the page's source
             page.markdown, page.meta = get_data(source)
 
     def _render_generated(self, page: Page, config, files) -> None:
-        """What `Page.render` gives a page, for a generated page: its finished HTML and table of contents."""
+        """What `Page.render` gives a page, for a generated page: its finished HTML and table of contents, now or
+        when the page is written (`_put_in`)."""
         del page.render
-        generated = self._page(page.file.src_uri)
-        page.content = self._finish(page, generated, files)
         page._title_from_render = None  # the title is the front matter's
         if page.file.src_uri not in self.nav_pages and framed(page.file.src_uri):
             self.frames.use_for(page)
+        if self._put_in_when_written:
+            page.content = ""
+            self._unwritten.add(page.file.src_uri)
+        else:
+            self._put_in_page(page, files)
+
+    def _put_in_page(self, page: Page, files) -> None:
+        generated = self._page(page.file.src_uri)
+        page.content = self._finish(page, generated, files)
         if not self.serving:  # the page holds its HTML from now on: a build keeps one copy of each page
             self.result.pages[generated.uri] = replace(generated, body="")
             self._finished += 1
             if self._finished % RETURN_EVERY == 0:
                 freed_returned()
 
+    @event_priority(200)  # before every other plugin, the search first (`_headline_for_search`), reads the page
+    def _put_in(self, context, *, page: Page, config, nav):
+        """A generated page's HTML and table of contents, put in as the page is written."""
+        if page.file.src_uri in self._unwritten:
+            self._unwritten.discard(page.file.src_uri)
+            self._put_in_page(page, self._files)
+        return context
+
     def on_page_content(self, html: str, *, page: Page, config, files) -> str:
-        generated = self._page(page.file.src_uri) if self.result else None
-        if generated is None or PAGE_BODY not in html:
+        if not self.result or PAGE_BODY not in html:
+            return html
+        generated = self._page(page.file.src_uri)
+        if generated is None:
             return html
         # Under `serve` with failing plans, the page went through Markdown for the problems' banner.
         return html.replace(PAGE_BODY, self._finish(page, generated, files), 1)
@@ -344,7 +376,7 @@ class PlaybookPlugin(BasePlugin):
             page.content = full
         return context
 
-    on_page_context = CombinedEvent(_headline_for_search, _whole_page_again)
+    on_page_context = CombinedEvent(_put_in, _headline_for_search, _whole_page_again)
 
     def on_post_page(self, output: str, *, page: Page, config) -> str:
         if not self.serving and page.meta.get("template") == FRAME_TEMPLATE:

@@ -15,7 +15,7 @@ from generator.model import PublicPlan
 from generator.render.letters import Letters
 from bs4 import BeautifulSoup
 
-from generator.render.pages import plan_uri, relative, render_plan, team_uri
+from generator.render.pages import plan_front, plan_uri, relative, render_plan, team_uri
 from generator.schedule import check_in_dates, expected_check_ins
 from generator.timeline import build_timeline
 from sitekit import REPO
@@ -48,6 +48,19 @@ def test_a_page_is_rendered_only_from_the_redacted_record(record):
     with pytest.raises(TypeError, match="PublicPlan"):
         render_plan(plan, LETTERS, build_timeline(plan, TODAY))
     assert "SECRET-PAGE-NOTE" not in page_of(plan)
+
+
+@pytest.mark.parametrize("text, name", [
+    (PIP, "emea-west/jordan-lee-pip-2026-11.yaml"),
+    (GROWTH.change("  name: Alex Kim", '  name: "Alex <b>Kim</b> \\u2028 \\"Lex\\""'), "alex-kim-growth-2026-11.yaml"),
+    (COACHING, "sam-rivera-coaching-2026-11.yaml"),
+])
+def test_a_plan_pages_front_matter_is_known_before_the_page_is_rendered(record, text, name):
+    """A build reads a plan page's title before the page is rendered on another core: it is the rendered one."""
+    public = PublicPlan.of(record(text, name))
+    rendered = render_plan(public, LETTERS, build_timeline(public, TODAY))
+    assert plan_front(public) == rendered.front
+    assert public.person.name.split()[0] in rendered.front
 
 
 def test_a_pip_page_has_its_sections_and_a_growth_page_has_no_escalation(record):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import json
 import multiprocessing
 import shutil
 import time
@@ -226,7 +227,7 @@ def test_a_template_that_fails_on_a_worker_fails_the_build_with_its_line(tmp_pat
     with pytest.raises(Abort):
         mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "out")))
     # Named at the failing plan's own page, not at whichever page was read when its part of the work came back.
-    assert "Error reading page 'plans/jordan-lee-pip-2026-11/index.md'" in caplog.text
+    assert "Error building page 'plans/jordan-lee-pip-2026-11/index.md'" in caplog.text
     assert (f"playbook: playbook/templates/agreement-email.md:{line}: a value the template uses is missing for plan "
             "`jordan-lee-pip-2026-11`") in caplog.text
     assert "Traceback" not in caplog.text
@@ -272,6 +273,55 @@ def test_another_plugin_reading_a_plan_pages_file_finds_its_front_matter(tmp_pat
     mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "out")))
     seen = (root / "seen.md").read_text(encoding="utf-8")
     assert seen.startswith("---\ntitle: \"Jordan Lee: Performance improvement plan\"")
+
+
+_SEEN_HOOKS = """
+import json
+from mkdocs.plugins import event_priority
+seen = {}
+URI = "plans/jordan-lee-pip-2026-11/index.md"
+def on_page_content(html, page, config, files):
+    if page.file.src_uri == URI:
+        seen["read"] = html
+@event_priority(150)
+def on_page_context(context, page, config, nav):
+    if page.file.src_uri == URI:
+        seen["written"] = page.content
+def on_post_build(config):
+    with open("seen.json", "w", encoding="utf-8") as out:
+        json.dump(seen, out)
+"""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_plan_pages_html_is_there_for_other_plugins_as_pages_are_read_or_written(tmp_path, monkeypatch, jobs):
+    """A plan page's HTML is put in as the page is written, so that the build goes on while it is rendered; with
+    a plugin that reads the pages' HTML as they are read, it is put in then, as MkDocs does. The site is the same
+    either way, and a plugin reading the pages as they are written finds their HTML in both."""
+    monkeypatch.setattr(parallel, "SMALLEST", 1)
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-11-20")
+    root = project(tmp_path / "site")
+    config = _jobs(root, jobs)
+    (root / "read.py").write_text(_SEEN_HOOKS, encoding="utf-8")
+    (root / "written.py").write_text(_SEEN_HOOKS.replace("def on_page_content", "def _not_an_event"),
+                                     encoding="utf-8")
+    plain = config.read_text(encoding="utf-8")
+    monkeypatch.chdir(root)
+    mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "alone")))
+    seen = {}
+    for hooks in ("written", "read"):
+        config.write_text(plain + f"\nhooks:\n  - {hooks}.py\n", encoding="utf-8")
+        mkdocs_build(load_config(str(config), site_dir=str(tmp_path / hooks)))
+        seen[hooks] = json.loads((root / "seen.json").read_text(encoding="utf-8"))
+    html = seen["read"]["read"]
+    assert "Jordan Lee" in html and "<h2" in html
+    assert seen["read"]["written"] == seen["written"]["written"] == html
+    assert "read" not in seen["written"]
+
+    def site(name):
+        return {path: digest for path, digest in snapshot(tmp_path / name).items() if path != "sitemap.xml.gz"}
+
+    assert site("alone") == site("written") == site("read")
 
 
 def _built_into(root: Path, out: Path, dirty: bool = False) -> None:

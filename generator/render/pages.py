@@ -220,8 +220,16 @@ def render_plan(plan: PublicPlan, letters: Letters, timeline: Timeline, acknowle
         "previous": previous,
         "version_link": version_url(versions_url, plan.playbook_version) if plan.playbook_version else None,
     }
-    return generated_page("plan.html.j2", f"{plan.person.name}: {KIND_LABELS[plan.kind]}", context,
-                          search="plan-search.html.j2")
+    return generated_page("plan.html.j2", plan_title(plan), context, search="plan-search.html.j2")
+
+
+def plan_title(plan: PublicPlan) -> str:
+    return f"{plan.person.name}: {KIND_LABELS[plan.kind]}"
+
+
+def plan_front(plan: PublicPlan) -> str:
+    """A plan page's front matter, the one `render_plan` gives it, known before the page is rendered."""
+    return front_matter(plan_title(plan), robots=NOINDEX)
 
 
 def _longest_overdue(timeline: Timeline):

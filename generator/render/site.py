@@ -37,7 +37,7 @@ from .dashboard import (COMPLIANCE_PAGE, PEOPLE_INDEX, PLANS_CSV, PLANS_JSON, PL
 from .jinja import front_values, markdown_env
 from .letters import Letters, TemplateProblem, _template_line, letter_html
 from .pages import (KIND_LABELS, PlanHistory, feed_uri, plan_calendar_uri, MANAGERS_INDEX, PLANS_INDEX, RESPONSES, RESPONSE_PAGES, TEAMS_INDEX, plan_uri, render_indexes,
-                    render_plan)
+                    plan_front, render_plan)
 from .reference import field_rows, rule_views
 
 STYLESHEET = "assets/playbook.css"
@@ -110,11 +110,12 @@ class Site:
     later: object | None = None  # where the plan pages still being rendered arrive (`parallel.Rendering`)
     _page_context: dict | None = field(default=None, repr=False)
 
-    def page(self, uri: str) -> Page | None:
+    def page(self, uri: str, body: bool = True) -> Page | None:
         """The generated page at `uri` with its text (None: the site has no such page). A plan page still being
-        rendered on another core is waited for; a template that cannot be filled raises TemplateProblem."""
+        rendered on another core is waited for, unless only its front matter is asked for (`body` false); a
+        template that cannot be filled raises TemplateProblem."""
         page = self.pages.get(uri)
-        if page is not None and page.body is None:
+        if page is not None and page.body is None and (body or page.front is None):
             rendered = self.later.get(page.key)
             if rendered is None:
                 raise RuntimeError(f"the page {uri} was never rendered")
@@ -288,7 +289,7 @@ def plan_pages(chosen: list[SelectedPlan], selected: list[SelectedPlan], letters
                    f"|{','.join(c.id for c in commits)}")
         key = hashlib.sha256(f"{made_of}|{salt}".encode()).hexdigest()
         if later:
-            made[uri] = Page(uri, None, None, key=key)
+            made[uri] = Page(uri, plan_front(one.plan), None, key=key)
             continue
         rendered = cache.get(key) if cache is not None else None
         if rendered is None:
