@@ -79,7 +79,7 @@ class Page:
     """
 
     uri: str  # the source path MkDocs sees, e.g. plans/jordan-lee-pip-2026-10/index.md
-    front: str | None  # YAML front matter: the title and meta values (None: on its way, see `Site.page`)
+    front: str | None  # YAML front matter: the title and meta values (None: on its way with the body, see `Site.page`)
     body: str | None  # HTML (None: on its way)
     in_nav: bool = False
     key: str | None = None
