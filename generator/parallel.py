@@ -80,7 +80,7 @@ def made_ahead(paths: Iterable[str], last: str | None = None) -> Callable[[], No
     that waits for that process to end, after which nothing of `last` is left.
 
     Writing into a file that is there costs a kernel a fraction of making one, and making one in a folder of
-    its own costs most, with MkDocs's directory URLs every page has a folder of its own. The process
+    its own costs most: with MkDocs's directory URLs every page has a folder of its own. The process
     (`site_files`) makes them on another core while the writer renders pages, and takes a folder the last site
     had whole, with its files emptied and what the site no longer has moved out. It never empties or replaces
     a file the writer has made, and a path it cannot make is left to the writer, which makes its folders itself

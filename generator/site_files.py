@@ -32,8 +32,8 @@ import os
 import shutil
 import sys
 
-# Inside LAST, the folder that what the site will not have is moved into, out of the folders this build takes. It
-# is hidden, as no name in LAST is (the last site's hidden entries stay in the site): it cannot be one of them.
+# Inside LAST, the folder that what the site will not have is moved into, out of the folders this build takes. The
+# only hidden names in LAST are folders left by builds that were stopped (`parallel.REMOVING`): it is none of them.
 STALE = b".stale"
 
 
