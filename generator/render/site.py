@@ -79,7 +79,7 @@ class Page:
     """
 
     uri: str  # the source path MkDocs sees, e.g. plans/jordan-lee-pip-2026-10/index.md
-    front: str | None  # YAML front matter: the title and meta values (None: on its way with the body, see `Site.page`)
+    front: str  # YAML front matter: the title and meta values, known before the body (`pages.plan_front`)
     body: str | None  # HTML (None: on its way)
     in_nav: bool = False
     key: str | None = None
@@ -115,7 +115,7 @@ class Site:
         rendered on another core is waited for, unless only its front matter is asked for (`body` false); a
         template that cannot be filled raises TemplateProblem."""
         page = self.pages.get(uri)
-        if page is not None and page.body is None and (body or page.front is None):
+        if page is not None and page.body is None and body:
             rendered = self.later.get(page.key)
             if rendered is None:
                 raise RuntimeError(f"the page {uri} was never rendered")
