@@ -15,7 +15,7 @@ a millisecond, as the kernel passes over the freed places; a rebuild removed the
 folder taken whole from the last site brings all of its files with one rename.
 
 What it promises the writer, which may reach any file first:
-- a file the writer made is never replaced, moved or emptied;
+- a file or folder the writer made is never replaced, moved or emptied;
 - a file taken from the last site is emptied before it is in the site, so a page of the last site never shows
   where this build has not written;
 - nothing of the last site that this build does not make stays in the site: it is moved out of every folder
@@ -28,6 +28,8 @@ This module is standard library only, and reads nothing of the package's: it run
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import sys
@@ -146,15 +148,41 @@ class _Taken:
             if parent in self.whole:
                 self.whole.add(relative)
                 return
-            try:
-                # A folder the writer has made and put nothing in yet is replaced: the writer finds this one by
-                # the same path. One it has put something in is not (the kernel refuses a folder that is not empty).
-                os.rename(os.path.join(self.last, relative), os.path.join(self.site, relative))
+            if _moved(os.path.join(self.last, relative), os.path.join(self.site, relative)):
                 self.whole.add(relative)
                 return
-            except OSError:
-                pass
         os.makedirs(os.path.join(self.site, relative), exist_ok=True)
+
+
+def _no_replace_rename():
+    """The system's `renameat2`, which can rename without replacing; None where it has none (not Linux, or a C
+    library without it)."""
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+_RENAME = _no_replace_rename()
+_AT_FDCWD, _RENAME_NOREPLACE = -100, 1
+
+
+def _moved(source: bytes, target: bytes) -> bool:
+    """Whether the folder `source` was moved to `target`, which was not there: a folder the writer has made, even
+    an empty one, is never replaced. Replacing it would remove it under the writer, which may have looked it up
+    to make a file in it: the file would fail to be made. Where the system cannot rename without replacing
+    (no `renameat2`, or a file system that refuses the flag), nothing is moved."""
+    global _RENAME
+    if _RENAME is None:
+        return False
+    if _RENAME(_AT_FDCWD, source, _AT_FDCWD, target, _RENAME_NOREPLACE) == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):  # not on this file system: not again
+        _RENAME = None
+    return False
 
 
 def _alone(entry: os.DirEntry) -> bool:

@@ -73,11 +73,13 @@ def test_what_the_writer_made_first_stays_as_it_wrote_it(tmp_path):
     })
     _write(site / "plans" / "alex-kim" / "index.html", "written")  # a folder the writer has begun to fill
     _write(site / "index.html", "written")
-    (site / "people").mkdir()  # a folder the writer has made, empty yet
+    (site / "people").mkdir()  # a folder the writer has made, empty yet: it may be about to make a file in it
+    made = (site / "people").stat().st_ino
     wanted = ["plans/alex-kim/index.html", "people/alex-kim/index.html", "people/bea-lund/index.html", "index.html"]
     _laid_out(site, wanted, last)
     assert _files(site) == {"plans/alex-kim/index.html": "written", "index.html": "written",
                             "people/alex-kim/index.html": "", "people/bea-lund/index.html": ""}
+    assert (site / "people").stat().st_ino == made  # not replaced by the last site's: it was never removed
 
 
 def test_links_in_the_last_site_are_neither_followed_nor_taken(tmp_path):
