@@ -13,6 +13,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 import generator.parallel as parallel
+import generator.site_files as site_files
 from generator.site_files import lay_out
 from sitekit import files_holding, make_project, snapshot
 
@@ -60,6 +61,19 @@ def test_the_last_sites_folders_and_files_are_taken_empty_and_the_rest_removed(t
     assert (site / "plans" / "alex-kim" / "index.html").stat().st_ino == page
     assert not last.exists()
     assert not files_holding(site, "Sam Poe") and not (site / "plans" / "sam-poe-pip").exists()
+
+
+def test_where_folders_cannot_be_moved_without_replacing_the_files_are_taken_one_by_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(site_files, "_RENAME", None)  # a system without `renameat2`
+    site = tmp_path / "site"
+    last = _last_site(site, {"plans/alex-kim/index.html": "Alex's growth plan", "plans/alex-kim/old.html": "old",
+                             "plans/sam-poe-pip/index.html": "Sam Poe's PIP"})
+    page = (last / "plans" / "alex-kim" / "index.html").stat().st_ino
+    wanted = ["plans/alex-kim/index.html", "plans/bea-lund/index.html"]
+    _laid_out(site, wanted, last)
+    assert _files(site) == dict.fromkeys(wanted, "")
+    assert (site / "plans" / "alex-kim" / "index.html").stat().st_ino == page
+    assert not last.exists() and not files_holding(site, "Sam Poe")
 
 
 def test_what_the_writer_made_first_stays_as_it_wrote_it(tmp_path):
