@@ -84,8 +84,9 @@ def made_ahead(paths: Iterable[str], last: str | None = None) -> Callable[[], No
     (`site_files`) makes them on another core while the writer renders pages, and takes a folder the last site
     had whole, with its files emptied and what the site no longer has moved out. It never empties or replaces
     a file or folder the writer has made, and a path it cannot make is left to the writer, which makes its
-    folders itself as it always does. For fewer than `SMALLEST` files the writer makes them all, and the process only removes
-    `last`; without fork (Windows), the writer does it all and `last` is removed when the build waits."""
+    folders itself as it always does. For fewer than `SMALLEST` files the writer makes them all, and the process
+    only removes `last`; without fork (Windows), the writer does it all and `last` is removed when the build
+    waits."""
     paths = list(dict.fromkeys(paths))  # in the writer's order: the process stays ahead of the writer
     if len(paths) < SMALLEST:
         paths = []

@@ -28,7 +28,6 @@ This module is standard library only, and reads nothing of the package's: it run
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import shutil
@@ -155,19 +154,25 @@ class _Taken:
 
 
 def _no_replace_rename():
-    """The system's `renameat2`, which can rename without replacing; None where it has none (not Linux, or a C
-    library without it)."""
+    """A rename that never replaces what is at the target (Linux's `renameat2`), giving 0 or the number of its
+    error; None where the system has none (not Linux, a C library without it, or a Python without `ctypes`)."""
     try:
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
+        import ctypes
+
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (ImportError, OSError, AttributeError):
         return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    function.restype = ctypes.c_int
-    return function
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    at_cwd, no_replace = -100, 1  # AT_FDCWD, RENAME_NOREPLACE
+
+    def rename(source: bytes, target: bytes) -> int:
+        return 0 if renameat2(at_cwd, source, at_cwd, target, no_replace) == 0 else ctypes.get_errno()
+
+    return rename
 
 
 _RENAME = _no_replace_rename()
-_AT_FDCWD, _RENAME_NOREPLACE = -100, 1
 
 
 def _moved(source: bytes, target: bytes) -> bool:
@@ -178,11 +183,10 @@ def _moved(source: bytes, target: bytes) -> bool:
     global _RENAME
     if _RENAME is None:
         return False
-    if _RENAME(_AT_FDCWD, source, _AT_FDCWD, target, _RENAME_NOREPLACE) == 0:
-        return True
-    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):  # not on this file system: not again
+    failed = _RENAME(source, target)
+    if failed in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):  # not on this file system: not again
         _RENAME = None
-    return False
+    return not failed
 
 
 def _alone(entry: os.DirEntry) -> bool:
